@@ -1,0 +1,234 @@
+"""The canonical dataset: one CSV file per node or relationship type.
+
+This module is the single source of truth for the project's data model. The
+dataset builder (``loaders.build``) writes these files, the validator and the
+Neo4j loader (``loaders``) read them, the projection (``graph.projection``)
+returns the same tables from Neo4j, and ``graph.network.build_graph`` turns the
+tables into a NetworkX graph for the analyses. README's data-model section is
+generated from / checked against it.
+
+Every row of every file carries ``source`` (an id in ``sources.csv``) and
+``as_of`` (an ISO date: ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+THEMES: dict[str, str] = {
+    "open_contracting": "Open contracting",
+    "beneficial_ownership": "Beneficial ownership",
+    "fiscal_openness": "Fiscal openness",
+    "open_data": "Open data",
+    "access_to_information": "Access to information",
+    "public_services": "Public services",
+    "natural_resources": "Natural resources",
+    "legislative_openness": "Legislative openness",
+    "climate": "Climate and environment",
+    "anti_corruption": "Anti-corruption and integrity",
+    "civic_space": "Civic space",
+    "justice": "Justice",
+    "gender_inclusion": "Gender and inclusion",
+    "digital_governance": "Digital governance",
+    "public_participation": "Public participation",
+}
+
+SECTORS = ("civil_society", "multilateral", "government", "private", "academic", "network")
+MEMBER_LEVELS = ("national", "local")
+MEMBER_STATUSES = ("active", "inactive", "withdrawn", "suspended", "letter_of_intent", "unknown")
+CONSORTIUM_KINDS = ("working_group", "collective_action", "partnership", "network", "initiative")
+CONFIDENCE = ("high", "medium", "low")
+# A pledge is a yes/no commitment (value 1); a score is 0-100 where higher is better
+# (a low score is a need signal).
+SIGNAL_KINDS = ("pledge", "score")
+PARTICIPANT_TYPES = ("organisation", "member")
+
+
+class Label(str, Enum):
+    """Node labels: the only labels that may appear in Cypher text."""
+
+    MEMBER = "Member"
+    THEME = "Theme"
+    ORGANISATION = "Organisation"
+    CONSORTIUM = "Consortium"
+    COMMITMENT = "Commitment"
+    SOURCE = "Source"
+    LOAD_RUN = "LoadRun"
+
+
+class RelType(str, Enum):
+    """Relationship types: the only types that may appear in Cypher text."""
+
+    MADE = "MADE"
+    ON_THEME = "ON_THEME"
+    WORKS_IN = "WORKS_IN"
+    EXPERT_IN = "EXPERT_IN"
+    MEMBER_OF = "MEMBER_OF"
+    FOCUSES_ON = "FOCUSES_ON"
+    SIGNALS = "SIGNALS"
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str = "str"  # str | int | float | bool | date | iso3 | enum | theme | list
+    required: bool = True
+    choices: tuple[str, ...] = ()
+    ref: str | None = None  # "<table>.<column>" this value must exist in
+    help: str = ""
+
+
+PROVENANCE = (
+    Column("source", ref="sources.id", help="id of the source in sources.csv"),
+    Column("as_of", "date", help="date the fact was true or published: YYYY, YYYY-MM or YYYY-MM-DD"),
+)
+CONF = Column("confidence", "enum", required=False, choices=CONFIDENCE, help="high, medium or low (blank = high)")
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    name: str  # file name without .csv
+    kind: str  # "node" or "rel"
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]  # unique key of a row
+    label: Label | None = None  # node tables
+    rel_type: RelType | None = None  # relationship tables
+    help: str = ""
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+
+TABLES: tuple[TableSpec, ...] = (
+    TableSpec(
+        "sources", "node",
+        (
+            Column("id", help="short stable id, e.g. ogp-commitments"),
+            Column("name"),
+            Column("url", required=False),
+            Column("licence", required=False),
+            Column("as_of", "date"),
+        ),
+        key=("id",), label=Label.SOURCE,
+        help="Where facts come from: every other row names one of these in `source`.",
+    ),
+    TableSpec(
+        "themes", "node",
+        (Column("id", "theme"), Column("name"), *PROVENANCE),
+        key=("id",), label=Label.THEME, help="The 15 theme keys.",
+    ),
+    TableSpec(
+        "members", "node",
+        (
+            Column("id", help="national: ISO-3 code (Kosovo XKX); local: <parent_iso3>-<slug>"),
+            Column("name"),
+            Column("iso3", "iso3", help="ISO-3 of the country (of the parent country for a local member)"),
+            Column("level", "enum", choices=MEMBER_LEVELS),
+            Column("parent_iso3", "iso3", required=False, help="local members: the country"),
+            Column("region", required=False, help="OGP region: Africa and Middle East, Americas, Asia and the Pacific, Europe"),
+            Column("joined", "int", required=False, help="year the member joined OGP"),
+            Column("status", "enum", choices=MEMBER_STATUSES),
+            CONF, *PROVENANCE,
+        ),
+        key=("id",), label=Label.MEMBER,
+        help="OGP members: countries and local governments (and non-member countries that other sources name, status unknown).",
+    ),
+    TableSpec(
+        "organisations", "node",
+        (
+            Column("id", help="slug of the name, e.g. open-ownership"),
+            Column("name"),
+            Column("sector", "enum", choices=SECTORS),
+            Column("hq_iso3", "iso3", required=False),
+            CONF, *PROVENANCE,
+        ),
+        key=("id",), label=Label.ORGANISATION,
+    ),
+    TableSpec(
+        "consortia", "node",
+        (
+            Column("id"), Column("name"),
+            Column("kind", "enum", choices=CONSORTIUM_KINDS),
+            CONF, *PROVENANCE,
+        ),
+        key=("id",), label=Label.CONSORTIUM,
+        help="Working groups, Paris Declaration collective actions, partnerships such as EITI or BOLG.",
+    ),
+    TableSpec(
+        "commitments", "node",
+        (
+            Column("id", help="OGP commitment unique identifier, e.g. AL0002"),
+            Column("member_id", ref="members.id"),
+            Column("title"),
+            Column("year", "int", help="year the action plan was submitted"),
+            Column("action_plan", required=False),
+            Column("irm_specificity", required=False),
+            Column("irm_potential_impact", required=False),
+            Column("irm_completion", required=False),
+            Column("irm_starred", "bool", required=False),
+            *PROVENANCE,
+        ),
+        key=("id",), label=Label.COMMITMENT, rel_type=RelType.MADE,
+        help="OGP commitments; each also gives (Member)-[:MADE]->(Commitment).",
+    ),
+    TableSpec(
+        "commitment_themes", "rel",
+        (Column("commitment_id", ref="commitments.id"), Column("theme_id", "theme", ref="themes.id"),
+         Column("tags", required=False, help="OGP policy-area tags that map to the theme, ';'-separated"),
+         *PROVENANCE),
+        key=("commitment_id", "theme_id"), rel_type=RelType.ON_THEME,
+    ),
+    TableSpec(
+        "engagements", "rel",
+        (
+            Column("organisation_id", ref="organisations.id"),
+            Column("member_id", ref="members.id"),
+            Column("theme_id", "theme", required=False, ref="themes.id", help="blank: general engagement on all of the organisation's themes"),
+            Column("relation", help="e.g. supports_implementation, named_in_commitment, national_chapter, research_hub, country_programme"),
+            Column("detail", required=False),
+            CONF, *PROVENANCE,
+        ),
+        key=("organisation_id", "member_id", "theme_id", "relation"), rel_type=RelType.WORKS_IN,
+        help="(Organisation)-[:WORKS_IN]->(Member): supply.",
+    ),
+    TableSpec(
+        "expertise", "rel",
+        (Column("organisation_id", ref="organisations.id"), Column("theme_id", "theme", ref="themes.id"), CONF, *PROVENANCE),
+        key=("organisation_id", "theme_id"), rel_type=RelType.EXPERT_IN,
+    ),
+    TableSpec(
+        "memberships", "rel",
+        (
+            Column("participant_type", "enum", choices=PARTICIPANT_TYPES),
+            Column("participant_id", help="organisations.id or members.id, by participant_type"),
+            Column("consortium_id", ref="consortia.id"),
+            Column("role", required=False, help="e.g. member, anchor, co-chair, signatory, supporter"),
+            CONF, *PROVENANCE,
+        ),
+        key=("participant_type", "participant_id", "consortium_id"), rel_type=RelType.MEMBER_OF,
+    ),
+    TableSpec(
+        "consortium_themes", "rel",
+        (Column("consortium_id", ref="consortia.id"), Column("theme_id", "theme", ref="themes.id"), *PROVENANCE),
+        key=("consortium_id", "theme_id"), rel_type=RelType.FOCUSES_ON,
+    ),
+    TableSpec(
+        "signals", "rel",
+        (
+            Column("member_id", ref="members.id"),
+            Column("theme_id", "theme", ref="themes.id"),
+            Column("indicator", help="e.g. oo_bo_commitment_ogp, ocp_ogp_commitment, gdb_module_score, obs_open_budget_index"),
+            Column("kind", "enum", choices=SIGNAL_KINDS),
+            Column("value", "float", help="pledge: 1; score: 0-100, higher is better"),
+            Column("detail", required=False),
+            CONF, *PROVENANCE,
+        ),
+        key=("member_id", "theme_id", "indicator"), rel_type=RelType.SIGNALS,
+        help="(Member)-[:SIGNALS]->(Theme): pledges (demand) and indicator scores (need).",
+    ),
+)
+
+TABLE_BY_NAME: dict[str, TableSpec] = {t.name: t for t in TABLES}
