@@ -1,0 +1,76 @@
+# ogpnet — the two commands a new user needs are `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+OGPNET := $(BIN)/ogpnet
+PORT ?= $(or $(OGPNET_DASHBOARD_PORT),8501)
+
+.PHONY: run test setup jars browser data load analyse dashboard stop bench soak lint clean help
+
+help:
+	@echo "make run    - set up, start the local Neo4j, load the bundled data, analyse, serve the dashboard"
+	@echo "make test   - every test (starts and stops a throwaway Neo4j)"
+	@echo "make data   - rebuild data/ from the raw public files (OGPNET_RAW_DIR)"
+	@echo "make bench  - benchmarks, results in bench/results/"
+	@echo "make soak   - the long reliability tests"
+	@echo "make lint   - ruff and mypy"
+	@echo "make stop   - stop the local Neo4j"
+
+# --- set-up --------------------------------------------------------------------------------------
+$(VENV)/.installed: pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $@
+
+# Debian's chromium for the browser tests (never a browser download).
+browser:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing Debian's chromium"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "chromium is missing: run 'sudo apt-get install chromium' (the browser tests need /usr/bin/chromium)"; exit 1; \
+	  fi; \
+	fi
+
+# The Neo4j jars (from Maven Central via pom.xml), fetched once into the cache.
+jars: $(VENV)/.installed
+	$(BIN)/python -c "from graph.settings import Settings; from graph.server import fetch_jars, neo4j_version; \
+	s = Settings.from_env(); print(fetch_jars(s.cache_dir, neo4j_version()))"
+
+setup: $(VENV)/.installed browser jars
+
+# --- the main job --------------------------------------------------------------------------------
+run: setup
+	$(OGPNET) db start
+	$(OGPNET) load
+	$(OGPNET) summary
+	@echo "dashboard: http://127.0.0.1:$(PORT)  (Ctrl-C stops it; 'make stop' stops Neo4j)"
+	$(BIN)/streamlit run dashboard/app.py --server.address 127.0.0.1 --server.port $(PORT) \
+	  --server.headless true --browser.gatherUsageStats false --server.enableXsrfProtection true
+
+data: $(VENV)/.installed
+	$(OGPNET) data build
+
+stop:
+	@test -x $(OGPNET) && $(OGPNET) db stop || true
+
+# --- tests ---------------------------------------------------------------------------------------
+# tests/conftest.py starts a throwaway Neo4j on free ports for the session and always stops it.
+test: setup
+	$(BIN)/pytest
+
+soak: setup
+	OGPNET_SOAK=1 $(BIN)/pytest tests/test_reliability.py
+
+bench: setup
+	$(BIN)/python -m bench.run
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check graph loaders queries dashboard ogpnet tests bench
+	$(BIN)/mypy graph loaders queries dashboard ogpnet
+
+clean:
+	rm -rf $(VENV) .pytest_cache test-output

@@ -1,0 +1,1 @@
+"""The `ogpnet` command: a thin shell wiring graph/, loaders/, queries/ and dashboard/ together."""

@@ -1,0 +1,219 @@
+"""``ogpnet``: the command line. Each command parses options, reads settings and calls one library function."""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from graph.errors import OgpnetError
+from graph.settings import Settings
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def fail_cleanly(fn: F) -> F:
+    """Turn the project's errors into one line on stderr and their exit code (no traceback)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except OgpnetError as e:
+            click.echo(f"error: {e.message} (what to do: {e.hint})", err=True)
+            problems = getattr(e, "problems", None)
+            if problems:
+                from loaders.validate import format_problems
+
+                click.echo(format_problems(problems), err=True)
+            sys.exit(e.exit_code)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def settings() -> Settings:
+    return Settings.from_env()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="ogpnet")
+def main() -> None:
+    """Network analysis of OGP thematic partnerships: coverage gaps, brokers, partners, coalitions."""
+
+
+# --- db -------------------------------------------------------------------------------------------
+
+
+@main.group()
+def db() -> None:
+    """The Neo4j server: the project's local one, or the one NEO4J_URI names."""
+
+
+def _local_server(s: Settings) -> Any:
+    from graph.server import LocalServer
+
+    return LocalServer.from_settings(s)
+
+
+@db.command("start")
+@fail_cleanly
+def db_start() -> None:
+    """Fetch Neo4j 5.26 (once), start it on 127.0.0.1 and print its Bolt URI."""
+    s = settings()
+    if not s.uses_local_server:
+        click.echo(f"NEO4J_URI is set ({s.neo4j_uri}): using that server; `ogpnet db start` is not needed.")
+        return
+    server = _local_server(s)
+    uri = server.start(log=lambda m: click.echo(m, err=True))
+    click.echo(uri)
+
+
+@db.command("stop")
+@fail_cleanly
+def db_stop() -> None:
+    """Stop the local server (clean shutdown; killed after 60 s)."""
+    s = settings()
+    if not s.uses_local_server:
+        click.echo(f"NEO4J_URI is set ({s.neo4j_uri}): that server is not managed by ogpnet.")
+        return
+    click.echo("stopped" if _local_server(s).stop() else "not running")
+
+
+@db.command("status")
+@fail_cleanly
+def db_status() -> None:
+    """Exit 0 and print the Bolt URI when the server answers; exit 1 otherwise."""
+    s = settings()
+    if s.uses_local_server:
+        server = _local_server(s)
+        pid = server.pid()
+        if pid is None:
+            click.echo(f"not running (state folder {s.state_dir})", err=True)
+            sys.exit(1)
+        if not server.is_running():
+            click.echo(f"process {pid} is alive but Bolt does not answer on {server.uri} (starting, or stuck: "
+                       "see `ogpnet db logs`)", err=True)
+            sys.exit(1)
+    from graph.db import connect
+    from queries.schema import SERVER_VERSION
+
+    with connect(s) as database:
+        row = database.read(SERVER_VERSION)[0]
+    click.echo(s.bolt_uri)
+    click.echo(f"Neo4j {row['version']} {row['edition']}", err=True)
+
+
+@db.command("logs")
+@click.option("-n", "--lines", default=50, show_default=True, help="How many of the last lines to show.")
+@fail_cleanly
+def db_logs(lines: int) -> None:
+    """Print the last lines of the local server's log."""
+    click.echo(_local_server(settings()).log_tail(lines))
+
+
+@db.command("password")
+@fail_cleanly
+def db_password() -> None:
+    """Print the generated password of the local server (it is never printed otherwise)."""
+    server = _local_server(settings())
+    if not server.password_file.exists():
+        raise OgpnetError("no password yet", hint="run `ogpnet db start` first")
+    click.echo(server.password())
+
+
+@db.command("init")
+@fail_cleanly
+def db_init() -> None:
+    """Create the constraints and indexes (idempotent)."""
+    from graph.db import connect
+    from loaders.neo4j_writer import init_schema
+
+    with connect(settings()) as database:
+        n = init_schema(database)
+    click.echo(f"{n} constraints and indexes in place")
+
+
+# --- data and load ------------------------------------------------------------------------------
+
+
+@main.group()
+def data() -> None:
+    """The canonical dataset in data/ (CSV files, one per node or relationship type)."""
+
+
+@data.command("build")
+@click.option("--raw", "raw", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder with raw/ and reference/ (default: OGPNET_RAW_DIR).")
+@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where to write the dataset (default: OGPNET_DATA_DIR).")
+@fail_cleanly
+def data_build(raw: Path | None, out: Path | None) -> None:
+    """Rebuild the canonical dataset from the real public data files."""
+    from loaders.build import main_build
+
+    s = settings()
+    sys.exit(main_build(raw or s.raw_dir, out or s.data_dir))
+
+
+@main.command("load")
+@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--batch-size", type=click.IntRange(1, 1_000_000), default=None,
+              help="Rows per UNWIND batch (default: OGPNET_BATCH_SIZE).")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@fail_cleanly
+def load(directory: Path | None, batch_size: int | None, quiet: bool) -> None:
+    """Validate DIRECTORY (default data/) completely, then load it in one transaction.
+
+    Any problem: exit code 2, every problem listed with file, row and column, nothing written.
+    """
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from graph.db import connect
+    from loaders.load import load_directory
+
+    s = settings()
+    directory = directory or s.data_dir
+    console = Console(stderr=True)
+    with connect(s) as database, Progress(TextColumn("loading {task.description}"), BarColumn(),
+                                          MofNCompleteColumn(), TimeElapsedColumn(), console=console,
+                                          disable=quiet, transient=True) as bar:
+        task = bar.add_task("", total=None)
+
+        def progress(table: str, done: int, total: int) -> None:
+            bar.update(task, description=table, completed=done, total=total)
+
+        summary = load_directory(database, directory, batch_size=batch_size or s.batch_size, progress=progress)
+    _print_load_summary(summary)
+
+
+def _print_load_summary(summary: Any) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"load {summary.load_id[:8]} (snapshot {summary.snapshot})")
+    for col in ("type", "created", "updated", "unchanged", "deleted"):
+        table.add_column(col, justify="left" if col == "type" else "right")
+    for row in summary.as_table():
+        table.add_row(*(str(row[c]) for c in ("type", "created", "updated", "unchanged", "deleted")))
+    console = Console()
+    console.print(table)
+    console.print(f"{summary.rows} rows in {summary.seconds:.2f} s ({summary.rows_per_second:,.0f} rows/s)")
+
+
+def run() -> None:  # pragma: no cover - console entry point alias
+    main(prog_name="ogpnet")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    os.environ.setdefault("PYTHONUNBUFFERED", "1")
+    main(prog_name="ogpnet")
+
+
+def _path(p: str | None) -> Path | None:
+    return Path(p) if p else None

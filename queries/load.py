@@ -1,0 +1,137 @@
+"""How each canonical table maps onto the graph, and the Cypher that writes and reads it.
+
+Node tables become nodes keyed by ``id``; relationship tables become
+relationships keyed by a ``key`` property (the table's unique key joined with
+``|``), so that ``MERGE`` is idempotent even when a key column is blank.
+All text is built from :mod:`graph.schema` enums; values are parameters.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import LiteralString, cast
+
+from graph.schema import TABLE_BY_NAME, Label, RelType
+
+
+@dataclass(frozen=True)
+class RelMapping:
+    """Where a relationship table's rows go: (start label, start column) -[type]-> (end label, end column)."""
+
+    table: str
+    rel_type: RelType
+    start_label: Label
+    start_column: str
+    end_label: Label
+    end_column: str
+    # memberships: the start label depends on the row's participant_type
+    start_by: str | None = None
+
+
+NODE_TABLES: dict[str, Label] = {
+    "sources": Label.SOURCE, "themes": Label.THEME, "members": Label.MEMBER, "organisations": Label.ORGANISATION,
+    "consortia": Label.CONSORTIUM, "commitments": Label.COMMITMENT,
+}
+# Columns of a node table that are stored as a relationship, not as a property.
+NODE_REF_COLUMNS: dict[str, tuple[str, ...]] = {"commitments": ("member_id",)}
+
+REL_TABLES: tuple[RelMapping, ...] = (
+    RelMapping("commitments", RelType.MADE, Label.MEMBER, "member_id", Label.COMMITMENT, "id"),
+    RelMapping("commitment_themes", RelType.ON_THEME, Label.COMMITMENT, "commitment_id", Label.THEME, "theme_id"),
+    RelMapping("engagements", RelType.WORKS_IN, Label.ORGANISATION, "organisation_id", Label.MEMBER, "member_id"),
+    RelMapping("expertise", RelType.EXPERT_IN, Label.ORGANISATION, "organisation_id", Label.THEME, "theme_id"),
+    RelMapping("memberships", RelType.MEMBER_OF, Label.ORGANISATION, "participant_id", Label.CONSORTIUM,
+               "consortium_id", start_by="participant_type"),
+    RelMapping("consortium_themes", RelType.FOCUSES_ON, Label.CONSORTIUM, "consortium_id", Label.THEME, "theme_id"),
+    RelMapping("signals", RelType.SIGNALS, Label.MEMBER, "member_id", Label.THEME, "theme_id"),
+)
+PARTICIPANT_LABELS: dict[str, Label] = {"organisation": Label.ORGANISATION, "member": Label.MEMBER}
+
+
+def rel_property_columns(m: RelMapping) -> list[str]:
+    """Columns stored as relationship properties: all but the two endpoints (and the MADE row's node fields).
+
+    >>> rel_property_columns(REL_TABLES[2])
+    ['theme_id', 'relation', 'detail', 'confidence', 'source', 'as_of']
+    >>> rel_property_columns(REL_TABLES[0])
+    ['source', 'as_of']
+    """
+    if m.table == "commitments":
+        return ["source", "as_of"]
+    skip = {m.start_column, m.end_column}
+    return [c for c in TABLE_BY_NAME[m.table].column_names if c not in skip]
+
+
+def rel_key(table: str, row: dict[str, object]) -> str:
+    """The ``key`` property of a relationship row: its unique key, ``|``-joined, blanks kept as empty.
+
+    >>> rel_key("engagements", {"organisation_id": "oo", "member_id": "KEN", "theme_id": None,
+    ...                         "relation": "programme"})
+    'oo|KEN||programme'
+    """
+    key_cols = ("member_id", "id") if table == "commitments" else TABLE_BY_NAME[table].key
+    return "|".join("" if row.get(c) is None else str(row[c]) for c in key_cols)
+
+
+def _lit(text: str) -> LiteralString:
+    # Every caller builds `text` from enum values and fixed strings only.
+    return cast(LiteralString, text)
+
+
+_CHANGE = ("CASE WHEN old IS NULL THEN 'created' WHEN properties(old) = row.props THEN 'unchanged' "
+           "ELSE 'updated' END AS change")
+
+
+def merge_nodes(label: Label) -> LiteralString:
+    """Upsert a batch of nodes; ``SET n = props`` replaces all properties (gone columns disappear).
+
+    >>> print(merge_nodes(Label.THEME))
+    UNWIND $rows AS row OPTIONAL MATCH (old:Theme {id: row.id}) WITH row, CASE WHEN old IS NULL THEN 'created' WHEN properties(old) = row.props THEN 'unchanged' ELSE 'updated' END AS change MERGE (n:Theme {id: row.id}) SET n = row.props RETURN change, count(*) AS n
+    """
+    lab = Label(label).value
+    return _lit(f"UNWIND $rows AS row OPTIONAL MATCH (old:{lab} {{id: row.id}}) WITH row, {_CHANGE} "
+                f"MERGE (n:{lab} {{id: row.id}}) SET n = row.props RETURN change, count(*) AS n")
+
+
+def merge_rels(start: Label, rel: RelType, end: Label) -> LiteralString:
+    """Upsert a batch of relationships between existing nodes, keyed by ``key``."""
+    s, t, e = Label(start).value, RelType(rel).value, Label(end).value
+    return _lit(f"UNWIND $rows AS row MATCH (a:{s} {{id: row.start}}) MATCH (b:{e} {{id: row.end}}) "
+                f"OPTIONAL MATCH (a)-[old:{t} {{key: row.key}}]->(b) WITH a, b, row, {_CHANGE} "
+                f"MERGE (a)-[r:{t} {{key: row.key}}]->(b) SET r = row.props RETURN change, count(*) AS n")
+
+
+def delete_stale_nodes(label: Label) -> LiteralString:
+    lab = Label(label).value
+    return _lit(f"MATCH (n:{lab}) WHERE NOT n.id IN $ids DETACH DELETE n RETURN count(*) AS n")
+
+
+def delete_stale_rels(rel: RelType) -> LiteralString:
+    t = RelType(rel).value
+    return _lit(f"MATCH ()-[r:{t}]->() WHERE NOT r.key IN $keys DELETE r RETURN count(*) AS n")
+
+
+def read_nodes(label: Label) -> LiteralString:
+    """All nodes of a label as property maps (projection)."""
+    return _lit(f"MATCH (n:{Label(label).value}) RETURN properties(n) AS p ORDER BY n.id")
+
+
+def read_rels(m: RelMapping, start: Label | None = None) -> LiteralString:
+    """All relationships of a mapping with their endpoint ids (projection)."""
+    s = Label(start or m.start_label).value
+    return _lit(f"MATCH (a:{s})-[r:{RelType(m.rel_type).value}]->(b:{Label(m.end_label).value}) "
+                "RETURN a.id AS start, b.id AS end, properties(r) AS p ORDER BY r.key")
+
+
+CREATE_LOAD_RUN: LiteralString = (
+    "CREATE (r:LoadRun {id: $id, started: $started, finished: $finished, source_dir: $source_dir, "
+    "files: $files, counts: $counts, snapshot: $snapshot})"
+)
+LATEST_LOAD_RUN: LiteralString = (
+    "MATCH (r:LoadRun) RETURN r.id AS id, r.started AS started, r.finished AS finished, r.files AS files, "
+    "r.counts AS counts, r.snapshot AS snapshot, r.source_dir AS source_dir ORDER BY r.finished DESC LIMIT 1"
+)
+LOAD_RUNS: LiteralString = (
+    "MATCH (r:LoadRun) RETURN r.id AS id, r.started AS started, r.finished AS finished, r.snapshot AS snapshot "
+    "ORDER BY r.finished DESC LIMIT $limit"
+)
