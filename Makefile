@@ -48,8 +48,7 @@ run: setup
 	$(OGPNET) load
 	$(OGPNET) summary
 	@echo "dashboard: http://127.0.0.1:$(PORT)  (Ctrl-C stops it; 'make stop' stops Neo4j)"
-	$(BIN)/streamlit run dashboard/app.py --server.address 127.0.0.1 --server.port $(PORT) \
-	  --server.headless true --browser.gatherUsageStats false --server.enableXsrfProtection true
+	$(OGPNET) dashboard --port $(PORT)
 
 data: $(VENV)/.installed
 	$(OGPNET) data build

@@ -134,7 +134,7 @@ TABLES: tuple[TableSpec, ...] = (
             CONF, *PROVENANCE,
         ),
         key=("id",), label=Label.MEMBER,
-        help="OGP members: countries and local governments (and non-member countries that other sources name, status unknown).",
+        help="OGP members: countries and local governments (national and local); non-member countries are left out (see data/BUILD_REPORT.md).",
     ),
     TableSpec(
         "organisations", "node",

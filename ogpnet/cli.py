@@ -206,6 +206,25 @@ def _print_load_summary(summary: Any) -> None:
     console.print(f"{summary.rows} rows in {summary.seconds:.2f} s ({summary.rows_per_second:,.0f} rows/s)")
 
 
+# --- dashboard ------------------------------------------------------------------------------------
+
+
+@main.command("dashboard")
+@click.option("--port", type=int, default=None, help="Port (default: OGPNET_DASHBOARD_PORT).")
+def dashboard(port: int | None) -> None:
+    """Serve the Streamlit dashboard on 127.0.0.1 (usage statistics off, XSRF protection on)."""
+    from graph.settings import REPO_ROOT
+
+    s = settings()
+    cmd = [sys.executable, "-m", "streamlit", "run", str(REPO_ROOT / "dashboard" / "app.py"),
+           "--server.address", "127.0.0.1", "--server.port", str(port or s.dashboard_port),
+           "--server.headless", "true", "--browser.gatherUsageStats", "false",
+           "--server.enableXsrfProtection", "true"]
+    click.echo(f"dashboard: http://127.0.0.1:{port or s.dashboard_port}", err=True)
+    os.chdir(REPO_ROOT)
+    os.execv(sys.executable, cmd)
+
+
 def run() -> None:  # pragma: no cover - console entry point alias
     main(prog_name="ogpnet")
 

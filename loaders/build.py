@@ -1,0 +1,533 @@
+"""Build the canonical dataset (``data/*.csv``) from the public OGP data folder.
+
+``build_dataset(raw_dir, out_dir)`` runs every source adapter of
+:mod:`loaders.sources` over ``raw_dir`` (the folder holding ``raw/`` and
+``reference/``), merges their rows into the tables of :mod:`graph.schema`, checks
+them against the schema, and writes them atomically together with
+``BUILD_REPORT.md`` and ``README.md``. The output is deterministic: the same input
+gives byte-identical files.
+
+Merge rules
+-----------
+* Adapters run in priority order: hand tables, OGP commitments export, OGP 2016
+  status list, Open Ownership, OCP, GDB, Open Budget Survey, legislative survey.
+  For a node seen in several sources (a member, an organisation, a consortium)
+  each field is taken from the first source that gives it; the row keeps the
+  ``source``/``as_of`` of that first source. For a relationship, the first row with
+  a given key wins and later duplicates are reported as merged.
+* Members are OGP members only: national members and local governments named by
+  the hand member table, the commitments export or the 2016 status list. A
+  signal, engagement or membership about any other country (or city) is skipped
+  and reported ("not an OGP member"); those countries get no node.
+* Member status: the first explicit status in priority order (hand ``status_note``
+  keywords, then the 2016 list's ``inactive``), otherwise ``active``.
+* Member region: see :mod:`loaders.regions`; local members take their parent's.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import shutil
+import sys
+import tempfile
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from graph.errors import OgpnetError
+from graph.schema import TABLE_BY_NAME, TABLES, THEMES, Column, TableSpec
+from loaders.countries import is_iso3
+from loaders.dates import is_iso_date
+from loaders.regions import EUROPE, RANK_EU_MEMBER, RANK_GDB, RANK_IBP, REGION_EVIDENCE
+from loaders.reports import render_build_report, render_readme
+from loaders.sources import (
+    MERGED,
+    NOTED,
+    SKIPPED,
+    Issue,
+    ParseResult,
+    Row,
+    SourceFormatError,
+    gdb,
+    hand,
+    legislative,
+    obs,
+    ocp,
+    ogp_commitments,
+    ogp_status_2016,
+    open_ownership,
+)
+
+RAW_ENV = "OGPNET_RAW_DIR"
+REPO_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_OUT = REPO_ROOT / "data"
+REPORT_FILE = "BUILD_REPORT.md"
+README_FILE = "README.md"
+
+RAW_FILES: dict[str, str] = {
+    "commitments": "ogp-commitments__open_parliament_0703.csv",
+    "oo_tracker": "openownership.org-wagtail__countries.csv",
+    "oo_beta_countries": "openownership.beta__countries.csv",
+    "oo_beta_regimes": "openownership.beta__regimes.csv",
+    "ocp_all": "ocp-data__oc-status_all.json",
+    "ocp_table": "ocp-data__oc-status_table.json",
+    "gdb_countries": "globaldatabarometer-parsed-results__countries.json",
+    "gdb_indicators": "globaldatabarometer-parsed-results__indicators.json",
+    "gdb_measures": "globaldatabarometer-parsed-results__measures.json",
+    "obs_summary": "ibp-explorer__ibp_data_summary_2019.csv",
+    "obs_scores": "ibp-explorer__ibp_data_scores_2019.csv",
+    "obs_groupings": "ibp-explorer__ibp_data_groupings_2019.csv",
+    "obs_regions": "ibp-explorer__ibp_data_regions_2019.csv",
+    "obs_countrycodes": "ibp-explorer__ibp_data_countrycodes_2019.csv",
+    "lode_data": "legislative-openness-data-explorer__Source-Data.csv",
+    "lode_parliaments": "legislative-openness-data-explorer__parliaments.json",
+    "status_2016": "2030-watch.de__SDG17_OGP_Membership_OGP_2017.json",
+}
+TAXONOMY_FILE = "ogp_policy_area_taxonomy.csv"
+NOT_A_MEMBER = "not an OGP member"
+
+
+class BuildError(OgpnetError):
+    """The dataset cannot be built: missing input, unreadable format or a schema violation."""
+
+    default_hint = (f"nothing was written; check the raw data folder (--raw PATH or {RAW_ENV}: the folder holding "
+                    "raw/ and reference/) and see the cause above")
+    exit_code = 65  # EX_DATAERR
+
+
+@dataclass
+class BuildReport:
+    """What a build produced: rows per table, rows per source and table, and every issue."""
+
+    rows: dict[str, int]
+    contributions: dict[str, dict[str, int]]
+    sources: list[Row]
+    issues: list[Issue]
+    notes: list[str] = field(default_factory=list)
+    breakdowns: dict[str, list[dict[str, object]]] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        """One line per table, for the command line."""
+        lines = [f"{name:<18} {count:>6}" for name, count in self.rows.items()]
+        actions = Counter(issue.action for issue in self.issues)
+        lines.append("issues: " + ", ".join(f"{n} {a}" for a, n in sorted(actions.items())))
+        return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------------------------------- inputs
+
+
+def default_raw_dir() -> Path:
+    """``$OGPNET_RAW_DIR``, else ``../shared/data/ogp`` next to the repository."""
+    env = os.environ.get(RAW_ENV, "").strip()
+    return Path(env) if env else REPO_ROOT.parent / "shared" / "data" / "ogp"
+
+
+def resolve_raw_dir(raw_dir: Path) -> Path:
+    """The folder holding ``raw/`` and ``reference/``; accepts that folder or its ``raw/`` child."""
+    raw_dir = Path(raw_dir)
+    if raw_dir.name == "raw" and (raw_dir.parent / "reference").is_dir():
+        raw_dir = raw_dir.parent
+    missing = [p for p in (raw_dir / "raw", raw_dir / "reference" / "hand") if not p.is_dir()]
+    if missing:
+        raise BuildError(f"raw data folder not found: {raw_dir} (needs raw/ and reference/hand/); "
+                         f"pass --raw PATH or set {RAW_ENV}")
+    absent = [name for name in RAW_FILES.values() if not (raw_dir / "raw" / name).is_file()]
+    absent += [] if (raw_dir / "reference" / TAXONOMY_FILE).is_file() else [f"reference/{TAXONOMY_FILE}"]
+    hand_dir = raw_dir / "reference" / "hand"
+    absent += [f"reference/hand/{n}" for n in hand.HAND_FILES.values() if not (hand_dir / n).is_file()]
+    if absent:
+        raise BuildError(f"missing input file(s) in {raw_dir}: {', '.join(absent)}")
+    return raw_dir
+
+
+def parse_all(raw_dir: Path) -> list[ParseResult]:
+    """Run every adapter, in merge-priority order."""
+    raw = raw_dir / "raw"
+    f = {key: raw / name for key, name in RAW_FILES.items()}
+    try:
+        hand_result = hand.parse_hand(raw_dir / "reference" / "hand")
+        taxonomy, taxonomy_result = ogp_commitments.parse_taxonomy(raw_dir / "reference" / TAXONOMY_FILE)
+        taxonomy_result.add("sources", ogp_commitments.taxonomy_source(), TAXONOMY_FILE)
+        return [
+            hand_result,
+            taxonomy_result,
+            ogp_commitments.parse_commitments(f["commitments"], taxonomy),
+            ogp_status_2016.parse_status_2016(f["status_2016"]),
+            open_ownership.parse_open_ownership(f["oo_tracker"], f["oo_beta_countries"], f["oo_beta_regimes"]),
+            ocp.parse_ocp(f["ocp_all"], f["ocp_table"], _local_members(hand_result)),
+            gdb.parse_gdb(f["gdb_countries"], f["gdb_indicators"], f["gdb_measures"]),
+            obs.parse_obs(f["obs_summary"], f["obs_scores"], f["obs_groupings"], f["obs_regions"],
+                          f["obs_countrycodes"]),
+            legislative.parse_legislative(f["lode_data"], f["lode_parliaments"]),
+        ]
+    except (SourceFormatError, ValueError, KeyError) as e:
+        raise BuildError(f"cannot read the raw data: {e}") from e
+
+
+def _local_members(result: ParseResult) -> dict[str, list[tuple[str, str]]]:
+    locals_by_parent: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for row in result.rows.get("members", []):
+        if row["level"] == "local":
+            locals_by_parent[row["parent_iso3"]].append((row["id"], row["name"]))
+    return dict(locals_by_parent)
+
+
+# ---------------------------------------------------------------------------------------------------- merge
+
+
+def _origin_issue(row: Row, fld: str, reason: str, action: str = SKIPPED) -> Issue:
+    file, line = row.get("_origin", ("", 0))
+    return Issue(file, line, fld, reason, action)
+
+
+def _merge_nodes(rows: Iterable[Row], columns: Sequence[str]) -> dict[str, Row]:
+    """First-seen row per id; blank fields filled from later rows of the same id."""
+    merged: dict[str, Row] = {}
+    for row in rows:
+        current = merged.get(row["id"])
+        if current is None:
+            merged[row["id"]] = dict(row)
+            continue
+        for column in columns:
+            if current.get(column) in (None, "") and row.get(column) not in (None, ""):
+                current[column] = row[column]
+    return merged
+
+
+def merge_members(results: Sequence[ParseResult], issues: list[Issue]) -> dict[str, Row]:
+    """Member nodes from every source's member rows, with status and region resolved."""
+    candidates: dict[str, list[Row]] = defaultdict(list)
+    for result in results:
+        for row in result.rows.get("members", []):
+            candidates[row["id"]].append(row)
+    evidence = _region_evidence(results)
+    members: dict[str, Row] = {}
+    for member_id, rows in candidates.items():
+        base = dict(rows[0])
+        for column in ("name", "joined", "region", "confidence"):
+            if base.get(column) in (None, ""):
+                base[column] = next((r[column] for r in rows if r.get(column) not in (None, "")), base.get(column))
+        base["status"] = next((r["status"] for r in rows if r.get("status")), "active")
+        base["_region_from"] = "OGP commitments export" if base.get("region") else ""
+        members[member_id] = base
+    for member in members.values():
+        if member["level"] == "national" and not member.get("region"):
+            member["region"], member["_region_from"] = evidence.get(member["id"], ("", ""))
+    for member in members.values():
+        if member["level"] == "local" and not member.get("region"):
+            parent = members.get(member["parent_iso3"])
+            member["region"] = parent.get("region", "") if parent else ""
+        if not member.get("region"):
+            issues.append(_origin_issue(member, "region", f"no source gives an OGP region for {member['id']}; "
+                                                          "left blank", NOTED))
+    return members
+
+
+def _region_evidence(results: Sequence[ParseResult]) -> dict[str, tuple[str, str]]:
+    best: dict[str, tuple[int, str, str]] = {}
+    rows = [r for result in results for r in result.rows.get(REGION_EVIDENCE, [])]
+    rows += [{"member_id": m["participant_id"], "region": EUROPE, "rank": RANK_EU_MEMBER,
+              "detail": "European Union member state (Open Ownership)"}
+             for result in results for m in result.rows.get("memberships", [])
+             if m["consortium_id"] == "european-union" and m["participant_type"] == "member"]
+    for row in rows:
+        key = (row["rank"], row["region"], row["detail"])
+        if row["member_id"] not in best or key < best[row["member_id"]]:
+            best[row["member_id"]] = key
+    labels = {RANK_GDB: "GDB 2022 region", RANK_IBP: "OBS 2019 region",
+              RANK_EU_MEMBER: "EU member state (Open Ownership)"}
+    return {member: (region, labels.get(rank, detail)) for member, (rank, region, detail) in best.items()}
+
+
+def _theme_rows() -> list[Row]:
+    return [{"id": key, "name": name, "source": ogp_commitments.TAXONOMY_SOURCE_ID, "as_of": ogp_commitments.AS_OF}
+            for key, name in THEMES.items()]
+
+
+def _exists(row: Row, spec: TableSpec, ids: dict[str, set[str]]) -> tuple[bool, str, str]:
+    """Whether every reference of a relationship row resolves; else (False, field, reason)."""
+    for column in spec.columns:
+        value = row.get(column.name)
+        if column.ref and value not in (None, ""):
+            table = column.ref.split(".")[0]
+            if value not in ids[table]:
+                reason = f"{NOT_A_MEMBER}: {value}" if table == "members" else f"unknown {table} id {value!r}"
+                return False, column.name, reason
+    if spec.name == "memberships":
+        table = "members" if row["participant_type"] == "member" else "organisations"
+        if row["participant_id"] not in ids[table]:
+            reason = f"{NOT_A_MEMBER}: {row['participant_id']}" if table == "members" else \
+                f"unknown organisation id {row['participant_id']!r}"
+            return False, "participant_id", reason
+    return True, "", ""
+
+
+def merge_relationships(spec: TableSpec, rows: Iterable[Row], ids: dict[str, set[str]],
+                        issues: list[Issue]) -> list[Row]:
+    """Rows of a relationship (or commitment) table whose references resolve, first row per key."""
+    kept: dict[tuple[str, ...], Row] = {}
+    for row in rows:
+        ok, fld, reason = _exists(row, spec, ids)
+        if not ok:
+            issues.append(_origin_issue(row, fld, reason))
+            continue
+        key = tuple(str(row.get(k) or "") for k in spec.key)
+        if key in kept:
+            file, line = kept[key]["_origin"]
+            reason = f"duplicate of {spec.name} key {'/'.join(key)} (kept {file} row {line})"
+            issues.append(_origin_issue(row, ",".join(spec.key), reason, MERGED))
+            continue
+        kept[key] = row
+    return list(kept.values())
+
+
+def merge_tables(results: Sequence[ParseResult]) -> tuple[dict[str, list[Row]], list[Issue]]:
+    """All canonical tables from the adapters' results, plus the builder's own issues."""
+    issues: list[Issue] = []
+
+    def rows_of(table: str) -> list[Row]:
+        return [row for result in results for row in result.rows.get(table, [])]
+
+    tables: dict[str, list[Row]] = {}
+    tables["sources"] = list(_merge_nodes(rows_of("sources"), TABLE_BY_NAME["sources"].column_names).values())
+    tables["themes"] = _theme_rows()
+    tables["members"] = list(merge_members(results, issues).values())
+    for name in ("organisations", "consortia"):
+        tables[name] = list(_merge_nodes(rows_of(name), TABLE_BY_NAME[name].column_names).values())
+    ids = {name: {row["id"] for row in tables[name]} for name in ("sources", "themes", "members", "organisations",
+                                                                     "consortia")}
+    tables["commitments"] = merge_relationships(TABLE_BY_NAME["commitments"], rows_of("commitments"), ids, issues)
+    ids["commitments"] = {row["id"] for row in tables["commitments"]}
+    for spec in TABLES:
+        if spec.name not in tables:
+            tables[spec.name] = merge_relationships(spec, rows_of(spec.name), ids, issues)
+    tables["organisations"] = drop_untied_organisations(tables, issues)
+    return tables, issues
+
+
+def drop_untied_organisations(tables: dict[str, list[Row]], issues: list[Issue]) -> list[Row]:
+    """Organisations known only from a raw source (e.g. a GDB hub of a non-member) with no tie left are dropped.
+
+    Organisations of the hand tables stay even without ties: they were listed as OGP partners.
+    """
+    tied = {row["organisation_id"] for name in ("engagements", "expertise") for row in tables[name]}
+    tied |= {row["participant_id"] for row in tables["memberships"] if row["participant_type"] == "organisation"}
+    kept = []
+    for org in tables["organisations"]:
+        if org["id"] in tied or str(org["source"]).startswith("hand-"):
+            kept.append(org)
+        else:
+            issues.append(_origin_issue(org, "id", f"organisation {org['id']} has no tie to an OGP member or "
+                                                   "consortium (all its facts concern non-members)"))
+    return kept
+
+
+# ---------------------------------------------------------------------------------------------------- format + check
+
+
+def format_value(value: object, column: Column) -> str:
+    """Text of a value in the CSV: floats without trailing zeros, bools as ``true``/``false``.
+
+    Examples
+    --------
+    >>> from graph.schema import Column
+    >>> format_value(66.70, Column("v", "float")), format_value(100.0, Column("v", "float"))
+    ('66.7', '100')
+    >>> format_value(True, Column("b", "bool")), format_value(None, Column("j", "int"))
+    ('true', '')
+    """
+    if value is None:
+        return ""
+    if column.type == "bool":
+        return "true" if value else "false"
+    if column.type == "float":
+        return f"{float(value):.2f}".rstrip("0").rstrip(".")  # type: ignore[arg-type]
+    if column.type == "int":
+        return str(int(value))  # type: ignore[call-overload]
+    return " ".join(str(value).split()) if column.name not in ("url",) else str(value).strip()
+
+
+def format_table(spec: TableSpec, rows: Iterable[Row]) -> list[list[str]]:
+    """Rows as lists of text in the spec's column order, sorted by key then by the other columns."""
+    formatted = [[format_value(row.get(c.name), c) for c in spec.columns] for row in rows]
+    positions = [spec.column_names.index(k) for k in spec.key]
+    return sorted(formatted, key=lambda r: ([r[i] for i in positions], r))
+
+
+def check_table(spec: TableSpec, rows: list[list[str]]) -> list[str]:
+    """Schema violations of a formatted table (required, enum, theme, iso3, types, dates, unique key)."""
+    problems: list[str] = []
+    keys: Counter[tuple[str, ...]] = Counter()
+    positions = [spec.column_names.index(k) for k in spec.key]
+    for number, row in enumerate(rows, start=2):
+        keys[tuple(row[i] for i in positions)] += 1
+        for column, value in zip(spec.columns, row, strict=True):
+            problem = _check_value(column, value)
+            if problem:
+                problems.append(f"{spec.name}.csv row {number} {column.name}: {problem}")
+    problems += [f"{spec.name}.csv: duplicate key {k}" for k, n in keys.items() if n > 1]
+    return problems
+
+
+def _check_value(column: Column, value: str) -> str | None:
+    if value == "":
+        return "required value is blank" if column.required else None
+    if column.choices and value not in column.choices:
+        return f"{value!r} not one of {column.choices}"
+    checks = {
+        "theme": lambda v: v in THEMES,
+        "iso3": is_iso3,
+        "date": is_iso_date,
+        "int": lambda v: v.lstrip("-").isdigit(),
+        "float": lambda v: _is_float(v),
+        "bool": lambda v: v in ("true", "false"),
+    }
+    check = checks.get(column.type)
+    return f"{value!r} is not a valid {column.type}" if check and not check(value) else None
+
+
+def _is_float(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def check_references(tables: dict[str, list[list[str]]]) -> list[str]:
+    """Reference violations across formatted tables (``ref`` columns and membership participants)."""
+    values: dict[str, set[str]] = {}
+    for spec in TABLES:
+        for column_index, column in enumerate(spec.columns):
+            values[f"{spec.name}.{column.name}"] = {row[column_index] for row in tables[spec.name]}
+    problems = []
+    for spec in TABLES:
+        for column_index, column in enumerate(spec.columns):
+            if column.ref:
+                missing = {row[column_index] for row in tables[spec.name]} - values[column.ref] - {""}
+                problems += [f"{spec.name}.{column.name}: {v!r} not in {column.ref}" for v in sorted(missing)]
+    sources_used = {row[spec.column_names.index("source")] for spec in TABLES if "source" in spec.column_names
+                    for row in tables[spec.name]}
+    problems += [f"source {s!r} not in sources.csv" for s in sorted(sources_used - values["sources.id"])]
+    return problems
+
+
+# ---------------------------------------------------------------------------------------------------- write
+
+
+def to_csv(spec: TableSpec, rows: list[list[str]]) -> str:
+    """CSV text: header row, then the rows; ``\\n`` line ends."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(spec.column_names)
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def write_atomically(out_dir: Path, files: dict[str, str]) -> None:
+    """Write every file into a temporary folder inside ``out_dir``, then move them into place."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".build-", dir=out_dir))
+    try:
+        for name, text in files.items():
+            (tmp / name).write_text(text, encoding="utf-8", newline="")
+        for name in files:
+            os.replace(tmp / name, out_dir / name)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+# ---------------------------------------------------------------------------------------------------- build
+
+
+def build_dataset(raw_dir: Path, out_dir: Path) -> BuildReport:
+    """Build the canonical dataset from ``raw_dir`` into ``out_dir``; returns the build report.
+
+    Raises
+    ------
+    BuildError
+        When the raw folder or a file is missing, a file has an unexpected layout,
+        or the merged tables violate the schema. Nothing is written then.
+    """
+    raw_dir = resolve_raw_dir(raw_dir)
+    results = parse_all(raw_dir)
+    tables, build_issues = merge_tables(results)
+    formatted = {spec.name: format_table(spec, tables[spec.name]) for spec in TABLES}
+    problems = [p for spec in TABLES for p in check_table(spec, formatted[spec.name])]
+    problems += check_references(formatted)
+    if problems:
+        raise BuildError(f"{len(problems)} schema violation(s), first: " + "; ".join(problems[:5]))
+    issues = sorted({i for result in results for i in result.issues} | set(build_issues))
+    report = BuildReport(
+        rows={spec.name: len(formatted[spec.name]) for spec in TABLES},
+        contributions=_contributions(formatted),
+        sources=sorted(tables["sources"], key=lambda r: r["id"]),
+        issues=issues,
+        notes=_notes(tables),
+        breakdowns=_breakdowns(formatted),
+    )
+    files = {f"{spec.name}.csv": to_csv(spec, formatted[spec.name]) for spec in TABLES}
+    files[REPORT_FILE] = render_build_report(report)
+    files[README_FILE] = render_readme()
+    write_atomically(Path(out_dir), files)
+    return report
+
+
+def _contributions(formatted: dict[str, list[list[str]]]) -> dict[str, dict[str, int]]:
+    counts: dict[str, dict[str, int]] = defaultdict(dict)
+    for spec in TABLES:
+        if "source" not in spec.column_names:
+            continue
+        index = spec.column_names.index("source")
+        for source, n in sorted(Counter(row[index] for row in formatted[spec.name]).items()):
+            counts[source][spec.name] = n
+    return dict(sorted(counts.items()))
+
+
+def _notes(tables: dict[str, list[Row]]) -> list[str]:
+    members = tables["members"]
+    region_from = Counter(m.get("_region_from") or "none" for m in members if m["level"] == "national")
+    status = Counter(m["status"] for m in members)
+    oo_current = sorted(e["member_id"] for e in tables["engagements"]
+                        if e["organisation_id"] == "open-ownership" and e["relation"] == "supports_implementation")
+    return [
+        "members by level: " + ", ".join(f"{k} {v}" for k, v in sorted(Counter(m["level"] for m in members).items())),
+        "members by status: " + ", ".join(f"{k} {v}" for k, v in sorted(status.items())),
+        "national members' region taken from: " + "; ".join(f"{k}: {v}" for k, v in sorted(region_from.items())),
+        f"OGP members where Open Ownership is currently engaged: {len(oo_current)} ({', '.join(oo_current)})",
+    ]
+
+
+def _breakdowns(formatted: dict[str, list[list[str]]]) -> dict[str, list[dict[str, object]]]:
+    def counted(table: str, columns: Sequence[str]) -> list[dict[str, object]]:
+        names = TABLE_BY_NAME[table].column_names
+        counts = Counter(tuple(row[names.index(c)] for c in columns) for row in formatted[table])
+        return [{**dict(zip(columns, key, strict=True)), "rows": n} for key, n in sorted(counts.items())]
+
+    return {
+        "Signal indicators": counted("signals", ("indicator", "theme_id", "kind", "source")),
+        "Engagement relations": counted("engagements", ("relation", "source")),
+        "Membership roles": counted("memberships", ("consortium_id", "participant_type", "role")),
+    }
+
+
+def main_build(raw: Path | None = None, out: Path | None = None) -> int:
+    """Entry point for ``ogpnet data build``: build and print a summary.
+
+    Returns 0 on success; on a :class:`BuildError` prints its one-line cause and hint to stderr and returns its
+    exit code. ``raw`` defaults to ``$OGPNET_RAW_DIR`` or ``../shared/data/ogp``; ``out`` to ``data/``.
+    """
+    raw_dir = Path(raw) if raw else default_raw_dir()
+    out_dir = Path(out) if out else DEFAULT_OUT
+    try:
+        report = build_dataset(raw_dir, out_dir)
+    except BuildError as e:
+        print(e.user_message(), file=sys.stderr)
+        return e.exit_code
+    print(f"built {out_dir} from {raw_dir}")
+    print(report.summary())
+    return 0
