@@ -33,7 +33,7 @@ import shutil
 import sys
 import tempfile
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -85,6 +85,14 @@ RAW_FILES: dict[str, str] = {
     "lode_data": "legislative-openness-data-explorer__Source-Data.csv",
     "lode_parliaments": "legislative-openness-data-explorer__parliaments.json",
     "status_2016": "2030-watch.de__SDG17_OGP_Membership_OGP_2017.json",
+}
+# `ogpnet load --source NAME FILE`: the raw file a newer export of NAME replaces.
+SOURCE_FILES: dict[str, str] = {
+    "ogp-commitments": "commitments",
+    "open-ownership": "oo_tracker",
+    "ocp": "ocp_all",
+    "gdb": "gdb_measures",
+    "obs": "obs_summary",
 }
 TAXONOMY_FILE = "ogp_policy_area_taxonomy.csv"
 NOT_A_MEMBER = "not an OGP member"
@@ -144,10 +152,10 @@ def resolve_raw_dir(raw_dir: Path) -> Path:
     return raw_dir
 
 
-def parse_all(raw_dir: Path) -> list[ParseResult]:
-    """Run every adapter, in merge-priority order."""
+def parse_all(raw_dir: Path, overrides: Mapping[str, Path] | None = None) -> list[ParseResult]:
+    """Run every adapter, in merge-priority order; ``overrides`` maps a RAW_FILES key to a newer file."""
     raw = raw_dir / "raw"
-    f = {key: raw / name for key, name in RAW_FILES.items()}
+    f = {key: raw / name for key, name in RAW_FILES.items()} | dict(overrides or {})
     try:
         hand_result = hand.parse_hand(raw_dir / "reference" / "hand")
         taxonomy, taxonomy_result = ogp_commitments.parse_taxonomy(raw_dir / "reference" / TAXONOMY_FILE)
@@ -444,8 +452,10 @@ def write_atomically(out_dir: Path, files: dict[str, str]) -> None:
 # ---------------------------------------------------------------------------------------------------- build
 
 
-def build_dataset(raw_dir: Path, out_dir: Path) -> BuildReport:
+def build_dataset(raw_dir: Path, out_dir: Path, overrides: Mapping[str, Path] | None = None) -> BuildReport:
     """Build the canonical dataset from ``raw_dir`` into ``out_dir``; returns the build report.
+
+    ``overrides`` replaces raw files (keys of :data:`RAW_FILES`) by newer exports in the same format.
 
     Raises
     ------
@@ -454,7 +464,10 @@ def build_dataset(raw_dir: Path, out_dir: Path) -> BuildReport:
         or the merged tables violate the schema. Nothing is written then.
     """
     raw_dir = resolve_raw_dir(raw_dir)
-    results = parse_all(raw_dir)
+    for key, path in (overrides or {}).items():
+        if not Path(path).is_file():
+            raise BuildError(f"{path}: no such file (newer export for {key})")
+    results = parse_all(raw_dir, overrides)
     tables, build_issues = merge_tables(results)
     formatted = {spec.name: format_table(spec, tables[spec.name]) for spec in TABLES}
     problems = [p for spec in TABLES for p in check_table(spec, formatted[spec.name])]

@@ -20,3 +20,24 @@ def load_directory(db: Database, directory: Path, *, batch_size: int = 5000,
     files = [file_info(directory / f"{name}.csv", len(rows)) for name, rows in dataset.tables.items()]
     return load_tables(db, dataset.tables, files, source_dir=str(directory), batch_size=batch_size,
                        progress=progress)
+
+
+def load_source(db: Database, source: str, file: Path, raw_dir: Path, *, batch_size: int = 5000,
+                progress: Progress | None = None) -> LoadSummary:
+    """Load a newer raw export of one source directly (``ogpnet load --source NAME FILE``).
+
+    The dataset is rebuilt from ``raw_dir`` with ``file`` in place of that
+    source's file, into a temporary folder, then validated and loaded like any
+    dataset; ``data/`` is left unchanged (run ``ogpnet data build`` to refresh it).
+    """
+    import tempfile
+
+    from graph.errors import ConfigError
+    from loaders.build import SOURCE_FILES, build_dataset
+
+    if source not in SOURCE_FILES:
+        raise ConfigError(f"unknown source {source!r}", hint=f"use one of {', '.join(SOURCE_FILES)}")
+    with tempfile.TemporaryDirectory(prefix="ogpnet-source-") as tmp:
+        out = Path(tmp) / "dataset"
+        build_dataset(raw_dir, out, {SOURCE_FILES[source]: file})
+        return load_directory(db, out, batch_size=batch_size, progress=progress)

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 import click
 
-from graph.errors import OgpnetError
+from graph.errors import ConfigError, OgpnetError
 from graph.settings import Settings
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -161,15 +161,19 @@ def data_build(raw: Path | None, out: Path | None) -> None:
 
 
 @main.command("load")
-@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.argument("directory", required=False, type=click.Path(path_type=Path))
 @click.option("--batch-size", type=click.IntRange(1, 1_000_000), default=None,
               help="Rows per UNWIND batch (default: OGPNET_BATCH_SIZE).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@click.option("--source", type=click.Choice(["ogp-commitments", "open-ownership", "ocp", "gdb", "obs"]),
+              default=None, help="Load a newer raw export FILE of this source directly (the other sources come "
+              "from OGPNET_RAW_DIR).")
 @fail_cleanly
-def load(directory: Path | None, batch_size: int | None, quiet: bool) -> None:
+def load(directory: Path | None, batch_size: int | None, quiet: bool, source: str | None) -> None:
     """Validate DIRECTORY (default data/) completely, then load it in one transaction.
 
     Any problem: exit code 2, every problem listed with file, row and column, nothing written.
+    With --source NAME, the argument is a raw export FILE of that source instead.
     """
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -188,7 +192,17 @@ def load(directory: Path | None, batch_size: int | None, quiet: bool) -> None:
         def progress(table: str, done: int, total: int) -> None:
             bar.update(task, description=table, completed=done, total=total)
 
-        summary = load_directory(database, directory, batch_size=batch_size or s.batch_size, progress=progress)
+        if source:
+            from loaders.load import load_source
+
+            if not directory.is_file():
+                raise ConfigError(f"--source {source} needs a FILE argument (a raw export), got {directory}",
+                                  hint="give the path of the newer export file")
+            summary = load_source(database, source, directory, s.raw_dir, batch_size=batch_size or s.batch_size,
+                                  progress=progress)
+        else:
+            summary = load_directory(database, directory, batch_size=batch_size or s.batch_size,
+                                     progress=progress)
     _print_load_summary(summary)
 
 
