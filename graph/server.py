@@ -268,6 +268,12 @@ class LocalServer:
             return None
         return pid if pid_alive(pid) else None
 
+    def _forget_pid(self) -> None:
+        try:
+            self.pid_file.unlink(missing_ok=True)
+        except OSError:
+            pass  # an unusable state folder is reported by start(), not by clean-up
+
     def password(self) -> str:
         """The generated password (created, mode 0600, on first use)."""
         if self.password_file.exists():
@@ -366,7 +372,7 @@ class LocalServer:
         while time.monotonic() < deadline:
             code = proc.poll()
             if code is not None:
-                self.pid_file.unlink(missing_ok=True)
+                self._forget_pid()
                 raise self._start_failure(code, self._log_since(log_start))
             if bolt_answers(self.uri, self.auth(), timeout=2.0):
                 return self.uri
@@ -403,7 +409,7 @@ class LocalServer:
         """Stop the server cleanly (SIGTERM, then SIGKILL after ``timeout``). False if it was not running."""
         pid = self.pid()
         if pid is None:
-            self.pid_file.unlink(missing_ok=True)
+            self._forget_pid()
             return False
         try:
             os.killpg(pid, signal.SIGTERM)
@@ -421,7 +427,7 @@ class LocalServer:
             while pid_alive(pid):
                 _reap(pid)
                 time.sleep(0.1)
-        self.pid_file.unlink(missing_ok=True)
+        self._forget_pid()
         return True
 
     def kill(self) -> None:
@@ -432,7 +438,7 @@ class LocalServer:
             while pid_alive(pid):
                 _reap(pid)
                 time.sleep(0.05)
-        self.pid_file.unlink(missing_ok=True)
+        self._forget_pid()
 
     def log_tail(self, lines: int = 50, *, joined: bool = False) -> str:
         try:

@@ -16,6 +16,10 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from graph.analysis.config import AnalysisConfig
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -114,3 +118,36 @@ class Settings:
 def setting(env: str) -> Setting:
     """Look up a declared setting by its environment variable name."""
     return _BY_ENV[env]
+
+
+def _analysis_settings() -> tuple[Setting, ...]:
+    from graph.analysis.config import AnalysisConfig
+
+    out = []
+    for name, default, help_text in AnalysisConfig.describe():
+        text = ",".join(default) if isinstance(default, tuple) else str(default).lower() \
+            if isinstance(default, bool) else str(default)
+        out.append(Setting(f"OGPNET_{name.upper()}", text, help_text))
+    return tuple(out)
+
+
+#: Thresholds, weights, limits and seeds of the analyses (graph/analysis/config.py), one variable each.
+ANALYSIS_SETTINGS: tuple[Setting, ...] = _analysis_settings()
+ALL_SETTINGS: tuple[Setting, ...] = SETTINGS + ANALYSIS_SETTINGS
+
+
+def analysis_config(env: Mapping[str, str] | None = None) -> AnalysisConfig:
+    """The analysis configuration: defaults overridden by ``OGPNET_<NAME>`` variables.
+
+    >>> analysis_config({"OGPNET_REDUNDANT_K": "5"}).redundant_k
+    5
+    """
+    from graph.analysis.config import AnalysisConfig
+    from graph.errors import ConfigError
+
+    env = os.environ if env is None else env
+    values = {s.env[len("OGPNET_"):].lower(): env[s.env] for s in ANALYSIS_SETTINGS if env.get(s.env)}
+    try:
+        return AnalysisConfig.from_mapping(values)
+    except ValueError as e:
+        raise ConfigError(f"analysis setting: {e}", hint="see the analysis settings table in README") from e

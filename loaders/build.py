@@ -33,9 +33,10 @@ import shutil
 import sys
 import tempfile
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from graph.errors import OgpnetError
 from graph.schema import TABLE_BY_NAME, TABLES, THEMES, Column, TableSpec
@@ -153,27 +154,45 @@ def resolve_raw_dir(raw_dir: Path) -> Path:
 
 
 def parse_all(raw_dir: Path, overrides: Mapping[str, Path] | None = None) -> list[ParseResult]:
-    """Run every adapter, in merge-priority order; ``overrides`` maps a RAW_FILES key to a newer file."""
+    """Run every adapter, in merge-priority order; ``overrides`` maps a RAW_FILES key to a newer file.
+
+    A file whose content does not have its source's layout (whatever the parser trips on: a missing
+    column, JSON of another shape, undecodable text) raises BuildError naming the file.
+    """
     raw = raw_dir / "raw"
     f = {key: raw / name for key, name in RAW_FILES.items()} | dict(overrides or {})
+    hand_dir = raw_dir / "reference" / "hand"
+    hand_result = _adapter([hand_dir], hand.parse_hand, hand_dir)
+    taxonomy_file = raw_dir / "reference" / TAXONOMY_FILE
+    taxonomy, taxonomy_result = _adapter([taxonomy_file], ogp_commitments.parse_taxonomy, taxonomy_file)
+    taxonomy_result.add("sources", ogp_commitments.taxonomy_source(), TAXONOMY_FILE)
+    adapters: list[tuple[Callable[..., ParseResult], list[str], tuple[Any, ...]]] = [
+        (ogp_commitments.parse_commitments, ["commitments"], (taxonomy,)),
+        (ogp_status_2016.parse_status_2016, ["status_2016"], ()),
+        (open_ownership.parse_open_ownership, ["oo_tracker", "oo_beta_countries", "oo_beta_regimes"], ()),
+        (ocp.parse_ocp, ["ocp_all", "ocp_table"], (_local_members(hand_result),)),
+        (gdb.parse_gdb, ["gdb_countries", "gdb_indicators", "gdb_measures"], ()),
+        (obs.parse_obs, ["obs_summary", "obs_scores", "obs_groupings", "obs_regions", "obs_countrycodes"], ()),
+        (legislative.parse_legislative, ["lode_data", "lode_parliaments"], ()),
+    ]
+    results = [hand_result, taxonomy_result]
+    for parse, keys, extra in adapters:
+        files = [f[k] for k in keys]
+        results.append(_adapter(files, parse, *files, *extra))
+    return results
+
+
+def _adapter(files: Sequence[Path], parse: Callable[..., Any], *args: Any) -> Any:
+    """Run one adapter; any failure to read its files becomes a BuildError that names them."""
     try:
-        hand_result = hand.parse_hand(raw_dir / "reference" / "hand")
-        taxonomy, taxonomy_result = ogp_commitments.parse_taxonomy(raw_dir / "reference" / TAXONOMY_FILE)
-        taxonomy_result.add("sources", ogp_commitments.taxonomy_source(), TAXONOMY_FILE)
-        return [
-            hand_result,
-            taxonomy_result,
-            ogp_commitments.parse_commitments(f["commitments"], taxonomy),
-            ogp_status_2016.parse_status_2016(f["status_2016"]),
-            open_ownership.parse_open_ownership(f["oo_tracker"], f["oo_beta_countries"], f["oo_beta_regimes"]),
-            ocp.parse_ocp(f["ocp_all"], f["ocp_table"], _local_members(hand_result)),
-            gdb.parse_gdb(f["gdb_countries"], f["gdb_indicators"], f["gdb_measures"]),
-            obs.parse_obs(f["obs_summary"], f["obs_scores"], f["obs_groupings"], f["obs_regions"],
-                          f["obs_countrycodes"]),
-            legislative.parse_legislative(f["lode_data"], f["lode_parliaments"]),
-        ]
-    except (SourceFormatError, ValueError, KeyError) as e:
-        raise BuildError(f"cannot read the raw data: {e}") from e
+        return parse(*args)
+    except BuildError:
+        raise
+    except (SourceFormatError, ValueError, KeyError, TypeError, AttributeError, IndexError, UnicodeError,
+            OSError, RecursionError) as e:
+        names = ", ".join(Path(p).name for p in files)
+        raise BuildError(f"cannot read {names}: not the expected layout ({type(e).__name__}: {e})",
+                         hint="check that the file is an unmodified export of that source") from e
 
 
 def _local_members(result: ParseResult) -> dict[str, list[tuple[str, str]]]:

@@ -138,6 +138,32 @@ def db_init() -> None:
     click.echo(f"{n} constraints and indexes in place")
 
 
+@db.command("dump")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@fail_cleanly
+def db_dump(file: Path) -> None:
+    """Write a logical backup of the whole graph to FILE (JSON; gzip when FILE ends in .gz)."""
+    from graph.backup import write_dump
+    from graph.db import connect
+
+    with connect(settings()) as database:
+        counts = write_dump(database, file)
+    click.echo(f"{file}: {counts['nodes']} nodes, {counts['relationships']} relationships")
+
+
+@db.command("restore")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@fail_cleanly
+def db_restore(file: Path) -> None:
+    """Replace the graph by the backup in FILE (checked completely first; one transaction)."""
+    from graph.backup import restore_dump
+    from graph.db import connect
+
+    with connect(settings()) as database:
+        counts = restore_dump(database, file)
+    click.echo(f"restored {counts['nodes']} nodes, {counts['relationships']} relationships from {file}")
+
+
 # --- data and load ------------------------------------------------------------------------------
 
 
@@ -250,3 +276,7 @@ if __name__ == "__main__":  # pragma: no cover
 
 def _path(p: str | None) -> Path | None:
     return Path(p) if p else None
+
+
+# The analysis and report commands register themselves on `main`.
+from ogpnet import analyse as _analyse  # noqa: E402,F401

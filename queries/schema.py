@@ -38,7 +38,9 @@ def schema_statements() -> list[LiteralString]:
     return [cast(LiteralString, s) for s in out]
 
 
-SHOW_CONSTRAINTS: LiteralString = "SHOW CONSTRAINTS YIELD name, labelsOrTypes, properties RETURN name, labelsOrTypes, properties"
+SHOW_CONSTRAINTS: LiteralString = (
+    "SHOW CONSTRAINTS YIELD name, labelsOrTypes, properties RETURN name, labelsOrTypes, properties"
+)
 COUNT_BY_LABEL: LiteralString = (
     "CALL db.labels() YIELD label "
     "CALL (label) { MATCH (n) WHERE label IN labels(n) RETURN count(n) AS nodes } "
@@ -49,4 +51,6 @@ COUNT_BY_REL_TYPE: LiteralString = (
     "CALL (type) { MATCH ()-[r]->() WHERE type(r) = type RETURN count(r) AS relationships } "
     "RETURN type, relationships ORDER BY type"
 )
-SERVER_VERSION: LiteralString = "CALL dbms.components() YIELD name, versions, edition RETURN name, versions[0] AS version, edition"
+SERVER_VERSION: LiteralString = (
+    "CALL dbms.components() YIELD name, versions, edition RETURN name, versions[0] AS version, edition"
+)

@@ -1,0 +1,571 @@
+"""Coverage: demand versus supply for every (member, theme) cell.
+
+Definitions (``cfg`` = :class:`~graph.analysis.config.AnalysisConfig`):
+
+* **Members analysed**: members whose ``status`` is in ``cfg.member_statuses`` (withdrawn and unknown
+  members are left out everywhere, also as neighbours). **Themes**: the theme nodes of the graph.
+* **Demand** ``D(m, t) = commitment_weight * #commitments + pledge_weight * #pledges +
+  need_weight * #need_signals`` where commitments are those m MADE that are ON_THEME t, pledges are SIGNALS
+  of kind ``pledge`` with value > 0 and need signals are SIGNALS of kind ``score`` with value strictly below
+  ``need_threshold``. A cell is *demanded* when ``D > demand_threshold`` (default 0).
+* **Supply** ``S(m, t)``: organisations that WORKS_IN m with ``theme_id == t``, or WORKS_IN m with a blank
+  theme (a general engagement) and are EXPERT_IN t. ``cov = |S|`` (distinct organisations).
+* **Status** (demanded cells only, else missing): ``gap`` cov = 0, ``fragile`` cov = 1 (a single point of
+  failure), ``covered`` 2 <= cov <= k-1, ``redundant`` cov >= k with ``k = redundant_k``.
+* **Sector diversity**: the distinct sectors of the supporters (``sectors``, ``n_sectors``).
+* **Reachable coverage within h hops** (``h = cfg.hops``): hops are counted in the undirected graph whose
+  nodes are members and organisations and whose edges are: organisation - member it WORKS_IN (any theme),
+  organisation - organisation sharing a consortium, member - neighbouring member (local member - its parent
+  country always; members of the same OGP region when ``region_neighbours``). An organisation is *capable*
+  on t when it is EXPERT_IN t or WORKS_IN some member on t. ``reachable_cov`` counts the capable
+  organisations within h hops of m that do not yet support the cell. With h = 2 this is exactly: capable
+  organisations already in m on other themes (1 hop), consortium co-members of organisations active in m
+  (2 hops) and organisations active in a neighbouring member (2 hops). Region neighbours make this broad
+  (any organisation working anywhere in the region is 2 hops away; on the bundled data every gap is then
+  reachable); ``region_neighbours=False`` keeps only the local/national link.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from graph.analysis.config import AnalysisConfig
+from graph.analysis.views import Facts, capabilities, column, graph_facts, supporting_links
+
+__all__ = [
+    "STATUSES",
+    "CELL_COLUMNS",
+    "coverage_cells",
+    "coverage_rollup",
+    "what_if_remove",
+    "unique_coverage",
+    "compare_snapshots",
+    "analysed_members",
+    "neighbour_pairs",
+    "hop_distances",
+    "removed_organisations",
+]
+
+STATUSES = ("gap", "fragile", "covered", "redundant")
+
+#: Columns of :func:`coverage_cells`, in order.
+CELL_COLUMNS = (
+    "member_id", "member_name", "level", "region", "theme_id",
+    "demand", "n_commitments", "n_pledges", "n_need_signals", "commitment_ids", "pledges", "need_signals",
+    "cov", "supporters", "sectors", "n_sectors", "status",
+    "reachable_cov", "reachable_min_hops", "reachable_orgs",
+)
+
+
+def coverage_cells(G: nx.MultiDiGraph | Facts, config: AnalysisConfig | None = None) -> pd.DataFrame:
+    """Demand, supply, status and reachable coverage of every (member, theme) cell.
+
+    Returns one row per analysed member and theme, sorted by ``member_id``, ``theme_id``, with columns
+    :data:`CELL_COLUMNS`:
+
+    ``member_id``, ``member_name``, ``level``, ``region``, ``theme_id``;
+    ``demand`` (float), ``n_commitments``, ``n_pledges``, ``n_need_signals`` (int), ``commitment_ids``
+    (sorted list), ``pledges`` and ``need_signals`` (lists of ``{indicator, value, source, as_of}``);
+    ``cov`` (int), ``supporters`` (sorted organisation ids), ``sectors`` (sorted), ``n_sectors`` (int),
+    ``status`` (gap | fragile | covered | redundant, missing without demand);
+    ``reachable_cov`` (int), ``reachable_min_hops`` (Int64, missing when nothing is reachable),
+    ``reachable_orgs`` (nearest first then by id, at most ``reachable_list_limit``).
+
+    Examples
+    --------
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_node("member:KEN", kind="member", id="KEN", name="Kenya", status="active")
+    >>> G.add_node("theme:open_data", kind="theme", id="open_data")
+    >>> G.add_node("organisation:lab", kind="organisation", id="lab", sector="civil_society")
+    >>> _ = G.add_edge("member:KEN", "theme:open_data", type="SIGNALS", kind="pledge", value=1.0,
+    ...                indicator="od_pledge", source="s", as_of="2024")
+    >>> _ = G.add_edge("organisation:lab", "member:KEN", type="WORKS_IN", theme_id="open_data", relation="x")
+    >>> cells = coverage_cells(G)
+    >>> cells[["member_id", "theme_id", "demand", "cov", "status", "sectors"]]
+      member_id   theme_id  demand  cov   status          sectors
+    0       KEN  open_data     1.0    1  fragile  [civil_society]
+    >>> cells.loc[0, "pledges"]
+    [{'indicator': 'od_pledge', 'value': 1.0, 'source': 's', 'as_of': '2024'}]
+    """
+    return _cells(graph_facts(G), config or AnalysisConfig(), with_reachable=True)
+
+
+def _cells(facts: Facts, cfg: AnalysisConfig, with_reachable: bool, themes: list[str] | None = None,
+           member_ids: Iterable[str] | None = None) -> pd.DataFrame:
+    """The cells of ``themes`` x ``member_ids`` (default: all); reachability uses every analysed member."""
+    analysed = analysed_members(facts, cfg)
+    members = analysed if member_ids is None else analysed[analysed["member_id"].isin(set(member_ids))]
+    members = members.reset_index(drop=True)
+    themes = list(facts.themes) if themes is None else [t for t in facts.themes if t in set(themes)]
+    grid = pd.MultiIndex.from_product([members["member_id"], themes], names=["member_id", "theme_id"])
+    cells = pd.DataFrame(index=grid).reset_index()
+    info = members.set_index("member_id")
+    cells["member_name"] = cells["member_id"].map(info["name"])
+    cells["level"] = cells["member_id"].map(info["level"])
+    cells["region"] = cells["member_id"].map(info["region"])
+    member_set, theme_set = set(members["member_id"]), set(themes)
+
+    # -- demand -------------------------------------------------------------------------------------
+    com = facts.commitments
+    com = com[com["member_id"].isin(member_set) & com["theme_id"].isin(theme_set)]
+    sig = facts.signals
+    sig = sig[sig["member_id"].isin(member_set) & sig["theme_id"].isin(theme_set)]
+    pledges = sig[(sig["kind"] == "pledge") & (sig["value"] > 0)]
+    needs = sig[(sig["kind"] == "score") & (sig["value"] < cfg.need_threshold)]
+    keys = list(zip(column(cells, "member_id"), column(cells, "theme_id"), strict=True))
+    commitment_ids = _grouped(com, column(com, "commitment_id"))
+    cells["commitment_ids"] = [sorted(set(commitment_ids.get(k, ()))) for k in keys]
+    cells["pledges"] = pd.Series(_evidence(pledges, keys), index=cells.index, dtype="object")
+    cells["need_signals"] = pd.Series(_evidence(needs, keys), index=cells.index, dtype="object")
+    cells["n_commitments"] = cells["commitment_ids"].map(len).astype("int64")
+    cells["n_pledges"] = cells["pledges"].map(len).astype("int64")
+    cells["n_need_signals"] = cells["need_signals"].map(len).astype("int64")
+    cells["demand"] = (cfg.commitment_weight * cells["n_commitments"] + cfg.pledge_weight * cells["n_pledges"]
+                       + cfg.need_weight * cells["n_need_signals"]).astype("float64")
+
+    # -- supply -------------------------------------------------------------------------------------
+    links = supporting_links(facts)
+    links = links[links["member_id"].isin(member_set) & links["theme_id"].isin(theme_set)]
+    sector_of = facts.organisations.set_index("organisation_id")["sector"].to_dict()
+    supporters = _grouped(links, column(links, "organisation_id"))  # links are sorted by organisation
+    cells["supporters"] = [supporters.get(k, []) for k in keys]
+    cells["sectors"] = [sorted({s for s in map(sector_of.get, orgs) if isinstance(s, str)})
+                        for orgs in cells["supporters"]]
+    cells["cov"] = cells["supporters"].map(len).astype("int64")
+    cells["n_sectors"] = cells["sectors"].map(len).astype("int64")
+    cells["status"] = _status(cells["demand"], cells["cov"], cfg)
+
+    # -- reachable coverage -------------------------------------------------------------------------
+    if with_reachable:
+        _add_reachable(cells, facts, analysed, members, themes, cfg)
+    else:
+        cells["reachable_cov"] = 0
+        cells["reachable_min_hops"] = pd.Series(pd.NA, index=cells.index, dtype="Int64")
+        cells["reachable_orgs"] = [[] for _ in range(len(cells))]
+    return cells[list(CELL_COLUMNS)]
+
+
+def analysed_members(G: nx.MultiDiGraph | Facts, config: AnalysisConfig | None = None) -> pd.DataFrame:
+    """The members rows whose status is in ``config.member_statuses``, sorted by id."""
+    cfg = config or AnalysisConfig()
+    members = graph_facts(G).members
+    return members[members["status"].isin(cfg.member_statuses)].reset_index(drop=True)
+
+
+def neighbour_pairs(members: pd.DataFrame, region_neighbours: bool = True,
+                    of: Iterable[str] | None = None) -> pd.DataFrame:
+    """Ordered (member_id, neighbour_id) pairs among ``members``: local <-> parent, and same region.
+
+    ``of`` keeps only the pairs of those members (the full region table grows with the square of the
+    members per region).
+
+    Examples
+    --------
+    >>> members = pd.DataFrame({"member_id": ["KEN", "KEN-x", "GHA", "MEX"],
+    ...                         "level": ["national", "local", "national", "national"],
+    ...                         "parent_iso3": [None, "KEN", None, None],
+    ...                         "region": ["Africa", None, "Africa", "Americas"]})
+    >>> neighbour_pairs(members)
+      member_id neighbour_id
+    0       GHA          KEN
+    1       KEN          GHA
+    2       KEN        KEN-x
+    3     KEN-x          KEN
+    >>> neighbour_pairs(members, region_neighbours=False, of=["KEN"])
+      member_id neighbour_id
+    0       KEN        KEN-x
+    """
+    ids = set(column(members, "member_id"))
+    wanted = ids if of is None else set(of)
+    pairs = []
+    local = members[members["parent_iso3"].notna() & members["parent_iso3"].isin(ids)]
+    for child, parent in zip(column(local, "member_id"), column(local, "parent_iso3"), strict=True):
+        if child != parent:
+            pairs += [(a, b) for a, b in ((child, parent), (parent, child)) if a in wanted]
+    frame = pd.DataFrame(pairs, columns=["member_id", "neighbour_id"])
+    if region_neighbours:
+        with_region = members.loc[members["region"].notna(), ["member_id", "region"]]
+        mine = with_region[with_region["member_id"].isin(wanted)]
+        same = mine.merge(with_region, on="region", suffixes=("", "_other"))
+        same = same[same["member_id"] != same["member_id_other"]]
+        frame = pd.concat([frame, same.rename(columns={"member_id_other": "neighbour_id"})[
+            ["member_id", "neighbour_id"]]], ignore_index=True)
+    frame = frame.astype("str")
+    return frame.drop_duplicates().sort_values(["member_id", "neighbour_id"], ignore_index=True)
+
+
+def hop_distances(G: nx.MultiDiGraph | Facts, config: AnalysisConfig | None = None,
+                  members: Iterable[str] | None = None) -> pd.DataFrame:
+    """Hop distance (1..h) from analysed members (default: all) to each organisation within ``config.hops``.
+
+    Hops are counted as described in the module docstring. Returns columns ``member_id``,
+    ``organisation_id``, ``hops`` sorted by member, hops, organisation. With region neighbours the result
+    has about (members x organisations of their region) rows: pass ``members`` on large graphs.
+
+    Examples
+    --------
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_node("member:KEN", kind="member", id="KEN", status="active")
+    >>> _ = G.add_edge("organisation:a", "member:KEN", type="WORKS_IN", relation="x")
+    >>> _ = G.add_edge("organisation:a", "consortium:wg", type="MEMBER_OF")
+    >>> _ = G.add_edge("organisation:b", "consortium:wg", type="MEMBER_OF")
+    >>> hop_distances(G)
+      member_id organisation_id  hops
+    0       KEN               a     1
+    1       KEN               b     2
+    """
+    cfg = config or AnalysisConfig()
+    facts = graph_facts(G)
+    analysed = analysed_members(facts, cfg)
+    sources = column(analysed, "member_id") if members is None else sorted(set(members))
+    reach = _Reach(facts, analysed, cfg)
+    frames = []
+    for names, dist in reach.chunks(sources):
+        rows, cols = np.nonzero(dist)
+        frames.append(pd.DataFrame({"member_id": np.asarray(names, dtype=object)[rows],
+                                    "organisation_id": reach.orgs[cols], "hops": dist[rows, cols].astype("int64")}))
+    if not frames:
+        return pd.DataFrame({"member_id": [], "organisation_id": [], "hops": []})
+    out = pd.concat(frames, ignore_index=True).astype({"member_id": "str", "organisation_id": "str"})
+    return out.sort_values(["member_id", "hops", "organisation_id"], ignore_index=True)
+
+
+def coverage_rollup(cells: pd.DataFrame, by: str = "theme_id") -> pd.DataFrame:
+    """Counts of demanded cells by status, grouped by a column of :func:`coverage_cells`.
+
+    ``by`` is ``theme_id``, ``member_id``, ``region`` or ``level``. Columns: ``by``, ``demand_cells``,
+    ``gap``, ``fragile``, ``covered``, ``redundant``, ``reachable_gaps`` (gaps with ``reachable_cov > 0``),
+    ``gap_share`` (gap / demand_cells), ``mean_cov`` (over demanded cells), ``supporters`` (distinct
+    organisations supporting the group's demanded cells). Groups without demand are kept with zeros.
+
+    Examples
+    --------
+    >>> cells = pd.DataFrame({"theme_id": ["a", "a", "b"], "status": ["gap", "fragile", None],
+    ...                       "cov": [0, 1, 3], "reachable_cov": [2, 0, 0],
+    ...                       "supporters": [[], ["x"], ["x", "y", "z"]]})
+    >>> coverage_rollup(cells)[["theme_id", "demand_cells", "gap", "fragile", "reachable_gaps", "mean_cov"]]
+      theme_id  demand_cells  gap  fragile  reachable_gaps  mean_cov
+    0        a             2    1        1               1       0.5
+    1        b             0    0        0               0       0.0
+    """
+    demanded = cells[cells["status"].notna()]
+    keys = pd.Index(sorted(cells[by].dropna().unique()), name=by)
+    out = pd.DataFrame(index=keys)
+    grouped = demanded.groupby(by)
+    out["demand_cells"] = grouped.size().reindex(keys, fill_value=0)
+    for status in STATUSES:
+        out[status] = demanded[demanded["status"] == status].groupby(by).size().reindex(keys, fill_value=0)
+    gaps = demanded[(demanded["status"] == "gap") & (demanded["reachable_cov"] > 0)]
+    out["reachable_gaps"] = gaps.groupby(by).size().reindex(keys, fill_value=0)
+    out = out.astype("int64")
+    out["gap_share"] = (out["gap"] / out["demand_cells"].where(out["demand_cells"] > 0)).fillna(0.0)
+    out["mean_cov"] = grouped["cov"].mean().reindex(keys).fillna(0.0).astype("float64")
+    out["supporters"] = grouped["supporters"].agg(
+        lambda s: len({o for orgs in s for o in orgs})).reindex(keys, fill_value=0).astype("int64")
+    return out.reset_index()
+
+
+def what_if_remove(
+    G: nx.MultiDiGraph | Facts,
+    organisation: str | Iterable[str] | None = None,
+    consortium: str | None = None,
+    config: AnalysisConfig | None = None,
+    cells: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Demanded cells that become gaps when organisations (or a consortium's members) withdraw.
+
+    ``organisation``: one id or several. ``consortium``: every organisation that is MEMBER_OF it withdraws
+    (the scenario "this consortium's members pull out"); both may be given. ``cells``: the result of
+    :func:`coverage_cells` if already computed. Returns columns ``member_id``, ``theme_id``, ``demand``,
+    ``status_before``, ``cov_before``, ``lost_supporters`` (the withdrawn supporters), sorted by member and
+    theme. Unknown ids raise ``ValueError``.
+
+    Examples
+    --------
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_node("member:KEN", kind="member", id="KEN", status="active")
+    >>> G.add_node("theme:climate", kind="theme", id="climate")
+    >>> G.add_node("organisation:a", kind="organisation", id="a", sector="private")
+    >>> _ = G.add_edge("member:KEN", "theme:climate", type="SIGNALS", kind="pledge", value=1.0)
+    >>> _ = G.add_edge("organisation:a", "member:KEN", type="WORKS_IN", theme_id="climate", relation="x")
+    >>> what_if_remove(G, organisation="a")
+      member_id theme_id  demand status_before  cov_before lost_supporters
+    0       KEN  climate     1.0       fragile           1             [a]
+    """
+    facts = graph_facts(G)
+    removed = removed_organisations(facts, organisation, consortium)
+    if cells is None:
+        cells = coverage_cells(facts, config)
+    demanded = cells[cells["status"].notna() & (cells["cov"] > 0)]
+    lost = demanded["supporters"].map(lambda orgs: [o for o in orgs if o in removed])
+    becomes_gap = lost.map(len) == demanded["cov"]
+    out = demanded.loc[becomes_gap, ["member_id", "theme_id", "demand", "status", "cov"]].rename(
+        columns={"status": "status_before", "cov": "cov_before"})
+    out["lost_supporters"] = lost[becomes_gap]
+    return out.sort_values(["member_id", "theme_id"], ignore_index=True)
+
+
+def removed_organisations(G: nx.MultiDiGraph | Facts, organisation: str | Iterable[str] | None = None,
+                          consortium: str | None = None) -> set[str]:
+    """The organisation ids a what-if scenario removes (validated)."""
+    facts = graph_facts(G)
+    known = set(facts.organisations["organisation_id"])
+    removed: set[str] = set()
+    if organisation is not None:
+        removed |= {organisation} if isinstance(organisation, str) else set(organisation)
+        unknown = removed - known
+        if unknown:
+            raise ValueError(f"unknown organisation(s): {', '.join(sorted(unknown))}")
+    if consortium is not None:
+        if consortium not in set(facts.consortia["consortium_id"]):
+            raise ValueError(f"unknown consortium: {consortium}")
+        ms = facts.memberships
+        removed |= set(ms.loc[(ms["consortium_id"] == consortium) & (ms["participant_type"] == "organisation"),
+                              "participant_id"])
+    if organisation is None and consortium is None:
+        raise ValueError("give an organisation or a consortium to remove")
+    return removed
+
+
+def unique_coverage(cells: pd.DataFrame) -> pd.DataFrame:
+    """Per organisation, the demanded cells it alone supports (they become gaps if it withdraws).
+
+    Columns ``organisation_id``, ``n_unique_cells``, ``unique_cells`` (``"<member_id>/<theme_id>"``),
+    sorted by count (descending) then id; organisations without such cells are not listed.
+
+    Examples
+    --------
+    >>> cells = pd.DataFrame({"member_id": ["KEN", "GHA"], "theme_id": ["justice", "justice"],
+    ...                       "status": ["fragile", "covered"], "supporters": [["a"], ["a", "b"]]})
+    >>> unique_coverage(cells)
+      organisation_id  n_unique_cells   unique_cells
+    0               a               1  [KEN/justice]
+    """
+    fragile = cells[(cells["status"] == "fragile")]
+    rows = pd.DataFrame({"organisation_id": fragile["supporters"].str[0],
+                         "cell": fragile["member_id"] + "/" + fragile["theme_id"]})
+    if rows.empty:
+        return pd.DataFrame({"organisation_id": pd.Series([], dtype="str"),
+                             "n_unique_cells": pd.Series([], dtype="int64"), "unique_cells": []})
+    out = rows.groupby("organisation_id")["cell"].agg(sorted).rename("unique_cells").reset_index()
+    out.insert(1, "n_unique_cells", out["unique_cells"].map(len).astype("int64"))
+    return out.sort_values(["n_unique_cells", "organisation_id"], ascending=[False, True], ignore_index=True)
+
+
+def compare_snapshots(before_cells: pd.DataFrame, after_cells: pd.DataFrame) -> pd.DataFrame:
+    """Status changes between two coverage snapshots (e.g. two load runs).
+
+    Returns the cells whose status differs, columns ``member_id``, ``theme_id``, ``status_before``,
+    ``status_after``, ``cov_before``, ``cov_after`` (missing when the cell is absent) and ``change``:
+    ``gap_closed`` (gap before, supported after), ``gap_dropped`` (gap before, no demand or no cell after),
+    ``gap_opened`` (gap after, anything else before), ``status_changed`` (any other change). Sorted by change,
+    member, theme.
+
+    Examples
+    --------
+    >>> before = pd.DataFrame({"member_id": ["KEN", "GHA"], "theme_id": ["climate", "climate"],
+    ...                        "status": ["gap", "fragile"], "cov": [0, 1]})
+    >>> after = pd.DataFrame({"member_id": ["KEN", "GHA"], "theme_id": ["climate", "climate"],
+    ...                       "status": ["fragile", "gap"], "cov": [1, 0]})
+    >>> compare_snapshots(before, after)[["member_id", "status_before", "status_after", "change"]]
+      member_id status_before status_after      change
+    0       KEN           gap      fragile  gap_closed
+    1       GHA       fragile          gap  gap_opened
+    """
+    cols = ["member_id", "theme_id", "status", "cov"]
+    merged = before_cells[cols].merge(after_cells[cols], on=["member_id", "theme_id"], how="outer",
+                                      suffixes=("_before", "_after"))
+    sb = merged["status_before"].astype("object").where(merged["status_before"].notna(), None)
+    sa = merged["status_after"].astype("object").where(merged["status_after"].notna(), None)
+    changed = sb.ne(sa) & ~(sb.isna() & sa.isna())
+    change = np.select(
+        [(sb == "gap") & sa.isin(STATUSES[1:]), (sb == "gap") & sa.isna(), (sa == "gap")],
+        ["gap_closed", "gap_dropped", "gap_opened"], default="status_changed")
+    out = merged.assign(change=change)[changed].copy()
+    for col in ("cov_before", "cov_after"):
+        out[col] = out[col].astype("Int64")
+    order = {"gap_closed": 0, "gap_opened": 1, "gap_dropped": 2, "status_changed": 3}
+    out = out.sort_values(["change", "member_id", "theme_id"], key=lambda s: s.map(order) if s.name == "change"
+                          else s, ignore_index=True)
+    return out[["member_id", "theme_id", "status_before", "status_after", "cov_before", "cov_after", "change"]]
+
+
+# -- helpers -------------------------------------------------------------------------------------------
+
+
+def _grouped(frame: pd.DataFrame, values: list) -> dict[tuple[str, str], list]:
+    """(member_id, theme_id) -> the values of the frame's rows, in row order."""
+    out: dict[tuple[str, str], list] = {}
+    for m, t, v in zip(column(frame, "member_id"), column(frame, "theme_id"), values, strict=True):
+        out.setdefault((m, t), []).append(v)
+    return out
+
+
+def _evidence(signals: pd.DataFrame, keys: list[tuple[str, str]]) -> list[list[dict]]:
+    signals = signals.sort_values(["indicator", "source"])
+    records = [{"indicator": i, "value": float(v), "source": s, "as_of": a}
+               for i, v, s, a in zip(column(signals, "indicator"), column(signals, "value"),
+                                     column(signals, "source"), column(signals, "as_of"), strict=True)]
+    grouped = _grouped(signals, records)
+    return [grouped.get(k, []) for k in keys]
+
+
+def _status(demand: pd.Series, cov: pd.Series, cfg: AnalysisConfig) -> pd.Series:
+    demanded = demand > cfg.demand_threshold
+    status = np.select(
+        [demanded & (cov == 0), demanded & (cov == 1), demanded & (cov < cfg.redundant_k), demanded],
+        list(STATUSES), default="")
+    return pd.Series(status, index=demand.index, dtype="str").replace("", None)
+
+
+class _Reach:
+    """Hop distances from members to organisations (see the module docstring), computed in chunks of source
+    members with dense frontiers and sparse adjacency, so memory stays bounded on large graphs."""
+
+    CHUNK = 2048
+
+    def __init__(self, facts: Facts, members: pd.DataFrame, cfg: AnalysisConfig) -> None:
+        self.hops = cfg.hops
+        self.member_ids = pd.Index(column(members, "member_id"))
+        org_ms = facts.memberships[facts.memberships["participant_type"] == "organisation"]
+        self.orgs = np.array(sorted(set(column(facts.organisations, "organisation_id"))
+                                    | set(column(facts.engagements, "organisation_id"))
+                                    | set(column(org_ms, "participant_id"))), dtype=object)
+        org_index = pd.Index(self.orgs)
+        n_m, n_o = len(self.member_ids), len(self.orgs)
+        eng = facts.engagements[facts.engagements["member_id"].isin(self.member_ids)]
+        self.E = _incidence(self.member_ids.get_indexer(pd.Index(eng["member_id"])),
+                            org_index.get_indexer(pd.Index(eng["organisation_id"])), n_m, n_o)
+        self.ET = sp.csr_array(self.E.T)
+        parents = neighbour_pairs(members, region_neighbours=False)
+        self.P = _incidence(self.member_ids.get_indexer(pd.Index(parents["member_id"])),
+                            self.member_ids.get_indexer(pd.Index(parents["neighbour_id"])), n_m, n_m)
+        # same region: member -> region -> members (a member reaching itself is harmless: already seen)
+        regions = members["region"] if cfg.region_neighbours else pd.Series([None] * n_m, dtype="object")
+        codes, names = pd.factorize(regions)
+        has = codes >= 0
+        self.R = _incidence(np.flatnonzero(has), codes[has], n_m, len(names))
+        self.RT = sp.csr_array(self.R.T)
+        cons_codes, cons = pd.factorize(org_ms["consortium_id"])
+        self.C = _incidence(org_index.get_indexer(pd.Index(org_ms["participant_id"])), cons_codes, n_o, len(cons))
+        self.CT = sp.csr_array(self.C.T)
+
+    def chunks(self, sources: list[str]) -> Iterator[tuple[list[str], np.ndarray]]:
+        """(source member ids, distances sources x organisations as int8, 0 = beyond h hops), chunk by chunk.
+
+        Frontiers are bitsets (one bit per source member of the chunk, nodes x words): a step ORs the
+        frontier rows of each node's neighbours, which reads far less memory than a float matrix product.
+        """
+        n_m, n_o = len(self.member_ids), len(self.orgs)
+        rows = self.member_ids.get_indexer(pd.Index(sources))
+        if (rows < 0).any():
+            raise ValueError(f"unknown or not analysed member(s): {sorted(np.asarray(sources)[rows < 0])}")
+        PT = sp.csr_array(self.P.T)
+        for start in range(0, len(rows), self.CHUNK):
+            chunk = rows[start:start + self.CHUNK]
+            s = len(chunk)
+            words = (s + 63) // 64
+            seen_m = np.zeros((n_m, words), dtype=np.uint64)
+            offsets = np.arange(s, dtype=np.uint64)
+            np.bitwise_or.at(seen_m, (chunk, np.arange(s) // 64), np.uint64(1) << (offsets % np.uint64(64)))
+            seen_o = np.zeros((n_o, words), dtype=np.uint64)
+            dist = np.zeros((n_o, s), dtype=np.int8)
+            front_m, front_o = seen_m.copy(), seen_o.copy()
+            for step in range(1, self.hops + 1):
+                new_o = _or_product(self.ET, front_m) | _or_product(self.C, _or_product(self.CT, front_o))
+                new_o &= ~seen_o
+                seen_o |= new_o
+                dist[_unpack(new_o, s)] = step
+                if step < self.hops:
+                    new_m = (_or_product(PT, front_m) | _or_product(self.R, _or_product(self.RT, front_m))
+                             | _or_product(self.E, front_o))
+                    new_m &= ~seen_m
+                    seen_m |= new_m
+                    front_m, front_o = new_m, new_o
+            yield [sources[i] for i in range(start, start + s)], np.ascontiguousarray(dist.T)
+
+
+def _or_product(S: sp.csr_array, bits: np.ndarray) -> np.ndarray:
+    """Row i of the result = OR of ``bits[j]`` over the non-zeros j of row i of ``S`` (boolean S @ bits)."""
+    out = np.zeros((S.shape[0], bits.shape[1]), dtype=bits.dtype)
+    lengths = np.diff(S.indptr)
+    nonempty = np.flatnonzero(lengths)
+    if len(nonempty):
+        out[nonempty] = np.bitwise_or.reduceat(bits[S.indices], S.indptr[nonempty], axis=0)
+    return out
+
+
+def _unpack(bits: np.ndarray, s: int) -> np.ndarray:
+    """(nodes x words) uint64 bitsets -> (nodes x s) booleans (bit b of word w = source 64 w + b)."""
+    return np.unpackbits(bits.view(np.uint8), axis=1, bitorder="little")[:, :s].astype(bool)
+
+
+def _incidence(rows: np.ndarray, cols: np.ndarray, n_rows: int, n_cols: int) -> sp.csr_array:
+    ok = (rows >= 0) & (cols >= 0)
+    data = np.ones(int(ok.sum()))
+    matrix = sp.csr_array((data, (rows[ok], cols[ok])), shape=(n_rows, n_cols))
+    matrix.data[:] = 1.0  # duplicates summed on construction: back to 0/1
+    return matrix
+
+
+def _add_reachable(cells: pd.DataFrame, facts: Facts, analysed: pd.DataFrame, members: pd.DataFrame,
+                   themes: list[str], cfg: AnalysisConfig) -> None:
+    reach = _Reach(facts, analysed, cfg)
+    orgs = reach.orgs
+    names = orgs.tolist()
+    position = {o: i for i, o in enumerate(names)}
+    org_pos = pd.Index(orgs)
+    caps = capabilities(facts)
+    caps = caps[caps["theme_id"].isin(themes) & caps["organisation_id"].isin(org_pos)]
+    theme_pos = pd.Index(themes)
+    capable = np.zeros((len(orgs), len(themes)), dtype=bool)
+    rows = org_pos.get_indexer(pd.Index(caps["organisation_id"]))
+    capable[rows, theme_pos.get_indexer(pd.Index(caps["theme_id"]))] = True
+    capable_by_theme = np.ascontiguousarray(capable.T)
+    n_t = len(themes)
+    reachable = np.zeros(len(cells), dtype=np.int64)
+    min_hops: list[object] = [pd.NA] * len(cells)
+    listed: list[list[str]] = [[] for _ in range(len(cells))]
+    supporters = cells["supporters"].tolist()
+    cov = cells["cov"].to_numpy()
+    limit = cfg.reachable_list_limit
+    # cells are the grid members x themes in this order: member r's cells are r * n_t ... r * n_t + n_t - 1
+    for r0, (ids, dist) in zip(range(0, len(members), _Reach.CHUNK),
+                               reach.chunks(column(members, "member_id")), strict=True):
+        within = dist > 0
+        # supporters work in the member (1 hop) and are capable, so they are inside the count: subtract them
+        counts = within.astype(np.float32) @ capable.astype(np.float32)
+        for k in range(len(ids)):
+            base = (r0 + k) * n_t
+            reachable[base:base + n_t] = np.rint(counts[k]).astype(np.int64) - cov[base:base + n_t]
+            if not reachable[base:base + n_t].any():
+                continue
+            near = np.flatnonzero(within[k])
+            near = near[np.argsort(dist[k, near], kind="stable")]  # nearest first; orgs are sorted by id
+            for t in range(n_t):
+                i = base + t
+                if reachable[i] == 0:
+                    continue
+                skip = {position[o] for o in supporters[i]}
+                first = _first_capable(near, capable_by_theme[t], skip, limit)
+                min_hops[i] = int(dist[k, first[0]])
+                listed[i] = [names[j] for j in first[:limit]]
+    cells["reachable_cov"] = reachable
+    cells["reachable_min_hops"] = pd.Series(min_hops, index=cells.index, dtype="Int64")
+    cells["reachable_orgs"] = listed
+
+
+def _first_capable(near: np.ndarray, capable: np.ndarray, skip: set[int], limit: int) -> list[int]:
+    """The first ``limit`` (at least one) of ``near`` that are capable and not in ``skip``, scanning in blocks."""
+    found: list[int] = []
+    for start in range(0, len(near), 256):
+        block = near[start:start + 256]
+        found += [j for j in block[capable[block]].tolist() if j not in skip]
+        if len(found) >= max(limit, 1):
+            break
+    return found[: max(limit, 1)]

@@ -1,0 +1,292 @@
+"""Partner fit: who could work with a member (or several) on a theme, and which organisations are alike.
+
+:func:`find_partners` scores candidates with an explicit weighted sum (weights in
+:class:`~graph.analysis.config.AnalysisConfig`) of five parts, each in [0, 1]:
+
+* ``expertise`` - 1 if the organisation is EXPERT_IN the theme, else 0.
+* ``presence`` - mean over the target members of 1 (works in the member, any theme), 0.5 (works in a
+  neighbouring member: local/parent, or same region when ``region_neighbours``) or 0.
+* ``track_record`` - ``min(c, track_record_cap) / track_record_cap`` where c = countries (ISO-3; a local
+  member counts as its country) in which it supports the theme.
+* ``complementarity`` - mean over the target members of 1 if its sector is not among the sectors of the
+  member's current supporters on the theme (1 when there are none), else 0.
+* ``proximity`` - resource allocation to the *anchors* (organisations working in the target members):
+  ``sum over anchors a != o of sum over shared items z of 1 / deg(z)`` in the two-mode graph organisation -
+  item, items being themes (capability), members (WORKS_IN) and consortia (MEMBER_OF); hub items weigh
+  little. Divided by its maximum over all candidates (before any sector filter), so 1 = closest.
+
+Candidates: organisations capable on the theme (EXPERT_IN it or working on it anywhere), organisations
+working in a target member on any theme, and consortium co-members of those; minus organisations that
+already support the theme in every target member.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from graph.analysis.config import AnalysisConfig
+from graph.analysis.coverage import _cells, analysed_members, neighbour_pairs
+from graph.analysis.views import Facts, capabilities, column, graph_facts, supporting_links
+
+__all__ = ["PARTS", "PARTNER_COLUMNS", "SIMILAR_COLUMNS", "find_partners", "similar_organisations"]
+
+PARTS = ("expertise", "presence", "track_record", "complementarity", "proximity")
+PARTNER_COLUMNS = ("rank", "organisation_id", "name", "sector", "score", *PARTS, "countries", "evidence")
+SIMILAR_COLUMNS = ("organisation_id", "name", "sector", "jaccard", "resource_allocation", "n_shared", "shared")
+
+
+def find_partners(
+    G: nx.MultiDiGraph | Facts,
+    theme: str,
+    members: str | Iterable[str] | None = None,
+    sector: str | None = None,
+    top: int = 10,
+    config: AnalysisConfig | None = None,
+) -> pd.DataFrame:
+    """Rank candidate partners for ``theme`` in ``members`` (default: every member with demand on it).
+
+    Returns at most ``top`` rows sorted by ``score`` (descending) then ``organisation_id``, columns
+    :data:`PARTNER_COLUMNS`: ``rank`` (1..), ``organisation_id``, ``name``, ``sector``, ``score`` (weighted
+    sum of the parts), the five parts (see the module docstring), ``countries`` (ISO-3 codes where it supports
+    the theme, sorted) and ``evidence`` (a sentence for people). ``sector`` keeps only candidates of that
+    sector. Unknown theme or member ids raise ``ValueError``.
+
+    Examples
+    --------
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_node("member:KEN", kind="member", id="KEN", name="Kenya", iso3="KEN", status="active")
+    >>> G.add_node("member:GHA", kind="member", id="GHA", name="Ghana", iso3="GHA", status="active")
+    >>> G.add_node("theme:climate", kind="theme", id="climate")
+    >>> G.add_node("organisation:a", kind="organisation", id="a", name="A", sector="private")
+    >>> G.add_node("organisation:b", kind="organisation", id="b", name="B", sector="academic")
+    >>> _ = G.add_edge("organisation:a", "member:GHA", type="WORKS_IN", theme_id="climate", relation="x")
+    >>> _ = G.add_edge("organisation:a", "theme:climate", type="EXPERT_IN")
+    >>> _ = G.add_edge("organisation:b", "member:KEN", type="WORKS_IN", theme_id="justice", relation="x")
+    >>> partners = find_partners(G, "climate", members="KEN")
+    >>> partners[["organisation_id", "score", "expertise", "presence", "track_record"]]
+      organisation_id     score  expertise  presence  track_record
+    0               a  1.833333        1.0       0.0      0.333333
+    1               b  1.500000        0.0       1.0      0.000000
+    >>> partners.loc[0, "evidence"]
+    'expert in climate; active on climate in Ghana'
+    """
+    cfg = config or AnalysisConfig()
+    facts = graph_facts(G)
+    if theme not in facts.themes:
+        raise ValueError(f"unknown theme: {theme}")
+    analysed = analysed_members(facts, cfg)
+    member_info = analysed.set_index("member_id")
+    all_members = facts.members.set_index("member_id")
+    if members is None:
+        cells = _cells(facts, cfg, with_reachable=False, themes=[theme])
+        targets = sorted(cells.loc[(cells["theme_id"] == theme) & cells["status"].notna(), "member_id"])
+    else:
+        targets = sorted({members} if isinstance(members, str) else set(members))
+        unknown = [m for m in targets if m not in member_info.index]
+        if unknown:
+            raise ValueError(f"unknown or not analysed member(s): {', '.join(unknown)}")
+    if not targets:
+        return _empty(PARTNER_COLUMNS)
+
+    orgs = facts.organisations.set_index("organisation_id")
+    eng = facts.engagements
+    active_in: dict[str, set[str]] = defaultdict(set)
+    for o, m in zip(column(eng, "organisation_id"), column(eng, "member_id"), strict=True):
+        active_in[o].add(m)
+    links = supporting_links(facts)
+    on_theme = links[links["theme_id"] == theme]
+    supporting: dict[str, set[str]] = defaultdict(set)  # org -> members where it supports the theme
+    for o, m in zip(column(on_theme, "organisation_id"), column(on_theme, "member_id"), strict=True):
+        supporting[o].add(m)
+    supporters_of: dict[str, set[str]] = defaultdict(set)
+    for o, ms in supporting.items():
+        for m in ms:
+            supporters_of[m].add(o)
+    neighbours: dict[str, set[str]] = defaultdict(set)
+    nb = neighbour_pairs(analysed, cfg.region_neighbours, of=targets)
+    for m, other in zip(column(nb, "member_id"), column(nb, "neighbour_id"), strict=True):
+        neighbours[m].add(other)
+    org_ms = facts.memberships[facts.memberships["participant_type"] == "organisation"]
+    consortia_of: dict[str, set[str]] = defaultdict(set)
+    members_of: dict[str, set[str]] = defaultdict(set)
+    for o, c in zip(column(org_ms, "participant_id"), column(org_ms, "consortium_id"), strict=True):
+        consortia_of[o].add(c)
+        members_of[c].add(o)
+
+    target_set = set(targets)
+    anchors = {o for o, where in active_in.items() if where & target_set}
+    caps = capabilities(facts)
+    capable = set(caps.loc[caps["theme_id"] == theme, "organisation_id"])
+    comembers = {p for a in anchors for c in consortia_of[a] for p in members_of[c]}
+    candidates = sorted((capable | anchors | comembers)
+                        - {o for o in supporting if target_set <= supporting[o]})
+    if not candidates:
+        return _empty(PARTNER_COLUMNS)
+
+    experts = set(facts.expertise.loc[facts.expertise["theme_id"] == theme, "organisation_id"])
+    sector_of = orgs["sector"].to_dict()
+    name_of = orgs["name"].to_dict()
+    iso3_of = all_members["iso3"].to_dict()
+    proximity = _anchor_resource_allocation(facts, caps, candidates, anchors)
+    top_proximity = max(proximity.values(), default=0.0)
+
+    present = {m: {sector_of.get(s) for s in supporters_of[m]} for m in targets}  # sectors already there
+    rows = []
+    for o in candidates:
+        where = active_in.get(o, set())
+        presence = float(np.mean([1.0 if m in where else 0.5 if where & neighbours[m] else 0.0 for m in targets]))
+        countries = sorted({iso3_of.get(m) or m for m in supporting.get(o, set())})
+        own_sector = sector_of.get(o)
+        complementarity = float(np.mean([
+            1.0 if isinstance(own_sector, str) and own_sector not in present[m] else 0.0 for m in targets]))
+        rows.append({
+            "organisation_id": o,
+            "name": name_of.get(o),
+            "sector": own_sector,
+            "expertise": 1.0 if o in experts else 0.0,
+            "presence": presence,
+            "track_record": min(len(countries), cfg.track_record_cap) / cfg.track_record_cap,
+            "complementarity": complementarity,
+            "proximity": proximity.get(o, 0.0) / top_proximity if top_proximity > 0 else 0.0,
+            "countries": countries,
+        })
+    table = pd.DataFrame(rows)
+    weights = {"expertise": cfg.weight_expertise, "presence": cfg.weight_presence,
+               "track_record": cfg.weight_track_record, "complementarity": cfg.weight_complementarity,
+               "proximity": cfg.weight_proximity}
+    table["score"] = sum(w * table[part] for part, w in weights.items())
+    if sector is not None:
+        table = table[table["sector"] == sector]
+    table = table.sort_values(["score", "organisation_id"], ascending=[False, True], ignore_index=True)
+    table = table.head(top).copy()
+    names = all_members["name"].to_dict()
+    consortium_names = facts.consortia.set_index("consortium_id")["name"].to_dict()
+    table["evidence"] = [
+        _evidence(o, theme, targets, experts, supporting, active_in, neighbours, consortia_of, members_of, anchors,
+                  eng, names, consortium_names, name_of)
+        for o in table["organisation_id"]]
+    table.insert(0, "rank", np.arange(1, len(table) + 1, dtype="int64"))
+    return table[list(PARTNER_COLUMNS)]
+
+
+def similar_organisations(
+    G: nx.MultiDiGraph | Facts, organisation: str, top: int = 10, by: str = "jaccard"
+) -> pd.DataFrame:
+    """Organisations supporting the same (member, theme) cells as ``organisation``.
+
+    Two-mode graph organisation - cell, a cell being (member, theme) supported as in
+    :func:`graph.analysis.views.supporting_links`. ``jaccard`` = shared / union of cells;
+    ``resource_allocation`` = sum over shared cells of 1 / (number of supporters of the cell). Ranked by
+    ``by`` (``jaccard`` or ``resource_allocation``) descending, then the other, then id. Columns
+    :data:`SIMILAR_COLUMNS`; ``shared`` lists the shared cells as ``"<member_id>/<theme_id>"``.
+
+    Examples
+    --------
+    >>> G = nx.MultiDiGraph()
+    >>> for org, member in [("a", "KEN"), ("a", "GHA"), ("b", "KEN"), ("c", "KEN"), ("c", "GHA")]:
+    ...     _ = G.add_edge(f"organisation:{org}", f"member:{member}", type="WORKS_IN", theme_id="climate",
+    ...                    relation="x")
+    >>> similar_organisations(G, "a")[["organisation_id", "jaccard", "resource_allocation", "shared"]]
+      organisation_id  jaccard  resource_allocation                      shared
+    0               c      1.0             0.833333  [GHA/climate, KEN/climate]
+    1               b      0.5             0.333333               [KEN/climate]
+    """
+    if by not in ("jaccard", "resource_allocation"):
+        raise ValueError("by must be 'jaccard' or 'resource_allocation'")
+    facts = graph_facts(G)
+    links = supporting_links(facts)
+    known = set(facts.organisations["organisation_id"]) | set(links["organisation_id"])
+    if organisation not in known:
+        raise ValueError(f"unknown organisation: {organisation}")
+    links = links.assign(cell=links["member_id"] + "/" + links["theme_id"])
+    own = set(links.loc[links["organisation_id"] == organisation, "cell"])
+    if not own:
+        return _empty(SIMILAR_COLUMNS)
+    degree = links.groupby("cell").size()
+    items = links.groupby("organisation_id")["cell"].agg(set)
+    shared_rows = links[links["cell"].isin(own) & (links["organisation_id"] != organisation)]
+    rows = []
+    for other in sorted(set(shared_rows["organisation_id"])):
+        shared = sorted(own & items[other])
+        rows.append({
+            "organisation_id": other,
+            "jaccard": len(shared) / len(own | items[other]),
+            "resource_allocation": float(sum(1.0 / degree[c] for c in shared)),
+            "n_shared": len(shared),
+            "shared": shared,
+        })
+    if not rows:
+        return _empty(SIMILAR_COLUMNS)
+    table = pd.DataFrame(rows)
+    orgs = facts.organisations.set_index("organisation_id")
+    table.insert(1, "name", table["organisation_id"].map(orgs["name"]))
+    table.insert(2, "sector", table["organisation_id"].map(orgs["sector"]))
+    other_key = "resource_allocation" if by == "jaccard" else "jaccard"
+    table = table.sort_values([by, other_key, "organisation_id"], ascending=[False, False, True],
+                              ignore_index=True)
+    table["n_shared"] = table["n_shared"].astype("int64")
+    return table.head(top)[list(SIMILAR_COLUMNS)]
+
+
+def _anchor_resource_allocation(facts: Facts, caps: pd.DataFrame, candidates: list[str],
+                                anchors: set[str]) -> dict[str, float]:
+    ms = facts.memberships[facts.memberships["participant_type"] == "organisation"]
+    items = pd.concat([
+        pd.DataFrame({"organisation_id": caps["organisation_id"], "item": "theme:" + caps["theme_id"]}),
+        pd.DataFrame({"organisation_id": facts.engagements["organisation_id"],
+                      "item": "member:" + facts.engagements["member_id"]}),
+        pd.DataFrame({"organisation_id": ms["participant_id"], "item": "consortium:" + ms["consortium_id"]}),
+    ], ignore_index=True).astype("str").drop_duplicates()
+    degree = items.groupby("item").size()
+    anchor_count = items[items["organisation_id"].isin(anchors)].groupby("item").size()
+    mine = items[items["organisation_id"].isin(candidates)].copy()
+    others = (anchor_count.reindex(mine["item"]).fillna(0).to_numpy()
+              - mine["organisation_id"].isin(anchors).to_numpy())
+    mine["ra"] = others / degree.reindex(mine["item"]).to_numpy()
+    totals = mine.groupby("organisation_id")["ra"].sum()
+    return {str(o): float(v) for o, v in totals.items()}
+
+
+def _evidence(o: str, theme: str, targets: list[str], experts: set[str], supporting: dict[str, set[str]],
+              active_in: dict[str, set[str]], neighbours: dict[str, set[str]], consortia_of: dict[str, set[str]],
+              members_of: dict[str, set[str]], anchors: set[str], eng: pd.DataFrame, names: dict,
+              consortium_names: dict, org_names: dict) -> str:
+    parts = []
+    if o in experts:
+        parts.append(f"expert in {theme}")
+    if supporting.get(o):
+        parts.append(f"active on {theme} in {_join(sorted(names.get(m) or m for m in supporting[o]))}")
+    where = active_in.get(o, set())
+    mine = eng[eng["organisation_id"] == o]
+    for m in targets:
+        if m in where:
+            themes = sorted({t if isinstance(t, str) else "general programme"
+                             for t in mine.loc[mine["member_id"] == m, "theme_id"]})
+            parts.append(f"works in {names.get(m) or m} ({', '.join(themes)})")
+    nearby = sorted({n for m in targets if m not in where for n in where & neighbours[m]} - set(targets))
+    if nearby:
+        parts.append(f"works in neighbouring {_join([names.get(n) or n for n in nearby])}")
+    for c in sorted(consortia_of.get(o, set())):
+        peers = sorted(members_of[c] & anchors - {o})
+        if peers:
+            peer_members = sorted({m for p in peers for m in active_in[p] if m in targets})
+            parts.append(f"co-member of {consortium_names.get(c) or c} with "
+                         f"{_join([org_names.get(p) or p for p in peers], limit=3)} (in {', '.join(peer_members)})")
+    return "; ".join(parts)
+
+
+def _join(items: list[str], limit: int = 5) -> str:
+    if len(items) > limit:
+        return ", ".join(items[:limit]) + f" and {len(items) - limit} more"
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _empty(columns: Iterable[str]) -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series([], dtype="object") for c in columns})

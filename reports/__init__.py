@@ -1,0 +1,1 @@
+"""Analyst exports: gap reports as Excel, self-contained HTML and CSV."""

@@ -1,0 +1,133 @@
+"""The analysis commands end to end on the bundled real data in the real Neo4j (as a user runs them)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from graph.db import Database
+from graph.settings import REPO_ROOT, Settings
+from loaders.load import load_directory
+
+pytestmark = pytest.mark.integration
+OGPNET = str(REPO_ROOT / ".venv" / "bin" / "ogpnet")
+
+
+@pytest.fixture(scope="module")
+def real_db(neo4j_settings: Settings) -> Database:
+    from graph.db import connect
+
+    db = connect(neo4j_settings)
+    db.write("MATCH (n) DETACH DELETE n")
+    load_directory(db, REPO_ROOT / "data")
+    return db
+
+
+def ogpnet(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([OGPNET, *args], env=env, capture_output=True, text=True, timeout=300)
+
+
+def as_json(env: dict[str, str], *args: str) -> dict[str, Any]:
+    out = ogpnet(env, *args, "--format", "json")
+    assert out.returncode == 0, out.stderr
+    result: dict[str, Any] = json.loads(out.stdout)
+    return result
+
+
+def test_beneficial_ownership_gaps_match_an_independent_cypher_count(real_db: Database,
+                                                                      neo4j_env: dict[str, str]) -> None:
+    result = as_json(neo4j_env, "gaps", "--theme", "beneficial_ownership", "--status", "gap")
+    assert result["command"] == "gaps" and result["parameters"]["theme"] == "beneficial_ownership"
+    gap_members = {r["member_id"] for r in result["rows"]}
+    assert result["count"] == len(result["rows"]) > 0
+    for row in result["rows"]:
+        assert row["status"] == "gap" and row["cov"] == 0 and row["supporters"] == [] and row["demand"] > 0
+    # Independently, in Cypher: active members with a BO commitment or pledge and nobody supporting them on BO.
+    expected = {r["id"] for r in real_db.read(
+        "MATCH (m:Member) WHERE m.status IN ['active', 'inactive', 'suspended', 'letter_of_intent'] "
+        "AND (EXISTS { (m)-[:MADE]->(:Commitment)-[:ON_THEME]->(:Theme {id: $t}) } "
+        "     OR EXISTS { (m)-[s:SIGNALS {kind: 'pledge'}]->(:Theme {id: $t}) WHERE s.value > 0 }) "
+        "AND NOT EXISTS { (:Organisation)-[w:WORKS_IN]->(m) WHERE w.theme_id = $t } "
+        "AND NOT EXISTS { (o:Organisation)-[w:WORKS_IN]->(m) WHERE w.theme_id IS NULL "
+        "                 AND EXISTS { (o)-[:EXPERT_IN]->(:Theme {id: $t}) } } "
+        "RETURN m.id AS id", {"t": "beneficial_ownership"})}
+    assert expected, "the bundled data should have beneficial-ownership gaps"
+    assert expected <= gap_members
+    # The rest are gaps by need signals only (a low score on the matching indicator).
+    for row in result["rows"]:
+        if row["member_id"] not in expected:
+            assert row["n_commitments"] == 0 and row["n_pledges"] == 0 and row["n_need_signals"] > 0
+
+
+def test_summary_headline_counts_cells(real_db: Database, neo4j_env: dict[str, str]) -> None:
+    result = as_json(neo4j_env, "summary")
+    h = result["headline"]
+    assert h["members"] == real_db.read("MATCH (m:Member) RETURN count(m) AS n")[0]["n"]
+    assert h["themes"] == 15
+    assert h["gap_cells"] + h["fragile_cells"] + h["covered_cells"] + h["redundant_cells"] == h["demanded_cells"]
+    table = ogpnet(neo4j_env, "summary")
+    assert table.returncode == 0 and "beneficial_ownership" in table.stdout
+
+
+def test_brokers_json_keys_and_grouping(real_db: Database, neo4j_env: dict[str, str]) -> None:
+    for group_by in ("sector", "region", "consortium"):
+        result = as_json(neo4j_env, "brokers", "--group-by", group_by, "--top", "5")
+        assert result["betweenness"]["method"] in ("exact", "sampled")
+        assert len(result["rows"]) == 5
+        row = result["rows"][0]
+        for key in ("organisation_id", "betweenness", "constraint", "effective_size", "coordinator",
+                    "itinerant", "representative", "gatekeeper", "liaison", "z_liaison", "dominant_role", "group"):
+            assert key in row
+        assert [r["betweenness"] for r in result["rows"]] == sorted((r["betweenness"] for r in result["rows"]),
+                                                                    reverse=True)
+
+
+def test_partners_and_similar(real_db: Database, neo4j_env: dict[str, str]) -> None:
+    result = as_json(neo4j_env, "partners", "--theme", "open_contracting", "--member", "KEN", "--top", "5")
+    assert 0 < len(result["rows"]) <= 5
+    for row in result["rows"]:
+        parts = sum(result["weights"][f"weight_{p}"] * row[p]
+                    for p in ("expertise", "presence", "track_record", "complementarity", "proximity"))
+        assert row["score"] == pytest.approx(parts)
+        assert row["evidence"]
+    similar = as_json(neo4j_env, "partners", "--like", "open-ownership", "--top", "3")
+    assert all(r["organisation_id"] != "open-ownership" for r in similar["rows"])
+
+
+def test_coalition_reports_optimality(real_db: Database, neo4j_env: dict[str, str]) -> None:
+    result = as_json(neo4j_env, "coalition", "--theme", "open_contracting", "--region", "Africa and Middle East",
+                     "--size", "3", "--min-sectors", "2")
+    c = result["coalition"]
+    assert len(c["picks"]) <= 3 and c["optimum_covered"] >= c["greedy_covered"]
+    assert len(set(c["sectors"])) >= 2 or not c["feasible"]
+    assert len(c["cells_covered"]) + len(c["cells_left"]) == c["cells_total"]
+
+
+def test_what_if_and_snapshot_comparison(real_db: Database, neo4j_env: dict[str, str], tmp_path: Path) -> None:
+    result = as_json(neo4j_env, "gaps", "--remove-organisation", "open-ownership")
+    assert result["rows"], "Open Ownership is the only beneficial-ownership supporter somewhere"
+    assert {r["theme_id"] for r in result["rows"]} >= {"beneficial_ownership"}
+    saved = tmp_path / "cells.json"
+    assert ogpnet(neo4j_env, "gaps", "--save", str(saved), "--format", "csv").returncode == 0
+    diff = as_json(neo4j_env, "gaps", "--compare", str(saved))
+    assert diff["rows"] == []  # same snapshot: nothing changed
+
+
+@pytest.mark.parametrize("args, message", [
+    (["gaps", "--member", "ZZZ"], "unknown member id"),
+    (["gaps", "--region", "Atlantis"], "unknown region"),
+    (["gaps", "--status", "nope"], "unknown status"),
+    (["partners"], "give --theme"),
+    (["partners", "--like", "no-such-org"], "unknown organisation"),
+    (["coalition", "--theme", "open_data", "--size", "2", "--member", "KEN", "--region", "Europe"], "not both"),
+])
+def test_bad_arguments_get_one_clear_line(real_db: Database, neo4j_env: dict[str, str], args: list[str],
+                                          message: str) -> None:
+    out = ogpnet(neo4j_env, *args)
+    assert out.returncode != 0
+    assert message in out.stderr and "Traceback" not in out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1

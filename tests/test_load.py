@@ -1,0 +1,116 @@
+"""`ogpnet load` against the real test Neo4j: counts, idempotence, updates, deletions, refusal of bad input."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from graph.db import Database
+from graph.dump import dump_text
+from graph.schema import TABLES
+from loaders.load import load_directory
+from queries import load as q
+from tests.conftest import FIXTURE_DATASET
+
+pytestmark = pytest.mark.integration
+REPO = Path(__file__).resolve().parent.parent
+OGPNET = str(REPO / ".venv" / "bin" / "ogpnet")
+
+
+def csv_rows(directory: Path, table: str) -> list[dict[str, str]]:
+    with open(directory / f"{table}.csv", encoding="utf-8-sig", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def label_counts(db: Database) -> dict[str, int]:
+    return {r["label"]: r["n"] for r in db.read("MATCH (n) RETURN labels(n)[0] AS label, count(*) AS n")}
+
+
+def rel_counts(db: Database) -> dict[str, int]:
+    return {r["type"]: r["n"] for r in db.read("MATCH ()-[r]->() RETURN type(r) AS type, count(*) AS n")}
+
+
+def expected_counts(directory: Path) -> tuple[dict[str, int], dict[str, int]]:
+    nodes = {label.value: len(csv_rows(directory, table)) for table, label in q.NODE_TABLES.items()}
+    rels = {m.rel_type.value: len(csv_rows(directory, m.table)) for m in q.REL_TABLES}
+    return nodes, rels
+
+
+def test_counts_equal_file_rows(empty_database: Database) -> None:
+    summary = load_directory(empty_database, FIXTURE_DATASET)
+    nodes, rels = expected_counts(FIXTURE_DATASET)
+    got = label_counts(empty_database)
+    assert got.pop("LoadRun") == 1
+    assert got == {k: v for k, v in nodes.items() if v}
+    assert rel_counts(empty_database) == {k: v for k, v in rels.items() if v}
+    assert all(c.updated == 0 and c.deleted == 0 for c in summary.counts.values())
+    assert sum(c.created for c in summary.counts.values()) == summary.rows
+
+
+def test_loading_twice_gives_identical_dump(empty_database: Database) -> None:
+    load_directory(empty_database, FIXTURE_DATASET)
+    first = dump_text(empty_database)
+    summary = load_directory(empty_database, FIXTURE_DATASET)
+    assert dump_text(empty_database) == first
+    assert all(c.created == c.updated == c.deleted == 0 for c in summary.counts.values())
+    assert label_counts(empty_database)["LoadRun"] == 2
+
+
+def test_changed_rows_update_and_gone_rows_disappear(empty_database: Database, tmp_path: Path) -> None:
+    load_directory(empty_database, FIXTURE_DATASET)
+    work = tmp_path / "dataset"
+    shutil.copytree(FIXTURE_DATASET, work)
+    orgs = csv_rows(work, "organisations")
+    gone = orgs[-1]["id"]
+    renamed = orgs[0]["id"]
+    orgs[0]["name"] = "Renamed organisation"
+    _write(work / "organisations.csv", orgs[:-1])
+    for table in ("engagements", "expertise"):
+        _write(work / f"{table}.csv", [r for r in csv_rows(work, table) if r["organisation_id"] != gone])
+    _write(work / "memberships.csv", [r for r in csv_rows(work, "memberships")
+                                      if not (r["participant_type"] == "organisation" and r["participant_id"] == gone)])
+    summary = load_directory(empty_database, work)
+    assert summary.counts["Organisation"].updated == 1
+    assert summary.counts["Organisation"].deleted == 1
+    assert empty_database.read("MATCH (o:Organisation {id: $id}) RETURN o.name AS name",
+                               {"id": renamed}) == [{"name": "Renamed organisation"}]
+    assert empty_database.read("MATCH (o:Organisation {id: $id}) RETURN o", {"id": gone}) == []
+    # The result equals a clean load of the edited files.
+    after_update = dump_text(empty_database)
+    empty_database.write("MATCH (n) DETACH DELETE n")
+    load_directory(empty_database, work)
+    assert dump_text(empty_database) == after_update
+
+
+def test_cypher_looking_text_is_stored_as_plain_text(empty_database: Database, tmp_path: Path) -> None:
+    work = tmp_path / "dataset"
+    shutil.copytree(FIXTURE_DATASET, work)
+    orgs = csv_rows(work, "organisations")
+    evil = "x\"}) MATCH (n) DETACH DELETE n //'; DROP CONSTRAINT member_id"
+    orgs[0]["name"] = evil
+    _write(work / "organisations.csv", orgs)
+    load_directory(empty_database, work)
+    assert empty_database.read("MATCH (o:Organisation {id: $id}) RETURN o.name AS name",
+                               {"id": orgs[0]["id"]}) == [{"name": evil}]
+    assert label_counts(empty_database)["Member"] == len(csv_rows(work, "members"))
+
+
+def test_cli_load_prints_summary(neo4j_env: dict[str, str], empty_database: Database) -> None:
+    out = subprocess.run([OGPNET, "load", str(FIXTURE_DATASET), "--quiet"], env=neo4j_env,
+                         capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert "created" in out.stdout and "rows/s" in out.stdout
+    for label in ("Member", "Organisation", "WORKS_IN"):
+        assert label in out.stdout
+
+
+def _write(path: Path, rows: list[dict[str, str]]) -> None:
+    spec = next(t for t in TABLES if t.name == path.stem)
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=spec.column_names)
+        w.writeheader()
+        w.writerows(rows)

@@ -1,0 +1,123 @@
+"""Partner fit and similar organisations on the fixture, with the expected parts worked out by hand.
+
+find_partners(theme=open_contracting, members=[MEX]), default weights (expertise 1, presence 1, track record
+1, complementarity 0.5, proximity 0.5), track_record_cap 3:
+
+* anchors (organisations working in MEX): justice-forum. Candidates: capable on open contracting
+  (budget-watch, transparency-network, un-governance), the anchor, and its climate-partnership co-members
+  (budget-watch, un-governance, policy-institute). Nobody supports MEX open contracting yet, so the
+  complementarity of every candidate is 1.
+* transparency-network: expert 1; works in COL, a neighbour of MEX (same region) -> presence 0.5; supports
+  open contracting in GHA and COL -> track record 2/3; no item shared with justice-forum -> proximity 0.
+  score = 1 + 0.5 + 2/3 + 0.5 + 0 = 2.6667.
+* budget-watch: expert 1; presence 0; supports open contracting in GHA -> 1/3; shares climate-partnership
+  (4 organisations) with justice-forum -> RA 1/4. un-governance: the same parts. score = 1 + 1/3 + 1/2 + 1/6 = 2.
+* justice-forum: presence 1 (works in MEX), nothing else -> 1 + 0.5 = 1.5.
+* policy-institute: presence 0.5 (COL); shares the theme justice (2 capable organisations, 1/2) and
+  climate-partnership (1/4) with justice-forum -> RA 3/4, the largest, so proximity 1 -> 0.5 + 0.5 + 0.5 = 1.5.
+  Proximities are RA / 3/4: budget-watch and un-governance 1/3.
+Ties are broken by id.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from graph.analysis import PARTNER_COLUMNS, SIMILAR_COLUMNS, AnalysisConfig, find_partners, similar_organisations
+from tests.graphs import fixture_graph
+
+
+@pytest.fixture(scope="module")
+def mex() -> pd.DataFrame:
+    return find_partners(fixture_graph(), "open_contracting", members=["MEX"])
+
+
+def test_ranking_and_parts(mex: pd.DataFrame) -> None:
+    assert list(mex.columns) == list(PARTNER_COLUMNS)
+    got = mex[["organisation_id", "score", "expertise", "presence", "track_record", "complementarity",
+               "proximity"]].round(6).values.tolist()
+    assert got == [
+        ["transparency-network", 2.666667, 1.0, 0.5, 0.666667, 1.0, 0.0],
+        ["budget-watch", 2.0, 1.0, 0.0, 0.333333, 1.0, 0.333333],
+        ["un-governance", 2.0, 1.0, 0.0, 0.333333, 1.0, 0.333333],
+        ["justice-forum", 1.5, 0.0, 1.0, 0.0, 1.0, 0.0],
+        ["policy-institute", 1.5, 0.0, 0.5, 0.0, 1.0, 1.0],
+    ]
+    assert mex["rank"].tolist() == [1, 2, 3, 4, 5]
+    assert mex.loc[0, "countries"] == ["COL", "GHA"]
+
+
+def test_evidence(mex: pd.DataFrame) -> None:
+    evidence = dict(zip(mex["organisation_id"], mex["evidence"], strict=True))
+    assert evidence["transparency-network"] == (
+        "expert in open_contracting; active on open_contracting in Colombia and Ghana; "
+        "works in neighbouring Colombia")
+    assert evidence["budget-watch"] == (
+        "expert in open_contracting; active on open_contracting in Ghana; "
+        "co-member of Climate Transparency Partnership with Justice Forum (in MEX)")
+    assert evidence["justice-forum"] == "works in Mexico (justice)"
+    assert evidence["policy-institute"] == (
+        "works in neighbouring Colombia; co-member of Climate Transparency Partnership with Justice Forum (in MEX)")
+
+
+def test_sector_filter_keeps_scores(mex: pd.DataFrame) -> None:
+    networks = find_partners(fixture_graph(), "open_contracting", members="MEX", sector="network")
+    assert networks["organisation_id"].tolist() == ["transparency-network"]
+    assert networks["score"].iloc[0] == mex["score"].iloc[0]
+
+
+def test_current_supporters_are_not_candidates() -> None:
+    gha = find_partners(fixture_graph(), "open_contracting", members=["GHA"], top=20)
+    # budget-watch, un-governance and transparency-network already support GHA open contracting
+    assert not set(gha["organisation_id"]) & {"budget-watch", "un-governance", "transparency-network"}
+    # everyone left brings a sector the three supporters (CSO, multilateral, network) lack, or not
+    comp = {str(o): float(c) for o, c in zip(gha["organisation_id"], gha["complementarity"], strict=True)}
+    assert comp["uni-research-hub"] == 1.0 and comp["justice-forum"] == 0.0
+
+
+def test_default_targets_are_the_demanded_members() -> None:
+    both = find_partners(fixture_graph(), "open_contracting", top=3)
+    # targets: GHA (pledge) and MEX (commitment); transparency-network works in GHA and next to MEX
+    assert both.loc[0, "organisation_id"] == "transparency-network"
+    assert both.loc[0, "presence"] == 0.75
+
+
+def test_weights_come_from_config() -> None:
+    cfg = AnalysisConfig(weight_presence=0, weight_track_record=0, weight_complementarity=0, weight_proximity=0)
+    only_expertise = find_partners(fixture_graph(), "open_contracting", members="MEX", config=cfg)
+    assert (only_expertise["score"] == only_expertise["expertise"]).all()
+    assert only_expertise["organisation_id"].tolist()[:3] == ["budget-watch", "transparency-network",
+                                                             "un-governance"]
+
+
+def test_errors() -> None:
+    G = fixture_graph()
+    with pytest.raises(ValueError, match="unknown theme"):
+        find_partners(G, "astrology")
+    with pytest.raises(ValueError, match="not analysed"):
+        find_partners(G, "open_data", members=["RUS"])  # withdrawn
+    with pytest.raises(ValueError, match="unknown organisation"):
+        similar_organisations(G, "nobody")
+
+
+def test_similar_organisations() -> None:
+    G = fixture_graph()
+    # transparency-network supports GHA/open_contracting (3 supporters), NGA/anti_corruption (2) and
+    # COL/open_contracting (1). un-governance shares GHA/oc: Jaccard 1/3, RA 1/3; integrity-analytics shares
+    # NGA/ac out of its 2 cells: 1/4, RA 1/2; budget-watch shares GHA/oc out of its 3: 1/5, RA 1/3.
+    similar = similar_organisations(G, "transparency-network")
+    assert list(similar.columns) == list(SIMILAR_COLUMNS)
+    got = similar[["organisation_id", "jaccard", "resource_allocation", "n_shared", "shared"]].round(6)
+    assert got.values.tolist() == [
+        ["un-governance", 0.333333, 0.333333, 1, ["GHA/open_contracting"]],
+        ["integrity-analytics", 0.25, 0.5, 1, ["NGA/anti_corruption"]],
+        ["budget-watch", 0.2, 0.333333, 1, ["GHA/open_contracting"]],
+    ]
+    by_ra = similar_organisations(G, "transparency-network", by="resource_allocation")
+    assert by_ra["organisation_id"].tolist() == ["integrity-analytics", "un-governance", "budget-watch"]
+    assert similar_organisations(G, "transparency-network", top=1)["organisation_id"].tolist() == ["un-governance"]
+    # policy-institute alone supports COL/justice; city-data-office (UKR/open_data) shares with gov-digital-service
+    assert similar_organisations(G, "policy-institute").empty
+    assert list(similar_organisations(G, "policy-institute").columns) == list(SIMILAR_COLUMNS)
+    assert similar_organisations(G, "city-data-office")["organisation_id"].tolist() == ["gov-digital-service"]
