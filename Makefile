@@ -68,8 +68,8 @@ bench: setup
 	$(BIN)/python -m bench.run
 
 lint: $(VENV)/.installed
-	$(BIN)/ruff check graph loaders queries dashboard ogpnet tests bench
-	$(BIN)/mypy graph loaders queries dashboard ogpnet
+	$(BIN)/ruff check graph loaders queries dashboard ogpnet reports tests bench
+	$(BIN)/mypy graph loaders queries dashboard ogpnet reports
 
 clean:
 	rm -rf $(VENV) .pytest_cache test-output

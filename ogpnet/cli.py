@@ -280,3 +280,4 @@ def _path(p: str | None) -> Path | None:
 
 # The analysis and report commands register themselves on `main`.
 from ogpnet import analyse as _analyse  # noqa: E402,F401
+from ogpnet import report as _report  # noqa: E402,F401

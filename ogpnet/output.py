@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import json
-import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -17,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from reports.safety import neutralise_frame
+from reports.values import plain_scalar
 
 FORMAT_VERSION = 1
 FORMATS = ("table", "csv", "json")
@@ -33,13 +33,7 @@ def plain(value: Any) -> Any:
     if isinstance(value, (list, tuple, set, frozenset, np.ndarray, pd.Series)):
         items = sorted(value) if isinstance(value, (set, frozenset)) else list(value)
         return [plain(v) for v in items]
-    if isinstance(value, np.generic):
-        value = value.item()
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
-        return None
-    return value
+    return plain_scalar(value)
 
 
 def records(frame: pd.DataFrame) -> list[dict[str, Any]]:

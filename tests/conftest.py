@@ -68,3 +68,17 @@ def empty_database(database: Database) -> Database:
     """The test database with every node and relationship removed."""
     database.write("MATCH (n) DETACH DELETE n")
     return database
+
+
+BUNDLED_DATASET = REPO_ROOT / "data"
+
+
+@pytest.fixture(scope="module")
+def bundled_database(neo4j_settings: Settings) -> Iterator[Database]:
+    """The test database holding exactly the bundled real dataset (data/), loaded once per test module."""
+    from loaders.load import load_directory
+
+    with connect(neo4j_settings) as db:
+        db.write("MATCH (n) DETACH DELETE n")
+        load_directory(db, BUNDLED_DATASET)
+        yield db

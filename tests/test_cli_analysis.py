@@ -10,21 +10,15 @@ from typing import Any
 import pytest
 
 from graph.db import Database
-from graph.settings import REPO_ROOT, Settings
-from loaders.load import load_directory
+from graph.settings import REPO_ROOT
 
 pytestmark = pytest.mark.integration
 OGPNET = str(REPO_ROOT / ".venv" / "bin" / "ogpnet")
 
 
 @pytest.fixture(scope="module")
-def real_db(neo4j_settings: Settings) -> Database:
-    from graph.db import connect
-
-    db = connect(neo4j_settings)
-    db.write("MATCH (n) DETACH DELETE n")
-    load_directory(db, REPO_ROOT / "data")
-    return db
+def real_db(bundled_database: Database) -> Database:
+    return bundled_database
 
 
 def ogpnet(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:

@@ -16,9 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from graph.db import Database
-from graph.settings import REPO_ROOT, Settings
+from graph.settings import Settings
 from loaders.build import RAW_FILES, SOURCE_FILES, BuildError, build_dataset
-from loaders.load import load_directory
 from ogpnet.cli import main
 
 FUZZ_EXAMPLES = int(os.environ.get("OGPNET_FUZZ_EXAMPLES", "400" if os.environ.get("OGPNET_SOAK") else "40"))
@@ -70,12 +69,7 @@ INJECTIONS = [
 
 
 @pytest.fixture(scope="module")
-def cli_env(neo4j_env: dict[str, str], neo4j_settings: Settings) -> dict[str, str]:
-    from graph.db import connect
-
-    with connect(neo4j_settings) as db:
-        db.write("MATCH (n) DETACH DELETE n")
-        load_directory(db, REPO_ROOT / "data")
+def cli_env(neo4j_env: dict[str, str], bundled_database: Database) -> dict[str, str]:
     return neo4j_env
 
 

@@ -30,13 +30,8 @@ def raw_dir() -> Path:
 
 
 @pytest.fixture(scope="module")
-def real_db(neo4j_settings: Settings) -> Database:
-    from graph.db import connect
-
-    db = connect(neo4j_settings)
-    db.write("MATCH (n) DETACH DELETE n")
-    load_directory(db, DATA)
-    return db
+def real_db(bundled_database: Database) -> Database:
+    return bundled_database
 
 
 def test_members_with_commitments_match_the_raw_export(real_db: Database) -> None:

@@ -31,7 +31,14 @@ from graph.analysis.coverage import (
     unique_coverage,
     what_if_remove,
 )
-from graph.analysis.partners import PARTNER_COLUMNS, SIMILAR_COLUMNS, find_partners, similar_organisations
+from graph.analysis.partners import (
+    PARTNER_COLUMNS,
+    SIMILAR_COLUMNS,
+    PartnerIndex,
+    find_partners,
+    partner_index,
+    similar_organisations,
+)
 from graph.analysis.views import (
     Facts,
     affiliations,
@@ -51,6 +58,7 @@ __all__ = [
     "Facts",
     "PARTNER_COLUMNS",
     "PICK_COLUMNS",
+    "PartnerIndex",
     "ROLES",
     "SIMILAR_COLUMNS",
     "STATUSES",
@@ -73,6 +81,7 @@ __all__ = [
     "local_bridges",
     "neighbour_pairs",
     "organisation_network",
+    "partner_index",
     "similar_organisations",
     "structural_holes",
     "supporting_links",

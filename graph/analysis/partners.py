@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 import networkx as nx
 import numpy as np
@@ -33,7 +34,8 @@ from graph.analysis.config import AnalysisConfig
 from graph.analysis.coverage import _cells, analysed_members, neighbour_pairs
 from graph.analysis.views import Facts, capabilities, column, graph_facts, supporting_links
 
-__all__ = ["PARTS", "PARTNER_COLUMNS", "SIMILAR_COLUMNS", "find_partners", "similar_organisations"]
+__all__ = ["PARTS", "PARTNER_COLUMNS", "SIMILAR_COLUMNS", "PartnerIndex", "find_partners", "partner_index",
+           "similar_organisations"]
 
 PARTS = ("expertise", "presence", "track_record", "complementarity", "proximity")
 PARTNER_COLUMNS = ("rank", "organisation_id", "name", "sector", "score", *PARTS, "countries", "evidence")
@@ -47,6 +49,7 @@ def find_partners(
     sector: str | None = None,
     top: int = 10,
     config: AnalysisConfig | None = None,
+    index: PartnerIndex | None = None,
 ) -> pd.DataFrame:
     """Rank candidate partners for ``theme`` in ``members`` (default: every member with demand on it).
 
@@ -76,77 +79,51 @@ def find_partners(
     'expert in climate; active on climate in Ghana'
     """
     cfg = config or AnalysisConfig()
-    facts = graph_facts(G)
-    if theme not in facts.themes:
+    idx = index if index is not None and index.config == cfg else partner_index(G, cfg)
+    if theme not in idx.themes:
         raise ValueError(f"unknown theme: {theme}")
-    analysed = analysed_members(facts, cfg)
-    member_info = analysed.set_index("member_id")
-    all_members = facts.members.set_index("member_id")
     if members is None:
-        cells = _cells(facts, cfg, with_reachable=False, themes=[theme])
+        cells = _cells(idx.facts, cfg, with_reachable=False, themes=[theme])
         targets = sorted(cells.loc[(cells["theme_id"] == theme) & cells["status"].notna(), "member_id"])
     else:
         targets = sorted({members} if isinstance(members, str) else set(members))
-        unknown = [m for m in targets if m not in member_info.index]
+        unknown = [m for m in targets if m not in set(column(idx.analysed, "member_id"))]
         if unknown:
             raise ValueError(f"unknown or not analysed member(s): {', '.join(unknown)}")
     if not targets:
         return _empty(PARTNER_COLUMNS)
 
-    orgs = facts.organisations.set_index("organisation_id")
-    eng = facts.engagements
-    active_in: dict[str, set[str]] = defaultdict(set)
-    for o, m in zip(column(eng, "organisation_id"), column(eng, "member_id"), strict=True):
-        active_in[o].add(m)
-    links = supporting_links(facts)
-    on_theme = links[links["theme_id"] == theme]
-    supporting: dict[str, set[str]] = defaultdict(set)  # org -> members where it supports the theme
-    for o, m in zip(column(on_theme, "organisation_id"), column(on_theme, "member_id"), strict=True):
-        supporting[o].add(m)
+    supporting = idx.supporting.get(theme, {})  # org -> members where it supports the theme
     supporters_of: dict[str, set[str]] = defaultdict(set)
     for o, ms in supporting.items():
         for m in ms:
             supporters_of[m].add(o)
-    neighbours: dict[str, set[str]] = defaultdict(set)
-    nb = neighbour_pairs(analysed, cfg.region_neighbours, of=targets)
-    for m, other in zip(column(nb, "member_id"), column(nb, "neighbour_id"), strict=True):
-        neighbours[m].add(other)
-    org_ms = facts.memberships[facts.memberships["participant_type"] == "organisation"]
-    consortia_of: dict[str, set[str]] = defaultdict(set)
-    members_of: dict[str, set[str]] = defaultdict(set)
-    for o, c in zip(column(org_ms, "participant_id"), column(org_ms, "consortium_id"), strict=True):
-        consortia_of[o].add(c)
-        members_of[c].add(o)
-
+    neighbours = {m: idx.neighbours_of(m) for m in targets}
     target_set = set(targets)
-    anchors = {o for o, where in active_in.items() if where & target_set}
-    caps = capabilities(facts)
-    capable = set(caps.loc[caps["theme_id"] == theme, "organisation_id"])
-    comembers = {p for a in anchors for c in consortia_of[a] for p in members_of[c]}
+    anchors = {o for o, where in idx.active_in.items() if where & target_set}
+    capable = idx.capable.get(theme, set())
+    comembers = {p for a in anchors for c in idx.consortia_of.get(a, ()) for p in idx.members_of[c]}
     candidates = sorted((capable | anchors | comembers)
                         - {o for o in supporting if target_set <= supporting[o]})
     if not candidates:
         return _empty(PARTNER_COLUMNS)
 
-    experts = set(facts.expertise.loc[facts.expertise["theme_id"] == theme, "organisation_id"])
-    sector_of = orgs["sector"].to_dict()
-    name_of = orgs["name"].to_dict()
-    iso3_of = all_members["iso3"].to_dict()
-    proximity = _anchor_resource_allocation(facts, caps, candidates, anchors)
+    experts = idx.experts.get(theme, set())
+    proximity = idx.resource_allocation(candidates, anchors)
     top_proximity = max(proximity.values(), default=0.0)
 
-    present = {m: {sector_of.get(s) for s in supporters_of[m]} for m in targets}  # sectors already there
+    present = {m: {idx.sector_of.get(s) for s in supporters_of[m]} for m in targets}  # sectors already there
     rows = []
     for o in candidates:
-        where = active_in.get(o, set())
+        where = idx.active_in.get(o, set())
         presence = float(np.mean([1.0 if m in where else 0.5 if where & neighbours[m] else 0.0 for m in targets]))
-        countries = sorted({iso3_of.get(m) or m for m in supporting.get(o, set())})
-        own_sector = sector_of.get(o)
+        countries = sorted({idx.iso3_of.get(m) or m for m in supporting.get(o, set())})
+        own_sector = idx.sector_of.get(o)
         complementarity = float(np.mean([
             1.0 if isinstance(own_sector, str) and own_sector not in present[m] else 0.0 for m in targets]))
         rows.append({
             "organisation_id": o,
-            "name": name_of.get(o),
+            "name": idx.name_of.get(o),
             "sector": own_sector,
             "expertise": 1.0 if o in experts else 0.0,
             "presence": presence,
@@ -164,14 +141,115 @@ def find_partners(
         table = table[table["sector"] == sector]
     table = table.sort_values(["score", "organisation_id"], ascending=[False, True], ignore_index=True)
     table = table.head(top).copy()
-    names = all_members["name"].to_dict()
-    consortium_names = facts.consortia.set_index("consortium_id")["name"].to_dict()
-    table["evidence"] = [
-        _evidence(o, theme, targets, experts, supporting, active_in, neighbours, consortia_of, members_of, anchors,
-                  eng, names, consortium_names, name_of)
-        for o in table["organisation_id"]]
+    table["evidence"] = [_evidence(idx, o, theme, targets, supporting, neighbours, anchors)
+                         for o in table["organisation_id"]]
     table.insert(0, "rank", np.arange(1, len(table) + 1, dtype="int64"))
     return table[list(PARTNER_COLUMNS)]
+
+
+@dataclass
+class PartnerIndex:
+    """The theme-independent lookups of :func:`find_partners`, built once per graph and configuration.
+
+    Pass it as ``index=`` when asking for partners many times on the same graph (a report asks for every
+    gap cell): each call then costs dictionary look-ups instead of re-reading the graph.
+    """
+
+    facts: Facts
+    config: AnalysisConfig
+    themes: tuple[str, ...]
+    analysed: pd.DataFrame
+    active_in: dict[str, set[str]]
+    themes_in: dict[tuple[str, str], set[str]]
+    supporting: dict[str, dict[str, set[str]]]
+    capable: dict[str, set[str]]
+    experts: dict[str, set[str]]
+    consortia_of: dict[str, set[str]]
+    members_of: dict[str, set[str]]
+    items_of: dict[str, set[str]]
+    item_degree: dict[str, int]
+    sector_of: dict[str, object]
+    name_of: dict[str, object]
+    iso3_of: dict[str, object]
+    member_names: dict[str, object]
+    consortium_names: dict[str, object]
+    _neighbours: dict[str, set[str]] = field(default_factory=dict)
+
+    def neighbours_of(self, member: str) -> set[str]:
+        if member not in self._neighbours:
+            nb = neighbour_pairs(self.analysed, self.config.region_neighbours, of=[member])
+            self._neighbours[member] = set(column(nb, "neighbour_id"))
+        return self._neighbours[member]
+
+    def resource_allocation(self, candidates: Iterable[str], anchors: set[str]) -> dict[str, float]:
+        """Resource allocation of each candidate to the anchors over shared themes, members and consortia."""
+        anchor_count: dict[str, int] = defaultdict(int)
+        for a in anchors:
+            for item in self.items_of.get(a, ()):
+                anchor_count[item] += 1
+        out = {}
+        for o in candidates:
+            mine = self.items_of.get(o, set())
+            own = 1 if o in anchors else 0
+            total = sum((anchor_count.get(item, 0) - own) / self.item_degree[item] for item in mine)
+            if mine:
+                out[o] = float(total)
+        return out
+
+
+def partner_index(G: nx.MultiDiGraph | Facts, config: AnalysisConfig | None = None) -> PartnerIndex:
+    """Build the :class:`PartnerIndex` of ``G`` (see :func:`find_partners`)."""
+    cfg = config or AnalysisConfig()
+    facts = graph_facts(G)
+    eng = facts.engagements
+    active_in: dict[str, set[str]] = defaultdict(set)
+    themes_in: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for o, m, t in zip(column(eng, "organisation_id"), column(eng, "member_id"), column(eng, "theme_id"),
+                       strict=True):
+        active_in[o].add(m)
+        themes_in[(o, m)].add(t if isinstance(t, str) else "general programme")
+    supporting: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    links = supporting_links(facts)
+    for o, m, t in zip(column(links, "organisation_id"), column(links, "member_id"), column(links, "theme_id"),
+                       strict=True):
+        supporting[t][o].add(m)
+    caps = capabilities(facts)
+    capable: dict[str, set[str]] = defaultdict(set)
+    for o, t in zip(column(caps, "organisation_id"), column(caps, "theme_id"), strict=True):
+        capable[t].add(o)
+    experts: dict[str, set[str]] = defaultdict(set)
+    for o, t in zip(column(facts.expertise, "organisation_id"), column(facts.expertise, "theme_id"), strict=True):
+        experts[t].add(o)
+    org_ms = facts.memberships[facts.memberships["participant_type"] == "organisation"]
+    consortia_of: dict[str, set[str]] = defaultdict(set)
+    members_of: dict[str, set[str]] = defaultdict(set)
+    for o, c in zip(column(org_ms, "participant_id"), column(org_ms, "consortium_id"), strict=True):
+        consortia_of[o].add(c)
+        members_of[c].add(o)
+    # two-mode organisation - item graph of the proximity part: themes it can work on, members, consortia
+    items_of: dict[str, set[str]] = defaultdict(set)
+    for t, orgs in capable.items():
+        for o in orgs:
+            items_of[o].add("theme:" + t)
+    for o, ms in active_in.items():
+        items_of[o].update("member:" + m for m in ms)
+    for o, cs in consortia_of.items():
+        items_of[o].update("consortium:" + c for c in cs)
+    item_degree: dict[str, int] = defaultdict(int)
+    for items in items_of.values():
+        for item in items:
+            item_degree[item] += 1
+    orgs = facts.organisations.set_index("organisation_id")
+    members = facts.members.set_index("member_id")
+    return PartnerIndex(
+        facts=facts, config=cfg, themes=facts.themes, analysed=analysed_members(facts, cfg),
+        active_in=dict(active_in), themes_in=dict(themes_in),
+        supporting={t: dict(v) for t, v in supporting.items()}, capable=dict(capable), experts=dict(experts),
+        consortia_of=dict(consortia_of), members_of=dict(members_of), items_of=dict(items_of),
+        item_degree=dict(item_degree), sector_of=orgs["sector"].to_dict(), name_of=orgs["name"].to_dict(),
+        iso3_of=members["iso3"].to_dict(), member_names=members["name"].to_dict(),
+        consortium_names=facts.consortia.set_index("consortium_id")["name"].to_dict(),
+    )
 
 
 def similar_organisations(
@@ -233,50 +311,28 @@ def similar_organisations(
     return table.head(top)[list(SIMILAR_COLUMNS)]
 
 
-def _anchor_resource_allocation(facts: Facts, caps: pd.DataFrame, candidates: list[str],
-                                anchors: set[str]) -> dict[str, float]:
-    ms = facts.memberships[facts.memberships["participant_type"] == "organisation"]
-    items = pd.concat([
-        pd.DataFrame({"organisation_id": caps["organisation_id"], "item": "theme:" + caps["theme_id"]}),
-        pd.DataFrame({"organisation_id": facts.engagements["organisation_id"],
-                      "item": "member:" + facts.engagements["member_id"]}),
-        pd.DataFrame({"organisation_id": ms["participant_id"], "item": "consortium:" + ms["consortium_id"]}),
-    ], ignore_index=True).astype("str").drop_duplicates()
-    degree = items.groupby("item").size()
-    anchor_count = items[items["organisation_id"].isin(anchors)].groupby("item").size()
-    mine = items[items["organisation_id"].isin(candidates)].copy()
-    others = (anchor_count.reindex(mine["item"]).fillna(0).to_numpy()
-              - mine["organisation_id"].isin(anchors).to_numpy())
-    mine["ra"] = others / degree.reindex(mine["item"]).to_numpy()
-    totals = mine.groupby("organisation_id")["ra"].sum()
-    return {str(o): float(v) for o, v in totals.items()}
-
-
-def _evidence(o: str, theme: str, targets: list[str], experts: set[str], supporting: dict[str, set[str]],
-              active_in: dict[str, set[str]], neighbours: dict[str, set[str]], consortia_of: dict[str, set[str]],
-              members_of: dict[str, set[str]], anchors: set[str], eng: pd.DataFrame, names: dict,
-              consortium_names: dict, org_names: dict) -> str:
+def _evidence(idx: PartnerIndex, o: str, theme: str, targets: list[str], supporting: dict[str, set[str]],
+              neighbours: dict[str, set[str]], anchors: set[str]) -> str:
+    names = idx.member_names
     parts = []
-    if o in experts:
+    if o in idx.experts.get(theme, set()):
         parts.append(f"expert in {theme}")
     if supporting.get(o):
-        parts.append(f"active on {theme} in {_join(sorted(names.get(m) or m for m in supporting[o]))}")
-    where = active_in.get(o, set())
-    mine = eng[eng["organisation_id"] == o]
+        parts.append(f"active on {theme} in {_join(sorted(str(names.get(m) or m) for m in supporting[o]))}")
+    where = idx.active_in.get(o, set())
     for m in targets:
         if m in where:
-            themes = sorted({t if isinstance(t, str) else "general programme"
-                             for t in mine.loc[mine["member_id"] == m, "theme_id"]})
-            parts.append(f"works in {names.get(m) or m} ({', '.join(themes)})")
+            parts.append(f"works in {names.get(m) or m} ({', '.join(sorted(idx.themes_in[(o, m)]))})")
     nearby = sorted({n for m in targets if m not in where for n in where & neighbours[m]} - set(targets))
     if nearby:
-        parts.append(f"works in neighbouring {_join([names.get(n) or n for n in nearby])}")
-    for c in sorted(consortia_of.get(o, set())):
-        peers = sorted(members_of[c] & anchors - {o})
+        parts.append(f"works in neighbouring {_join([str(names.get(n) or n) for n in nearby])}")
+    for c in sorted(idx.consortia_of.get(o, set())):
+        peers = sorted(idx.members_of[c] & anchors - {o})
         if peers:
-            peer_members = sorted({m for p in peers for m in active_in[p] if m in targets})
-            parts.append(f"co-member of {consortium_names.get(c) or c} with "
-                         f"{_join([org_names.get(p) or p for p in peers], limit=3)} (in {', '.join(peer_members)})")
+            peer_members = sorted({m for p in peers for m in idx.active_in[p] if m in targets})
+            parts.append(f"co-member of {idx.consortium_names.get(c) or c} with "
+                         f"{_join([str(idx.name_of.get(p) or p) for p in peers], limit=3)} "
+                         f"(in {', '.join(peer_members)})")
     return "; ".join(parts)
 
 

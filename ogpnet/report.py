@@ -1,0 +1,157 @@
+"""``ogpnet report``: analyst exports of the current load (gap reports as Excel, HTML or CSV).
+
+The command computes the report once (:func:`reports.gap_report.collect_gap_report`), renders it in memory and
+only then writes it, atomically: a temporary file in the target directory, renamed over the target. An error
+at any point leaves no file, or the previous one untouched.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import click
+
+from graph.errors import ConfigError, OgpnetError
+from graph.schema import THEMES
+from graph.settings import Settings, analysis_config
+from ogpnet.cli import fail_cleanly, main
+
+__all__ = ["REPORT_FORMATS", "report", "write_atomic"]
+
+#: --format choices and the file suffix each is usually given.
+REPORT_FORMATS = {"xlsx": ".xlsx", "html": ".html", "csv": ".zip"}
+
+
+class OutputError(OgpnetError):
+    """The report cannot be written where the user asked."""
+
+    default_hint = "give --out a file path inside an existing, writable directory"
+    exit_code = 73  # EX_CANTCREAT
+
+
+def write_atomic(path: Path, data: bytes) -> Path:
+    """Write ``data`` to ``path`` through a temporary file in the same directory, then rename it into place.
+
+    The directory must already exist (it is never created). On any error the temporary file is removed and
+    ``path`` is left as it was. The file gets the usual permissions (``0666`` minus the umask).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     target = write_atomic(Path(d) / "r.html", b"<p>hi</p>")
+    ...     target.read_bytes(), sorted(p.name for p in Path(d).iterdir())
+    (b'<p>hi</p>', ['r.html'])
+    >>> write_atomic(Path("/nonexistent-dir/r.html"), b"")
+    Traceback (most recent call last):
+    ...
+    ogpnet.report.OutputError: the directory /nonexistent-dir does not exist
+    """
+    path = Path(path).expanduser()
+    directory = path.parent
+    if not directory.is_dir():
+        raise OutputError(f"the directory {directory} does not exist",
+                          hint="create it first, or give --out a path in an existing directory")
+    if path.is_dir():
+        raise OutputError(f"{path} is a directory", hint="give --out a file name, e.g. gaps.xlsx")
+    umask = os.umask(0)
+    os.umask(umask)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, path)
+    except OSError as e:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise OutputError(f"could not write {path}: {e.strerror or e}") from e
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    return path
+
+
+@main.group("report")
+def report() -> None:
+    """Analyst exports of the current load: Excel, self-contained HTML or CSV."""
+
+
+@report.command("gaps")
+@click.option("--theme", type=click.Choice(sorted(THEMES)), help="Only this theme.")
+@click.option("--region", help="Only members of this OGP region (e.g. Europe).")
+@click.option("--member", help="Only this member (ISO-3 for a country, e.g. KEN, or a local member id).")
+@click.option("--format", "fmt", type=click.Choice(sorted(REPORT_FORMATS)), default=None,
+              help="xlsx (one workbook), html (one self-contained page) or csv (a zip of one CSV per table). "
+                   "Default: from the --out suffix (.xlsx, .html/.htm, .zip).")
+@click.option("--out", "out", required=True, type=click.Path(path_type=Path),
+              help="File to write, in an existing directory; replaced atomically.")
+@fail_cleanly
+def report_gaps(theme: str | None, region: str | None, member: str | None, fmt: str | None, out: Path) -> None:
+    """Coverage gap report: gaps, fragile cells, coverage matrix, brokers, partner suggestions, methodology."""
+    fmt = fmt or _format_from_suffix(out)
+    if fmt == "csv" and out.suffix.lower() == ".csv":
+        raise ConfigError(f"--format csv writes several tables as one zip archive, not the single CSV file {out}",
+                          hint=f"name the output {out.with_suffix('.zip').name}")
+    # refuse a bad destination before the (long) computation, and again when writing
+    if not out.expanduser().parent.is_dir():
+        raise OutputError(f"the directory {out.expanduser().parent} does not exist",
+                          hint="create it first, or give --out a path in an existing directory")
+    if out.expanduser().is_dir():
+        raise OutputError(f"{out} is a directory", hint="give --out a file name, e.g. gaps.xlsx")
+
+    from graph.db import connect
+    from graph.snapshot import current_graph
+    from queries.schema import SERVER_VERSION
+    from reports.gap_report import collect_gap_report, render_csv_zip, render_html, render_xlsx
+
+    config = analysis_config()
+    with connect(Settings.from_env()) as db:
+        analysed = current_graph(db)
+        rows = db.read(SERVER_VERSION)
+    version = f"{rows[0]['version']} {rows[0]['edition']}" if rows else None
+    with _progress_bar() as progress:
+        gap_report = collect_gap_report(analysed, config, theme=theme, region=region, member=member,
+                                        neo4j_version=version, progress=progress)
+    if fmt == "xlsx":
+        data = render_xlsx(gap_report)
+    elif fmt == "html":
+        data = render_html(gap_report).encode("utf-8")
+    else:
+        data = render_csv_zip(gap_report)
+    written = write_atomic(out, data)
+    click.echo(str(written.resolve()))
+
+
+@contextlib.contextmanager
+def _progress_bar() -> Iterator[Callable[[int, int], None]]:
+    """A transient progress bar on stderr for the partner suggestions (hidden when stderr is not a terminal)."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    console = Console(stderr=True)
+    with Progress(TextColumn("suggesting partners for gap cells"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=console, transient=True, disable=not console.is_terminal) as bar:
+        task = bar.add_task("", total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update
+
+
+def _format_from_suffix(out: Path) -> str:
+    suffix = out.suffix.lower()
+    by_suffix = {".xlsx": "xlsx", ".html": "html", ".htm": "html", ".zip": "csv"}
+    if suffix not in by_suffix:
+        raise ConfigError(f"cannot tell the format from the file name {out.name}",
+                          hint="give --format xlsx, html or csv (or name the file .xlsx, .html or .zip)")
+    return by_suffix[suffix]

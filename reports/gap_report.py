@@ -1,0 +1,599 @@
+"""The gap report: every table an analyst exports, computed once from the analysed graph, in three formats.
+
+:func:`collect_gap_report` is pure given the graph (only :attr:`GapReport.generated_at` reads the clock):
+summary numbers, gap and fragile cells with their evidence, the member x theme coverage matrix, brokers,
+partner suggestions for each gap cell, the methodology (every setting and every score in plain words) and
+the provenance (load run, snapshot, sources, software versions). The renderers turn one report into an Excel
+workbook (:func:`render_xlsx`), one self-contained HTML page (:func:`render_html`) or CSV files
+(:func:`render_csv`, :func:`render_csv_zip`). The same snapshot and options give the same output apart from
+the single generated-at line (:func:`generated_at_line`).
+
+Examples
+--------
+>>> from graph.network import build_graph
+>>> from graph.projection import Snapshot
+>>> from graph.snapshot import AnalysedGraph
+>>> from graph.tables import read_tables
+>>> from graph.settings import REPO_ROOT
+>>> tables = read_tables(REPO_ROOT / "tests" / "fixtures" / "dataset")
+>>> analysed = AnalysedGraph(Snapshot("run-1", "abc123", "2024-06-01T12:00:00+00:00", tables),
+...                          build_graph(tables))
+>>> report = collect_gap_report(analysed, AnalysisConfig(), region="Americas")
+>>> report.gaps[["member_id", "theme_id", "demand", "reachable_cov"]].to_dict("records")
+[{'member_id': 'MEX', 'theme_id': 'open_contracting', 'demand': 1.0, 'reachable_cov': 3}]
+>>> report.gaps.loc[0, "suggested_partners"]
+['transparency-network', 'budget-watch', 'un-governance']
+>>> list(report.tables())
+['Summary', 'Gaps', 'Fragile', 'Coverage matrix', 'Brokers', 'Partner suggestions', 'Methodology', 'Provenance']
+"""
+
+from __future__ import annotations
+
+import platform
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from importlib import metadata
+from typing import Any
+
+import pandas as pd
+
+from graph.analysis import (
+    ROLES,
+    STATUSES,
+    AnalysisConfig,
+    coverage_cells,
+    coverage_rollup,
+    find_partners,
+    graph_facts,
+    partner_index,
+)
+from graph.analysis.groups import brokerage_by
+from graph.errors import ConfigError
+from graph.schema import THEMES
+from graph.snapshot import AnalysedGraph
+from reports.values import display_number
+
+__all__ = [
+    "BROKER_COLUMNS",
+    "FRAGILE_COLUMNS",
+    "GAP_COLUMNS",
+    "GENERATED_AT_LABEL",
+    "PARTNER_SUGGESTIONS",
+    "SHEETS",
+    "STATUS_COLOURS",
+    "SUGGESTION_COLUMNS",
+    "GapReport",
+    "ReportScopeError",
+    "Scope",
+    "collect_gap_report",
+    "generated_at_iso",
+    "generated_at_line",
+    "render_csv",
+    "render_csv_zip",
+    "render_html",
+    "render_xlsx",
+]
+
+#: Sheet names of the workbook, in order (also the keys of :meth:`GapReport.tables`).
+SHEETS = ("Summary", "Gaps", "Fragile", "Coverage matrix", "Brokers", "Partner suggestions", "Methodology",
+          "Provenance")
+#: Colour (RGB hex) of each cell status in the coverage matrix and the heatmap (ColorBrewer RdYlBu).
+STATUS_COLOURS = {"gap": "D7301F", "fragile": "FC8D59", "covered": "91BFDB", "redundant": "4575B4"}
+#: How many partners are suggested for each gap cell.
+PARTNER_SUGGESTIONS = 3
+#: The label of the one line that differs between two renders of the same report.
+GENERATED_AT_LABEL = "Generated at"
+
+_CELL_INFO = ("member_id", "member_name", "level", "region", "theme_id", "theme_name")
+_DEMAND = ("demand", "n_commitments", "n_pledges", "n_need_signals", "commitment_ids", "pledges", "need_signals")
+_REACH = ("reachable_cov", "reachable_min_hops", "reachable_orgs")
+GAP_COLUMNS = (*_CELL_INFO, *_DEMAND, *_REACH, "suggested_partners")
+FRAGILE_COLUMNS = (*_CELL_INFO, *_DEMAND, "supporter_id", "supporter_name", "supporter_sector", *_REACH)
+SUGGESTION_COLUMNS = ("member_id", "member_name", "theme_id", "theme_name", "rank", "organisation_id", "name",
+                      "sector", "score", "expertise", "presence", "track_record", "complementarity", "proximity",
+                      "countries", "evidence")
+BROKER_COLUMNS = ("organisation_id", "name", "sector", "degree", "strength", "betweenness", "constraint",
+                  "effective_size", "articulation_point", *ROLES, "total", *(f"z_{r}" for r in ROLES), "z_total",
+                  "dominant_role")
+_ROLLUP_COLUMNS = ("theme_id", "theme_name", "demand_cells", "gap", "fragile", "covered", "redundant",
+                   "reachable_gaps", "gap_share", "mean_cov", "supporters")
+
+
+class ReportScopeError(ConfigError, ValueError):
+    """A theme, region or member the report is asked for is not in the analysed graph."""
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a report covers: one theme, one OGP region and/or one member (``None``: all)."""
+
+    theme: str | None = None
+    region: str | None = None
+    member: str | None = None
+
+    def describe(self) -> str:
+        """The scope in words.
+
+        >>> Scope().describe(), Scope(theme="climate", region="Europe").describe()
+        ('all analysed members and themes', 'theme climate; region Europe')
+        """
+        parts = [f"{k} {v}" for k, v in (("theme", self.theme), ("region", self.region), ("member", self.member))
+                 if v]
+        return "; ".join(parts) if parts else "all analysed members and themes"
+
+
+@dataclass(frozen=True, eq=False)
+class GapReport:
+    """All tables of one gap report (pandas DataFrames; list cells stay lists).
+
+    Attributes
+    ----------
+    scope : Scope
+    snapshot, load_id, loaded : str or None
+        Content hash, id and finish time (ISO, UTC) of the load run the graph came from.
+    summary : DataFrame
+        ``item``, ``value``, ``explanation``: headline numbers.
+    by_theme : DataFrame
+        Demanded cells by status per theme (:func:`graph.analysis.coverage_rollup`) with ``theme_name``.
+    gaps, fragile : DataFrame
+        Demanded cells with no supporter (:data:`GAP_COLUMNS`) or exactly one (:data:`FRAGILE_COLUMNS`),
+        by demand (highest first), member, theme.
+    coverage_matrix : DataFrame
+        One row per member in scope: ``member_id``, ``member_name``, ``level``, ``region``, one column per
+        theme in scope holding the cell's status (``None`` without demand), then ``gap_cells`` and
+        ``fragile_cells``.
+    brokers : DataFrame
+        Brokerage measures of every organisation (:data:`BROKER_COLUMNS`), Gould-Fernandez groups = sector,
+        by betweenness then effective size (highest first).
+    partner_suggestions : DataFrame
+        Top :data:`PARTNER_SUGGESTIONS` partners per gap cell (:data:`SUGGESTION_COLUMNS`); a gap cell without
+        any candidate has one row with an empty organisation.
+    methodology : DataFrame
+        ``kind`` (definition | setting), ``name``, ``value``, ``default``, ``explanation``.
+    provenance : DataFrame
+        ``kind`` (load | software | source), ``name``, ``value``, ``url``, ``licence``, ``as_of``.
+    countries : DataFrame
+        Map data per country (ISO-3): ``iso3``, ``country``, ``members``, ``demand_cells``, ``gap``,
+        ``fragile``, ``covered``, ``redundant`` (members in scope; a local member counts in its country).
+    themes : dict
+        Theme id -> name of the themes in scope, in column order.
+    generated_at : datetime
+        When the report was collected (UTC); the only value that differs between two collections.
+    """
+
+    scope: Scope
+    snapshot: str | None
+    load_id: str | None
+    loaded: str | None
+    summary: pd.DataFrame
+    by_theme: pd.DataFrame
+    gaps: pd.DataFrame
+    fragile: pd.DataFrame
+    coverage_matrix: pd.DataFrame
+    brokers: pd.DataFrame
+    partner_suggestions: pd.DataFrame
+    methodology: pd.DataFrame
+    provenance: pd.DataFrame
+    countries: pd.DataFrame
+    themes: dict[str, str] = field(default_factory=dict)
+    generated_at: datetime = field(default_factory=lambda: datetime.now(UTC).replace(microsecond=0))
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The main table of each sheet, keyed by :data:`SHEETS` (``Summary`` is :attr:`summary`)."""
+        return dict(zip(SHEETS, (self.summary, self.gaps, self.fragile, self.coverage_matrix, self.brokers,
+                                 self.partner_suggestions, self.methodology, self.provenance), strict=True))
+
+    @property
+    def title(self) -> str:
+        """The report's title, naming its scope."""
+        return f"Coverage gap report: {self.scope.describe()}"
+
+
+def generated_at_iso(report: GapReport) -> str:
+    """When the report was generated, as ISO 8601 UTC text (seconds).
+
+    >>> from types import SimpleNamespace
+    >>> generated_at_iso(SimpleNamespace(generated_at=datetime(2026, 1, 2, 3, 4, 5, 6, tzinfo=UTC)))
+    '2026-01-02T03:04:05Z'
+    """
+    return report.generated_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def generated_at_line(report: GapReport) -> str:
+    """The one line of a rendered report that changes from one collection to the next.
+
+    >>> from types import SimpleNamespace
+    >>> generated_at_line(SimpleNamespace(generated_at=datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)))
+    'Generated at 2026-01-02T03:04:05Z'
+    """
+    return f"{GENERATED_AT_LABEL} {generated_at_iso(report)}"
+
+
+# -- collection ----------------------------------------------------------------------------------------
+
+
+def collect_gap_report(analysed: AnalysedGraph, config: AnalysisConfig, theme: str | None = None,
+                       region: str | None = None, member: str | None = None, *,
+                       neo4j_version: str | None = None,
+                       progress: Callable[[int, int], None] | None = None) -> GapReport:
+    """Compute every table of the gap report for the analysed graph, optionally scoped.
+
+    Parameters
+    ----------
+    analysed : AnalysedGraph
+        The load snapshot and its graph (:func:`graph.snapshot.current_graph`).
+    config : AnalysisConfig
+        Thresholds and weights (all listed in the methodology table).
+    theme, region, member : str, optional
+        Only this theme id, OGP region or member id (combinable). Unknown values raise
+        :class:`ReportScopeError`.
+    neo4j_version : str, optional
+        Version of the Neo4j server the snapshot was read from, for the provenance table (also taken from
+        ``analysed.snapshot.neo4j_version`` when the snapshot carries one).
+    progress : callable, optional
+        Called as ``progress(done, total)`` while partners are suggested for the gap cells (the slow part:
+        one :func:`graph.analysis.find_partners` call per gap cell).
+
+    Returns
+    -------
+    GapReport
+        Brokers are computed on the whole organisation network whatever the scope; every other table is
+        scoped.
+    """
+    scope = Scope(theme, region, member)
+    G = analysed.graph
+    facts = graph_facts(G)
+    _check_scope(facts, config, scope)  # before the long computations
+    cells = _scoped_cells(coverage_cells(facts, config), scope)
+    theme_ids = [t for t in facts.themes if scope.theme in (None, t)]
+    themes = {t: _theme_name(G, t) for t in theme_ids}
+    cells = cells.assign(theme_name=cells["theme_id"].map(themes))
+
+    org_names = facts.organisations.set_index("organisation_id")["name"].to_dict()
+    org_sectors = facts.organisations.set_index("organisation_id")["sector"].to_dict()
+    order = ["demand", "member_id", "theme_id"]
+    demanded = cells[cells["status"].notna()]
+    gap_cells = demanded[demanded["status"] == "gap"].sort_values(order, ascending=[False, True, True])
+    fragile_cells = demanded[demanded["status"] == "fragile"].sort_values(order, ascending=[False, True, True])
+
+    suggestions = _partner_suggestions(facts, gap_cells, config, progress)
+    gaps = _evidence_columns(gap_cells.reset_index(drop=True))
+    by_cell = suggestions.groupby(["member_id", "theme_id"], sort=False)["organisation_id"].agg(
+        lambda s: [o for o in s if isinstance(o, str)])
+    gaps["suggested_partners"] = [by_cell.get((m, t), []) for m, t in zip(gaps["member_id"], gaps["theme_id"],
+                                                                             strict=True)]
+    fragile = _evidence_columns(fragile_cells.reset_index(drop=True))
+    fragile["supporter_id"] = [s[0] for s in fragile["supporters"]] if len(fragile) else []
+    fragile["supporter_name"] = fragile["supporter_id"].map(org_names)
+    fragile["supporter_sector"] = fragile["supporter_id"].map(org_sectors)
+
+    brokerage = brokerage_by(facts, "sector", config)
+    brokers = brokerage.organisations.reset_index()
+    brokers = brokers.sort_values(["betweenness", "effective_size", "organisation_id"],
+                                  ascending=[False, False, True], na_position="last", ignore_index=True)
+
+    by_theme = coverage_rollup(cells, "theme_id")
+    by_theme.insert(1, "theme_name", by_theme["theme_id"].map(themes))
+
+    return GapReport(
+        scope=scope,
+        snapshot=analysed.snapshot.snapshot,
+        load_id=analysed.snapshot.load_id,
+        loaded=analysed.snapshot.finished,
+        summary=_summary(cells, facts, gaps, suggestions, scope, analysed),
+        by_theme=by_theme[list(_ROLLUP_COLUMNS)],
+        gaps=gaps[list(GAP_COLUMNS)],
+        fragile=fragile[list(FRAGILE_COLUMNS)],
+        coverage_matrix=_coverage_matrix(cells, theme_ids),
+        brokers=brokers[list(BROKER_COLUMNS)],
+        partner_suggestions=suggestions,
+        methodology=_methodology(config, brokerage.betweenness_method, brokerage.betweenness_k, brokerage.seed),
+        provenance=_provenance(analysed, neo4j_version),
+        countries=_countries(cells, facts),
+        themes=themes,
+    )
+
+
+def _check_scope(facts: Any, config: AnalysisConfig, scope: Scope) -> None:
+    members = facts.members
+    analysed = members[members["status"].isin(config.member_statuses)]
+    if scope.theme is not None and scope.theme not in facts.themes:
+        raise ReportScopeError(f"unknown theme {scope.theme!r}", hint=f"use one of: {', '.join(facts.themes)}")
+    if scope.region is not None:
+        regions = sorted(set(analysed["region"].dropna()))
+        if scope.region not in regions:
+            raise ReportScopeError(f"unknown region {scope.region!r}", hint=f"use one of: {', '.join(regions)}")
+    if scope.member is not None and scope.member not in set(analysed["member_id"]):
+        known = members.loc[members["member_id"] == scope.member, "status"]
+        why = f"member {scope.member!r} is not analysed (status {known.iloc[0]})" if len(known) else \
+            f"unknown member id {scope.member!r}"
+        raise ReportScopeError(why, hint="use an analysed member id: ISO-3 for countries (e.g. KEN) or a local id "
+                                         "as listed by `ogpnet gaps`")
+
+
+def _scoped_cells(cells: pd.DataFrame, scope: Scope) -> pd.DataFrame:
+    keep = pd.Series(True, index=cells.index)
+    if scope.theme is not None:
+        keep &= cells["theme_id"] == scope.theme
+    if scope.region is not None:
+        keep &= cells["region"] == scope.region
+    if scope.member is not None:
+        keep &= cells["member_id"] == scope.member
+    return cells[keep].reset_index(drop=True)
+
+
+def _theme_name(G: Any, theme: str) -> str:
+    name = G.nodes[f"theme:{theme}"].get("name") if f"theme:{theme}" in G else None
+    return str(name) if isinstance(name, str) and name else THEMES.get(theme, theme)
+
+
+def _signal_text(signal: dict[str, Any]) -> str:
+    """One pledge or need signal as text.
+
+    >>> _signal_text({"indicator": "obs_open_budget_index", "value": 45.0, "source": "ibp", "as_of": "2019"})
+    'obs_open_budget_index = 45 (ibp, 2019)'
+    """
+    return f"{signal['indicator']} = {display_number(signal['value'])} ({signal['source']}, {signal['as_of']})"
+
+
+def _evidence_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.copy()
+    for col in ("pledges", "need_signals"):
+        out[col] = [[_signal_text(s) for s in signals] for signals in out[col]]
+    return out
+
+
+def _partner_suggestions(facts: Any, gap_cells: pd.DataFrame, config: AnalysisConfig,
+                         progress: Callable[[int, int], None] | None = None) -> pd.DataFrame:
+    frames = []
+    total = len(gap_cells)
+    index = partner_index(facts, config)  # built once: each cell then costs look-ups, not a graph read
+    for done, (m, name, t, tname) in enumerate(zip(gap_cells["member_id"], gap_cells["member_name"],
+                                                   gap_cells["theme_id"], gap_cells["theme_name"], strict=True)):
+        if progress is not None:
+            progress(done, total)
+        found = find_partners(facts, t, members=m, top=PARTNER_SUGGESTIONS, config=config, index=index)
+        if found.empty:
+            found = pd.DataFrame({"rank": [pd.NA], "evidence": ["no candidate partner found"]})
+        frames.append(found.assign(member_id=m, member_name=name, theme_id=t, theme_name=tname))
+    if progress is not None:
+        progress(total, total)
+    if not frames:
+        return pd.DataFrame({c: pd.Series([], dtype="object") for c in SUGGESTION_COLUMNS})
+    out = pd.concat(frames, ignore_index=True).reindex(columns=list(SUGGESTION_COLUMNS))
+    out["rank"] = out["rank"].astype("Int64")
+    for col in ("score", "expertise", "presence", "track_record", "complementarity", "proximity"):
+        out[col] = out[col].astype("float64")
+    out["countries"] = [c if isinstance(c, list) else [] for c in out["countries"]]
+    return out
+
+
+def _coverage_matrix(cells: pd.DataFrame, theme_ids: list[str]) -> pd.DataFrame:
+    info = cells.drop_duplicates("member_id").set_index("member_id")[["member_name", "level", "region"]]
+    status = cells.pivot(index="member_id", columns="theme_id", values="status").reindex(
+        index=info.index, columns=theme_ids)
+    status = status.astype("object").where(status.notna(), None)
+    matrix = info.join(status)
+    matrix["gap_cells"] = (status == "gap").sum(axis=1).astype("int64")
+    matrix["fragile_cells"] = (status == "fragile").sum(axis=1).astype("int64")
+    return matrix.reset_index().sort_values("member_id", ignore_index=True)
+
+
+def _countries(cells: pd.DataFrame, facts: Any) -> pd.DataFrame:
+    members = facts.members.set_index("member_id")
+    frame = cells.assign(iso3=cells["member_id"].map(members["iso3"]))
+    frame = frame[frame["iso3"].notna()]
+    national = members[members["level"] != "local"]
+    country_name = dict(zip(national["iso3"], national["name"], strict=True))
+    rows = []
+    for iso3, group in frame.groupby("iso3", sort=True):
+        status = group["status"].value_counts()
+        rows.append({"iso3": iso3, "country": country_name.get(iso3, iso3),
+                     "members": sorted(set(group["member_name"].fillna(group["member_id"]))),
+                     "demand_cells": int(group["status"].notna().sum()),
+                     **{s: int(status.get(s, 0)) for s in STATUSES}})
+    columns = ["iso3", "country", "members", "demand_cells", *STATUSES]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _summary(cells: pd.DataFrame, facts: Any, gaps: pd.DataFrame, suggestions: pd.DataFrame, scope: Scope,
+             analysed: AnalysedGraph) -> pd.DataFrame:
+    demanded = cells[cells["status"].notna()]
+    counts = demanded["status"].value_counts()
+    n_demanded = len(demanded)
+    with_suggestion = suggestions.loc[suggestions["organisation_id"].notna(), ["member_id", "theme_id"]]
+    rows: list[tuple[str, Any, str]] = [
+        ("Scope", scope.describe(), "the theme, OGP region and member this report is limited to"),
+        ("Snapshot", analysed.snapshot.snapshot, "content hash of the load the analyses ran on"),
+        ("Loaded at", analysed.snapshot.finished, "when that load finished (UTC)"),
+        ("Members analysed", int(cells["member_id"].nunique()),
+         "members in scope whose status is analysed (see member_statuses in Methodology)"),
+        ("Themes", int(cells["theme_id"].nunique()), "themes in scope"),
+        ("Organisations", int(len(facts.organisations)), "organisations in the graph (all of them)"),
+        ("Consortia", int(len(facts.consortia)), "consortia in the graph (all of them)"),
+        ("Demanded cells", n_demanded, "member x theme cells with demand (see Methodology: demand)"),
+        *((f"{s.capitalize()} cells", int(counts.get(s, 0)), _STATUS_SHORT[s]) for s in STATUSES),
+        ("Gap share", float(counts.get("gap", 0) / n_demanded) if n_demanded else 0.0,
+         "gap cells / demanded cells"),
+        ("Gaps with reachable help", int((gaps["reachable_cov"] > 0).sum()),
+         "gap cells with at least one capable organisation within the hop limit (see reachable coverage)"),
+        ("Gaps with partner suggestions", int(len(with_suggestion.drop_duplicates())),
+         f"gap cells for which at least one partner is suggested (top {PARTNER_SUGGESTIONS} per cell)"),
+        ("Supporting organisations", int(len({o for orgs in demanded["supporters"] for o in orgs})),
+         "distinct organisations supporting at least one demanded cell in scope"),
+        ("Countries", int(cells["member_id"].map(facts.members.set_index("member_id")["iso3"]).nunique()),
+         "countries of the members in scope (a local member counts in its country)"),
+    ]
+    return pd.DataFrame(rows, columns=["item", "value", "explanation"]).astype({"value": "object"})
+
+
+_STATUS_SHORT = {
+    "gap": "demanded cells that no organisation supports",
+    "fragile": "demanded cells that exactly one organisation supports (a single point of failure)",
+    "covered": "demanded cells with at least two supporters, fewer than redundant_k",
+    "redundant": "demanded cells with at least redundant_k supporters",
+}
+
+
+# -- methodology and provenance ------------------------------------------------------------------------
+
+
+def _methodology(cfg: AnalysisConfig, method: str, k: int | None, seed: int | None) -> pd.DataFrame:
+    n = display_number
+    sampled = (f"sampled: {k} pivot sources drawn with seed {seed} (more than {cfg.betweenness_exact_limit} "
+               "organisations)" if method == "sampled" else
+               f"exact (at most {cfg.betweenness_exact_limit} organisations)")
+    definitions: list[tuple[str, str, str]] = [
+        ("member analysed", ", ".join(cfg.member_statuses),
+         "Members whose OGP status is one of these are analysed; withdrawn and unknown members are left out "
+         "everywhere, also as neighbours."),
+        ("demand", f"D = {n(cfg.commitment_weight)} x commitments + {n(cfg.pledge_weight)} x pledges + "
+                   f"{n(cfg.need_weight)} x need signals",
+         "How strongly a member prioritises a theme. Commitments: the member's action-plan commitments tagged "
+         "with the theme (OGP policy-area tags). Pledges: explicit pledge signals (e.g. beneficial-ownership or "
+         "open-contracting commitments recorded by Open Ownership or OCP) with value above 0. Need signals: "
+         f"indicator scores (0-100, higher is better) strictly below {n(cfg.need_threshold)}. A cell is demanded "
+         f"when D is above {n(cfg.demand_threshold)}; only demanded cells get a status."),
+        ("supply (cov)", "cov = number of distinct supporting organisations",
+         "Organisations that work in the member on the theme, or work in the member with a general programme "
+         "and declare expertise in the theme."),
+        ("gap", "demanded and cov = 0", "Nobody supports the member on a theme it prioritises."),
+        ("fragile", "demanded and cov = 1",
+         "Exactly one organisation supports the cell: a single point of failure; if it leaves, the cell becomes "
+         "a gap."),
+        ("covered", f"demanded and 2 <= cov <= {cfg.redundant_k - 1}",
+         f"Two or more supporters, fewer than redundant_k = {cfg.redundant_k}."),
+        ("redundant", f"demanded and cov >= {cfg.redundant_k}",
+         "Many supporters: room to move effort to gaps elsewhere."),
+        ("sector diversity", "distinct sectors of the supporters",
+         "Civil society, multilateral, government, private, academic or network; coalitions that span sectors "
+         "are preferred."),
+        ("reachable coverage", f"capable organisations within {cfg.hops} hops that do not yet support the cell",
+         "Where brokering pays: hops are counted over organisation - member it works in, organisation - "
+         "organisation sharing a consortium, and member - neighbouring member (a local member and its country; "
+         f"members of the same OGP region: {'yes' if cfg.region_neighbours else 'no'}). Capable = declares "
+         "expertise in the theme or works on it somewhere. With 2 hops: organisations already in the member on "
+         "other themes, consortium co-members of organisations active there, organisations active in a "
+         f"neighbouring member. reachable_min_hops is the nearest; at most {cfg.reachable_list_limit} are listed."),
+        ("partner score",
+         f"{n(cfg.weight_expertise)} x expertise + {n(cfg.weight_presence)} x presence + "
+         f"{n(cfg.weight_track_record)} x track record + {n(cfg.weight_complementarity)} x complementarity + "
+         f"{n(cfg.weight_proximity)} x proximity",
+         f"Top {PARTNER_SUGGESTIONS} candidates per gap cell. Each part is between 0 and 1. Candidates: "
+         "organisations capable on the theme, organisations working in the member on any theme, and their "
+         "consortium co-members. The evidence column says why in words."),
+        ("expertise", "1 if the organisation declares expertise in the theme, else 0", ""),
+        ("presence", "1 works in the member; 0.5 works in a neighbouring member; else 0", ""),
+        ("track record", f"min(countries where it supports the theme, {cfg.track_record_cap}) / "
+                         f"{cfg.track_record_cap}", "A multi-country track record on the theme."),
+        ("complementarity", "1 if its sector is not among the sectors of the member's supporters on the theme",
+         "1 when the member has no supporters on the theme (always, for a gap cell)."),
+        ("proximity", "resource allocation to organisations already in the member, divided by the best candidate's",
+         "Sum over organisations working in the member and over items shared with them (themes, members, "
+         "consortia) of 1 / (organisations holding the item): shared hub items count little."),
+        ("organisation network", "organisations tied by shared consortia and shared members",
+         "Newman collaboration weights: each shared affiliation with n organisations adds 1 / (n - 1). "
+         f"Affiliations with more than {cfg.max_affiliation_size} organisations are left out "
+         "(0 = none left out). Brokers are computed on the whole network, whatever the report's scope."),
+        ("degree, strength", "ties; sum of tie weights", "How many organisations it is tied to, and how strongly."),
+        ("betweenness", f"Brandes shortest-path betweenness, normalised; {sampled}",
+         "Share of shortest paths between other organisations that pass through this one: high = a broker "
+         "between parts of the network."),
+        ("constraint", "Burt's constraint (weighted)",
+         "How much its ties are concentrated in one closed group (0 to about 1): low = spans structural holes. "
+         "Empty for an organisation without ties."),
+        ("effective size", "Burt's effective size (weighted)",
+         "Ties minus their redundancy: high = many non-redundant contacts, i.e. it reaches otherwise separate "
+         "clusters. Empty for an organisation without ties."),
+        ("articulation point", "removing it disconnects the network",
+         "A single point of failure of the partner network."),
+        ("Gould-Fernandez roles", "counts of open two-paths a - v - b (no tie a - b) by the sectors of a, v, b",
+         "Groups = sector. Coordinator: all three in one sector. Itinerant (consultant): a and b share a sector, "
+         "v another. Representative: v shares a's sector, b differs. Gatekeeper: v shares b's sector, a differs. "
+         "Liaison: all three differ. An undirected tie counts in both directions. z_ columns compare each raw "
+         "count with a random graph of the same density and sector sizes, as R's sna::brokerage does: raw counts "
+         "grow with degree, z-scores compare. Dominant role: the role with the highest z-score among roles with "
+         "a positive count ('none' without any)."),
+        ("map", "colour = gap cells per country",
+         "Gap cells of the members in scope in that country; a local member counts in its country. Members "
+         "outside the map's world topology are listed under the map."),
+        ("coverage matrix", "status of each member x theme cell",
+         "gap, fragile, covered or redundant; empty = no demand."),
+    ]
+    rows = [("definition", name, value, None, text) for name, value, text in definitions]
+    defaults = {name: default for name, default, _ in AnalysisConfig.describe()}
+    for name, _default, help_text in AnalysisConfig.describe():
+        rows.append(("setting", name, _setting_value(getattr(cfg, name)), _setting_value(defaults[name]),
+                     f"{help_text} (environment variable OGPNET_{name.upper()})"))
+    return pd.DataFrame(rows, columns=["kind", "name", "value", "default", "explanation"]).astype(
+        {"value": "object", "default": "object"})
+
+
+def _setting_value(value: Any) -> Any:
+    return ", ".join(map(str, value)) if isinstance(value, tuple) else value
+
+
+_SOFTWARE = (("ogpnet", "ogpnet"), ("neo4j Python driver", "neo4j"), ("networkx", "networkx"),
+             ("pandas", "pandas"), ("numpy", "numpy"), ("scipy", "scipy"), ("openpyxl", "openpyxl"),
+             ("plotly", "plotly"))
+
+
+def _version(package: str) -> str:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def _provenance(analysed: AnalysedGraph, neo4j_version: str | None) -> pd.DataFrame:
+    snap = analysed.snapshot
+    server = neo4j_version or getattr(snap, "neo4j_version", None) or "not recorded (graph not read from Neo4j)"
+    rows: list[dict[str, Any]] = [
+        {"kind": "load", "name": "load run id", "value": snap.load_id},
+        {"kind": "load", "name": "snapshot", "value": snap.snapshot},
+        {"kind": "load", "name": "loaded at (UTC)", "value": snap.finished},
+        {"kind": "software", "name": "Neo4j server", "value": server},
+        *({"kind": "software", "name": label, "value": _version(pkg)} for label, pkg in _SOFTWARE),
+        {"kind": "software", "name": "Python", "value": platform.python_version()},
+    ]
+    sources = snap.tables.get("sources") if snap.tables else None
+    if sources is None or sources.empty:
+        sources = pd.DataFrame(list(analysed.graph.graph.get("sources", {}).values()))
+    if not sources.empty:
+        for src in sources.sort_values("id").to_dict("records"):
+            rows.append({"kind": "source", "name": src.get("name"), "value": src.get("id"), "url": src.get("url"),
+                         "licence": src.get("licence"), "as_of": src.get("as_of")})
+    frame = pd.DataFrame(rows, columns=["kind", "name", "value", "url", "licence", "as_of"])
+    return frame.astype("object").where(frame.notna(), None)
+
+
+# -- rendering -----------------------------------------------------------------------------------------
+
+
+def render_xlsx(report: GapReport) -> bytes:
+    """The report as an Excel workbook (sheets :data:`SHEETS`); see :mod:`reports.workbook`."""
+    from reports.workbook import workbook_bytes
+
+    return workbook_bytes(report)
+
+
+def render_html(report: GapReport) -> str:
+    """The report as one self-contained, printable HTML page; see :mod:`reports.html_page`."""
+    from reports.html_page import html_page
+
+    return html_page(report)
+
+
+def render_csv(report: GapReport) -> dict[str, str]:
+    """The report as CSV texts, one per table (file name -> text); see :mod:`reports.csv_tables`."""
+    from reports.csv_tables import csv_texts
+
+    return csv_texts(report)
+
+
+def render_csv_zip(report: GapReport) -> bytes:
+    """The CSV files of :func:`render_csv` in one zip archive (byte-stable for the same report)."""
+    from reports.csv_tables import csv_zip
+
+    return csv_zip(report)
