@@ -23,7 +23,7 @@ already support the theme in every target member.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import networkx as nx
@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from graph.analysis.config import AnalysisConfig
-from graph.analysis.coverage import _cells, analysed_members, neighbour_pairs
+from graph.analysis.coverage import _cells, analysed_members
 from graph.analysis.views import Facts, capabilities, column, graph_facts, supporting_links
 
 __all__ = ["PARTS", "PARTNER_COLUMNS", "SIMILAR_COLUMNS", "PartnerIndex", "find_partners", "partner_index",
@@ -98,7 +98,6 @@ def find_partners(
     for o, ms in supporting.items():
         for m in ms:
             supporters_of[m].add(o)
-    neighbours = {m: idx.neighbours_of(m) for m in targets}
     target_set = set(targets)
     anchors = {o for o, where in idx.active_in.items() if where & target_set}
     capable = idx.capable.get(theme, set())
@@ -112,23 +111,19 @@ def find_partners(
     proximity = idx.resource_allocation(candidates, anchors)
     top_proximity = max(proximity.values(), default=0.0)
 
-    present = {m: {idx.sector_of.get(s) for s in supporters_of[m]} for m in targets}  # sectors already there
+    presence = idx.presence(candidates, targets)
+    complementarity = _complementarity(idx, candidates, targets, supporters_of)
     rows = []
-    for o in candidates:
-        where = idx.active_in.get(o, set())
-        presence = float(np.mean([1.0 if m in where else 0.5 if where & neighbours[m] else 0.0 for m in targets]))
+    for i, o in enumerate(candidates):
         countries = sorted({idx.iso3_of.get(m) or m for m in supporting.get(o, set())})
-        own_sector = idx.sector_of.get(o)
-        complementarity = float(np.mean([
-            1.0 if isinstance(own_sector, str) and own_sector not in present[m] else 0.0 for m in targets]))
         rows.append({
             "organisation_id": o,
             "name": idx.name_of.get(o),
-            "sector": own_sector,
+            "sector": idx.sector_of.get(o),
             "expertise": 1.0 if o in experts else 0.0,
-            "presence": presence,
+            "presence": float(presence[i]),
             "track_record": min(len(countries), cfg.track_record_cap) / cfg.track_record_cap,
-            "complementarity": complementarity,
+            "complementarity": float(complementarity[i]),
             "proximity": proximity.get(o, 0.0) / top_proximity if top_proximity > 0 else 0.0,
             "countries": countries,
         })
@@ -141,6 +136,7 @@ def find_partners(
         table = table[table["sector"] == sector]
     table = table.sort_values(["score", "organisation_id"], ascending=[False, True], ignore_index=True)
     table = table.head(top).copy()
+    neighbours = {m: idx.neighbours_of(m) for m in targets}
     table["evidence"] = [_evidence(idx, o, theme, targets, supporting, neighbours, anchors)
                          for o in table["organisation_id"]]
     table.insert(0, "rank", np.arange(1, len(table) + 1, dtype="int64"))
@@ -173,13 +169,53 @@ class PartnerIndex:
     iso3_of: dict[str, object]
     member_names: dict[str, object]
     consortium_names: dict[str, object]
-    _neighbours: dict[str, set[str]] = field(default_factory=dict)
+    region_of: dict[str, str] = field(default_factory=dict)  # analysed member -> region
+    region_members: dict[str, set[str]] = field(default_factory=dict)  # region -> analysed members
+    family: dict[str, set[str]] = field(default_factory=dict)  # analysed member -> its parent / local members
 
     def neighbours_of(self, member: str) -> set[str]:
-        if member not in self._neighbours:
-            nb = neighbour_pairs(self.analysed, self.config.region_neighbours, of=[member])
-            self._neighbours[member] = set(column(nb, "neighbour_id"))
-        return self._neighbours[member]
+        """Analysed members neighbouring ``member``: its parent or local members, and its region's members."""
+        out = set(self.family.get(member, ()))
+        if self.config.region_neighbours:
+            region = self.region_of.get(member)
+            if region is not None:
+                out |= self.region_members[region]
+        out.discard(member)
+        return out
+
+    def presence(self, candidates: Sequence[str], targets: Sequence[str]) -> np.ndarray:
+        """Mean over targets of 1 (works in it), 0.5 (works in a neighbouring member) or 0, per candidate.
+
+        Vectorised: works-in-target from a candidate × target matrix, the region part from counts of
+        members per region, the parent/local part from a sparse product.
+        """
+        nc, nt = len(candidates), len(targets)
+        col = {m: j for j, m in enumerate(targets)}
+        here = np.zeros((nc, nt), dtype=bool)
+        near = np.zeros((nc, nt), dtype=bool)
+        with_family = [(j, self.family[m]) for j, m in enumerate(targets) if self.family.get(m)]
+        if self.config.region_neighbours:
+            regions = sorted(self.region_members)
+            r_index = {r: k for k, r in enumerate(regions)}
+            counts = np.zeros((nc, len(regions) + 1), dtype=np.int64)  # last column: no region
+            target_region = np.array([r_index.get(self.region_of.get(m), len(regions)) for m in targets])
+        for i, o in enumerate(candidates):
+            where = self.active_in.get(o, set())
+            for m in where:
+                j = col.get(m)
+                if j is not None:
+                    here[i, j] = True
+                if self.config.region_neighbours and m in self.region_of:
+                    counts[i, r_index[self.region_of[m]]] += 1
+            for j, fam in with_family:
+                if where & fam:
+                    near[i, j] = True
+        if self.config.region_neighbours:
+            counts[:, len(regions)] = 0
+            # members of the target's region where it works, other than the target itself
+            near |= (counts[:, target_region] - here) > 0
+        score = np.where(here, 1.0, np.where(near, 0.5, 0.0))
+        return score.mean(axis=1) if nt else np.zeros(nc)
 
     def resource_allocation(self, candidates: Iterable[str], anchors: set[str]) -> dict[str, float]:
         """Resource allocation of each candidate to the anchors over shared themes, members and consortia."""
@@ -241,8 +277,21 @@ def partner_index(G: nx.MultiDiGraph | Facts, config: AnalysisConfig | None = No
             item_degree[item] += 1
     orgs = facts.organisations.set_index("organisation_id")
     members = facts.members.set_index("member_id")
+    analysed = analysed_members(facts, cfg)
+    ids = set(column(analysed, "member_id"))
+    region_of = {m: r for m, r in zip(column(analysed, "member_id"), column(analysed, "region"), strict=True)
+                 if isinstance(r, str)}
+    region_members: dict[str, set[str]] = defaultdict(set)
+    for m, r in region_of.items():
+        region_members[r].add(m)
+    family: dict[str, set[str]] = defaultdict(set)
+    for m, parent in zip(column(analysed, "member_id"), column(analysed, "parent_iso3"), strict=True):
+        if isinstance(parent, str) and parent in ids and parent != m:
+            family[m].add(parent)
+            family[parent].add(m)
     return PartnerIndex(
-        facts=facts, config=cfg, themes=facts.themes, analysed=analysed_members(facts, cfg),
+        facts=facts, config=cfg, themes=facts.themes, analysed=analysed,
+        region_of=region_of, region_members=dict(region_members), family=dict(family),
         active_in=dict(active_in), themes_in=dict(themes_in),
         supporting={t: dict(v) for t, v in supporting.items()}, capable=dict(capable), experts=dict(experts),
         consortia_of=dict(consortia_of), members_of=dict(members_of), items_of=dict(items_of),
@@ -309,6 +358,22 @@ def similar_organisations(
                               ignore_index=True)
     table["n_shared"] = table["n_shared"].astype("int64")
     return table.head(top)[list(SIMILAR_COLUMNS)]
+
+
+def _complementarity(idx: PartnerIndex, candidates: Sequence[str], targets: Sequence[str],
+                     supporters_of: dict[str, set[str]]) -> np.ndarray:
+    """Mean over targets of 1 when the candidate's sector is not yet among the target's supporters."""
+    present = [{idx.sector_of.get(s) for s in supporters_of[m]} for m in targets]
+    share: dict[object, float] = {}
+    out = np.zeros(len(candidates))
+    for i, o in enumerate(candidates):
+        sector = idx.sector_of.get(o)
+        if not isinstance(sector, str):
+            continue
+        if sector not in share:
+            share[sector] = sum(sector in p for p in present) / len(present)
+        out[i] = 1.0 - share[sector]
+    return out
 
 
 def _evidence(idx: PartnerIndex, o: str, theme: str, targets: list[str], supporting: dict[str, set[str]],
