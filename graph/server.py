@@ -18,6 +18,7 @@ import secrets
 import shutil
 import signal
 import socket
+import string
 import subprocess
 import time
 from collections.abc import Callable, Iterator
@@ -174,6 +175,17 @@ def port_in_use(port: int, host: str = "127.0.0.1") -> bool:
     return False
 
 
+def generate_password(length: int = 32) -> str:
+    """A random password of letters and digits (never starting with '-', which the admin CLI reads as an option).
+
+    >>> p = generate_password()
+    >>> len(p), p.isalnum()
+    (32, True)
+    """
+    alphabet = string.ascii_letters + string.digits
+    return "".join(secrets.choice(alphabet) for _ in range(length))
+
+
 def free_port() -> int:
     """A TCP port that is free on 127.0.0.1 right now."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
@@ -279,7 +291,7 @@ class LocalServer:
         if self.password_file.exists():
             return self.password_file.read_text(encoding="utf-8").strip()
         self.state_dir.mkdir(parents=True, exist_ok=True)
-        password = secrets.token_urlsafe(24)  # 32 characters
+        password = generate_password()
         fd = os.open(self.password_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(password + "\n")
