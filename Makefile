@@ -62,7 +62,7 @@ test: setup
 	$(BIN)/pytest
 
 soak: setup
-	OGPNET_SOAK=1 $(BIN)/pytest tests/test_reliability.py
+	OGPNET_SOAK=1 $(BIN)/pytest tests/test_reliability.py tests/test_concurrency.py tests/test_hostile.py
 
 bench: setup
 	$(BIN)/python -m bench.run
