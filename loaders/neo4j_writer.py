@@ -11,15 +11,19 @@ from __future__ import annotations
 import hashlib
 import time
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import islice
+from operator import itemgetter
 from pathlib import Path
+from queue import Full, Queue
+from threading import Event, Thread
 from typing import Any
 
 from graph.db import Database, Runner, Transaction
 from graph.errors import LoadError
-from graph.schema import TABLES
+from graph.schema import TABLE_BY_NAME, TABLES, Label
 from queries import load as q
 from queries.schema import schema_statements
 
@@ -88,12 +92,12 @@ def snapshot_id(files: Sequence[FileInfo]) -> str:
 
 
 def _props(row: Mapping[str, Any], columns: Sequence[str]) -> dict[str, Any]:
-    """Row values as Neo4j properties; blanks (None) are left out, as Neo4j stores no nulls."""
+    """Row values as Neo4j properties; blanks (None) are left out, as Neo4j stores no nulls.
+
+    >>> _props({"id": "a", "name": None, "year": 2020}, ["name", "year"])
+    {'year': 2020}
+    """
     return {c: row[c] for c in columns if row.get(c) is not None}
-
-
-def _batches(rows: list[dict[str, Any]], size: int) -> list[list[dict[str, Any]]]:
-    return [rows[i:i + size] for i in range(0, len(rows), size)] or []
 
 
 def load_tables(
@@ -109,6 +113,13 @@ def load_tables(
 
     ``tables`` must hold every table of :data:`graph.schema.TABLES` and must
     already have passed :func:`loaders.validate.validate_dataset`.
+
+    Inside the one transaction, what the database holds is read first (node ids;
+    the properties of nodes and relationships that the files also have), so that
+    each row is classified as created, updated or unchanged here rather than by
+    an ``OPTIONAL MATCH`` per row: only created and updated rows are written, rows
+    gone from the files are deleted by id, and a load into an empty database
+    reads nothing but the (absent) ids.
     """
     missing = [t.name for t in TABLES if t.name not in tables]
     if missing:
@@ -116,8 +127,15 @@ def load_tables(
     init_schema(db)
     started = datetime.now(UTC)
     t0 = time.perf_counter()
-    total = sum(len(tables[name]) for name in q.NODE_TABLES) + sum(len(tables[m.table]) for m in q.REL_TABLES)
+    nodes = [_NodeTable(table, label, tables[table]) for table, label in q.NODE_TABLES.items()]
+    rels = [_RelTable(m, start, tables[m.table]) for m in q.REL_TABLES for start in _start_labels(m)]
+    total = sum(len(n.rows) for n in nodes) + sum(len(r.rows) for r in rels)
     summary = LoadSummary(load_id=str(uuid.uuid4()), snapshot=snapshot_id(files), seconds=0.0, rows=total)
+    # Relationship types first, then labels: the order of the summary and of the LoadRun record.
+    for r in rels:
+        summary.counts.setdefault(r.mapping.rel_type.value, TableCounts())
+    for n in nodes:
+        summary.counts.setdefault(n.label.value, TableCounts())
     done = 0
 
     def tick(table: str, n: int) -> None:
@@ -127,30 +145,20 @@ def load_tables(
             progress(table, done, total)
 
     with db.transaction() as tx:
+        existing = {n.label: {rec["id"] for rec in tx.run(q.node_ids(n.label)) if rec["id"] is not None}
+                    for n in nodes}
         # Relationships gone from the files first, then nodes (which DETACH their remaining ones).
-        rel_rows = {m.table + ":" + m.rel_type.value: _rel_rows(m, tables[m.table]) for m in q.REL_TABLES}
-        for m in q.REL_TABLES:
-            rows = rel_rows[m.table + ":" + m.rel_type.value]
-            deleted = _single(tx, q.delete_stale_rels(m.rel_type), {"keys": [r["key"] for r in rows]})
-            summary.counts.setdefault(m.rel_type.value, TableCounts()).deleted += deleted
-        for table, label in q.NODE_TABLES.items():
-            ids = [r["id"] for r in tables[table]]
-            summary.counts.setdefault(label.value, TableCounts()).deleted += _single(
-                tx, q.delete_stale_nodes(label), {"ids": ids})
-        for table, label in q.NODE_TABLES.items():
-            columns = [c for c in _columns(table) if c not in q.NODE_REF_COLUMNS.get(table, ())]
-            rows = [{"id": r["id"], "props": _props(r, columns)} for r in tables[table]]
-            _merge(tx, q.merge_nodes(label), rows, batch_size, summary.counts[label.value], table, tick)
-        for m in q.REL_TABLES:
-            rows = rel_rows[m.table + ":" + m.rel_type.value]
-            counts = summary.counts[m.rel_type.value]
-            if m.start_by:
-                for ptype, label in q.PARTICIPANT_LABELS.items():
-                    part = [r for r in rows if r["start_type"] == ptype]
-                    _merge(tx, q.merge_rels(label, m.rel_type, m.end_label), part, batch_size, counts, m.table, tick)
-            else:
-                _merge(tx, q.merge_rels(m.start_label, m.rel_type, m.end_label), rows, batch_size, counts,
-                       m.table, tick)
+        for r in rels:
+            stale = r.compare(tx, sorted(existing[r.start_label]), batch_size)
+            summary.counts[r.mapping.rel_type.value].deleted += _delete(
+                tx, q.delete_rels(r.start_label, r.mapping.rel_type, r.mapping.end_label), stale, batch_size)
+        for n in nodes:
+            stale = n.compare(tx, existing[n.label], batch_size)
+            summary.counts[n.label.value].deleted += _delete(tx, q.delete_nodes(n.label), stale, batch_size)
+        for n in nodes:
+            n.write(tx, batch_size, summary.counts[n.label.value], tick)
+        for r in rels:
+            r.write(tx, batch_size, summary.counts[r.mapping.rel_type.value], tick)
         summary.seconds = time.perf_counter() - t0
         tx.write(q.CREATE_LOAD_RUN, {
             "id": summary.load_id, "started": started.isoformat(timespec="seconds"),
@@ -168,32 +176,196 @@ def _columns(table: str) -> list[str]:
     return next(t.column_names for t in TABLES if t.name == table)
 
 
-def _rel_rows(m: q.RelMapping, rows: Rows) -> list[dict[str, Any]]:
-    columns = q.rel_property_columns(m)
-    out = []
-    for r in rows:
-        key = q.rel_key(m.table, r)
-        out.append({"start": r[m.start_column], "end": r[m.end_column], "key": key,
-                    "start_type": r.get(m.start_by) if m.start_by else None,
-                    "props": {"key": key, **_props(r, columns)}})
-    return out
+def _start_labels(m: q.RelMapping) -> list[Label]:
+    """The start labels of a mapping's relationships (memberships: one per participant type)."""
+    return list(q.PARTICIPANT_LABELS.values()) if m.start_by else [m.start_label]
 
 
-def _single(tx: Transaction, query: Any, params: dict[str, Any]) -> int:
-    rows = tx.run(query, params)
-    return int(rows[0]["n"]) if rows else 0
+class _NodeTable:
+    """One node table's rows, what the database already has of them, and how to write them."""
+
+    def __init__(self, table: str, label: Label, rows: Rows) -> None:
+        self.table, self.label, self.rows = table, label, rows
+        self.columns = q.node_property_columns(table)
+        self.lists = _list_columns(table, self.columns)
+        self.unchanged: set[str] = set()
+        self.updated: set[str] = set()
+
+    def props(self, row: Mapping[str, Any]) -> dict[str, Any]:
+        return _neo4j_props(row, self.columns, self.lists)
+
+    def compare(self, tx: Transaction, existing: set[str], batch_size: int) -> list[str]:
+        """Classify the file's rows that exist already; return the ids of nodes gone from the file."""
+        if not existing:
+            return []
+        by_id = {row["id"]: row for row in self.rows}
+        for page in _pages(sorted(existing & by_id.keys()), batch_size):
+            for rec in tx.run(q.node_properties(self.label), {"ids": page}):
+                same = rec["props"] == self.props(by_id[rec["id"]])
+                (self.unchanged if same else self.updated).add(rec["id"])
+        return sorted(existing - by_id.keys())
+
+    def write(self, tx: Transaction, batch_size: int, counts: TableCounts, tick: Callable[[str, int], None]) -> None:
+        """New rows by the streaming flat query, changed ones by the replacing one, unchanged ones not at all."""
+        counts.unchanged += len(self.unchanged)
+        counts.updated += len(self.updated)
+        counts.created += len(self.rows) - len(self.unchanged) - len(self.updated)
+        if self.unchanged:
+            tick(self.table, len(self.unchanged))
+        known = self.unchanged | self.updated
+        _write(tx, q.merge_nodes_flat(self.table), (self.props(r) for r in self.rows if r["id"] not in known),
+               batch_size, self.table, tick)
+        changed = ({"id": r["id"], "props": self.props(r)} for r in self.rows if r["id"] in self.updated)
+        _write(tx, q.merge_nodes(self.label), changed, batch_size, self.table, tick)
 
 
-def _merge(tx: Transaction, query: Any, rows: list[dict[str, Any]], batch_size: int, counts: TableCounts,
-           table: str, tick: Callable[[str, int], None]) -> None:
-    for batch in _batches(rows, batch_size):
-        payload = [{k: v for k, v in r.items() if k != "start_type"} for r in batch]
-        result = tx.run(query, {"rows": payload})
-        written = 0
-        for rec in result:
-            counts.add(rec["change"], rec["n"])
-            written += rec["n"]
+class _RelTable:
+    """One relationship mapping's rows (for one start label), what exists of them, and how to write them."""
+
+    def __init__(self, mapping: q.RelMapping, start_label: Label, rows: Rows) -> None:
+        self.mapping, self.start_label = mapping, start_label
+        if mapping.start_by:
+            ptype = next(p for p, label in q.PARTICIPANT_LABELS.items() if label == start_label)
+            rows = [r for r in rows if r[mapping.start_by] == ptype]
+        self.rows = rows
+        self.columns = q.rel_property_columns(mapping)
+        self.lists = _list_columns(mapping.table, self.columns)
+        key_columns = ("member_id", "id") if mapping.table == "commitments" else TABLE_BY_NAME[mapping.table].key
+        self.key_of: Callable[[Mapping[str, Any]], tuple[Any, ...]] = (
+            itemgetter(*key_columns) if len(key_columns) > 1 else lambda row: (row[key_columns[0]],))
+        self.unchanged: set[str] = set()
+        self.updated: set[str] = set()
+
+    def key(self, row: Mapping[str, Any]) -> str:
+        """The ``key`` property, as :func:`queries.load.rel_key` makes it."""
+        return "|".join(["" if v is None else str(v) for v in self.key_of(row)])
+
+    def flat(self, row: Mapping[str, Any], key: str) -> dict[str, Any]:
+        """A row for :func:`queries.load.merge_rels_flat`: endpoints, key and the non-blank properties."""
+        out = _neo4j_props(row, self.columns, self.lists)
+        out.update(start=row[self.mapping.start_column], end=row[self.mapping.end_column], key=key)
+        return out
+
+    def props(self, row: Mapping[str, Any], key: str) -> dict[str, Any]:
+        """The relationship's properties, as Neo4j holds them."""
+        return {"key": key, **_neo4j_props(row, self.columns, self.lists)}
+
+    def compare(self, tx: Transaction, start_ids: list[str], batch_size: int) -> list[str]:
+        """Classify the file's rows that exist already; return the element ids of relationships gone from it."""
+        if not start_ids:
+            return []
+        by_key = {self.key(r): r for r in self.rows}
+        stale: list[str] = []
+        query = q.rels_from(self.start_label, self.mapping.rel_type, self.mapping.end_label)
+        for page in _pages(start_ids, batch_size):
+            for rec in tx.run(query, {"ids": page}):
+                row = by_key.get(rec["key"])
+                if row is None:
+                    stale.append(rec["rid"])
+                else:
+                    same = rec["props"] == self.props(row, rec["key"])
+                    (self.unchanged if same else self.updated).add(rec["key"])
+        return stale
+
+    def write(self, tx: Transaction, batch_size: int, counts: TableCounts, tick: Callable[[str, int], None]) -> None:
+        """New rows by the streaming flat query, changed ones by the replacing one, unchanged ones not at all."""
+        counts.unchanged += len(self.unchanged)
+        counts.updated += len(self.updated)
+        counts.created += len(self.rows) - len(self.unchanged) - len(self.updated)
+        table = self.mapping.table
+        if self.unchanged:
+            tick(table, len(self.unchanged))
+        known = self.unchanged | self.updated
+        new = (self.flat(r, k) for r in self.rows if (k := self.key(r)) not in known)
+        _write(tx, q.merge_rels_flat(self.mapping, self.start_label), new, batch_size, table, tick)
+        changed = ({"start": r[self.mapping.start_column], "end": r[self.mapping.end_column], "key": k,
+                    "props": self.props(r, k)} for r in self.rows if (k := self.key(r)) in self.updated)
+        query = q.merge_rels(self.start_label, self.mapping.rel_type, self.mapping.end_label)
+        _write(tx, query, changed, batch_size, table, tick)
+
+
+def _list_columns(table: str, columns: Sequence[str]) -> tuple[str, ...]:
+    """Columns whose values are tuples in Python and lists in Neo4j (compared as lists)."""
+    spec = TABLE_BY_NAME[table]
+    return tuple(c.name for c in spec.columns if c.type == "list" and c.name in columns)
+
+
+def _neo4j_props(row: Mapping[str, Any], columns: Sequence[str], lists: Sequence[str]) -> dict[str, Any]:
+    """`_props`, with ``list`` values as lists: what Neo4j gives back, so that the two compare equal."""
+    props = _props(row, columns)
+    for c in lists:
+        if c in props:
+            props[c] = list(props[c])
+    return props
+
+
+def _pages(items: Sequence[str], size: int) -> Iterator[Sequence[str]]:
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+def _delete(tx: Transaction, query: Any, ids: Sequence[str], batch_size: int) -> int:
+    return sum(int(tx.run(query, {"ids": page})[0]["n"]) for page in _pages(ids, batch_size))
+
+
+def _write(tx: Transaction, query: Any, payloads: Iterable[dict[str, Any]], batch_size: int, table: str,
+           tick: Callable[[str, int], None]) -> None:
+    """Send the payloads in batches; every row must have found its nodes."""
+    for batch in _prefetched(_chunks(payloads, batch_size)):
+        written = int(tx.run(query, {"rows": batch})[0]["n"])
         if written != len(batch):
             raise LoadError(f"{table}: {len(batch) - written} of {len(batch)} rows did not find their nodes",
                             hint="validate the dataset first (`ogpnet load` does); nothing was written")
         tick(table, len(batch))
+
+
+def _chunks(items: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
+    """
+    >>> [len(c) for c in _chunks(({"i": i} for i in range(5)), 2)]
+    [2, 2, 1]
+    """
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def _prefetched(batches: Iterator[list[dict[str, Any]]], depth: int = 2) -> Iterator[list[dict[str, Any]]]:
+    """The same batches, the next ones built in a thread while the server works on the current one.
+
+    While this thread waits for Neo4j it holds no GIL, so building the rows of the next batch
+    costs no wall time. Errors in the builder are raised here; stopping early stops the builder.
+
+    >>> [len(b) for b in _prefetched(iter([[{}], [{}, {}]]))]
+    [1, 2]
+    """
+    ready: Queue[list[dict[str, Any]] | BaseException | None] = Queue(maxsize=depth)
+    stop = Event()
+
+    def offer(item: list[dict[str, Any]] | BaseException | None) -> bool:
+        while not stop.is_set():
+            try:
+                ready.put(item, timeout=0.1)
+                return True
+            except Full:
+                continue
+        return False
+
+    def build() -> None:
+        try:
+            for batch in batches:
+                if not offer(batch):
+                    return
+            offer(None)
+        except BaseException as e:  # noqa: BLE001 - handed to the consumer, which raises it
+            offer(e)
+
+    builder = Thread(target=build, name="load-batches", daemon=True)
+    builder.start()
+    try:
+        while (item := ready.get()) is not None:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        builder.join()

@@ -44,7 +44,7 @@ import difflib
 import math
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -53,7 +53,7 @@ import pycountry
 
 from graph.errors import Problem, ValidationError
 from graph.schema import TABLES, THEMES, Column, TableSpec
-from loaders.csvio import WHOLE_ROW, CsvTable, parse_table
+from loaders.csvio import WHOLE_ROW, CleanRows, CsvTable, parse_table
 
 __all__ = [
     "MAX_TEXT_CHARS",
@@ -271,6 +271,9 @@ def validate_dataset(directory: Path | str) -> ValidatedDataset:
             hint="pass the folder that holds the 12 CSV files of the canonical dataset",
         )
     files = {spec.name: parse_table(directory / f"{spec.name}.csv", spec) for spec in TABLES}
+    clean = _clean_dataset(files)
+    if clean is not None:
+        return ValidatedDataset(directory, clean)
     problems = [_with_misnamed_hint(p, directory) for table in files.values() for p in table.problems]
     rows = {spec.name: list(_checked_rows(spec, files[spec.name], problems)) for spec in TABLES}
     for spec in TABLES:
@@ -282,6 +285,92 @@ def validate_dataset(directory: Path | str) -> ValidatedDataset:
     if problems:
         raise ValidationError(problems)
     return ValidatedDataset(directory, {name: [r.values for r in table] for name, table in rows.items()})
+
+
+# --- the fast path: a whole clean dataset, a column at a time ------------------------------------
+
+
+def _clean_dataset(files: Mapping[str, CsvTable]) -> dict[str, list[dict[str, Value]]] | None:
+    """The typed rows of a dataset without any problem, or None at the first sign of one.
+
+    Runs every check of the full path, but a column at a time: each distinct value of a typed
+    column is converted once, and the dataset-wide checks are set operations. It never reports:
+    when anything is wrong it returns None and `validate_dataset` runs the full path, which
+    finds and locates every problem. The rows it returns equal the full path's.
+    """
+    tables = {name: table.rows for name, table in files.items() if isinstance(table.rows, CleanRows)}
+    if len(tables) != len(files):
+        return None
+    typed: dict[str, dict[str, list[Value]]] = {}
+    for spec in TABLES:
+        rows = tables[spec.name]
+        columns: dict[str, list[Value]] = {}
+        for column in spec.columns:
+            values = _clean_column(column, rows.column(column.name))
+            if values is None:
+                return None
+            columns[column.name] = values
+        typed[spec.name] = columns
+    if not _clean_relations(typed, tables):
+        return None
+    return {spec.name: _records(spec.column_names, typed[spec.name].values()) for spec in TABLES}
+
+
+def _records(names: list[str], columns: Iterable[list[Value]]) -> list[dict[str, Value]]:
+    """Rows as dicts from equally long columns.
+
+    >>> _records(["a", "b"], [[1, 2], ["x", None]])
+    [{'a': 1, 'b': 'x'}, {'a': 2, 'b': None}]
+    """
+    return [dict(zip(names, values)) for values in zip(*columns)]  # noqa: B905 - equal by construction
+
+
+def _clean_column(column: Column, raw: Sequence[str]) -> list[Value] | None:
+    """One column's typed values (as `convert_value` gives them), or None if any value has a problem."""
+    values: list[Value]
+    if column.type == "str":
+        if max(map(len, raw), default=0) > MAX_TEXT_CHARS:
+            return None  # maybe too long after stripping: the full path decides
+        values = [text.strip() or None for text in raw]
+    else:
+        try:
+            converted = {text: convert_value(column, text) for text in set(raw)}
+        except ValueError:
+            return None
+        values = list(map(converted.__getitem__, raw))
+    if column.required and None in values:
+        return None
+    return values
+
+
+def _clean_relations(typed: Mapping[str, Mapping[str, list[Value]]], tables: Mapping[str, CleanRows]) -> bool:
+    """Unique keys, references, member levels, the theme list and score ranges all hold."""
+    for spec in TABLES:
+        columns = typed[spec.name]
+        keys = list(zip(*(columns[c] for c in spec.key), strict=True))
+        if len(set(keys)) != len(keys):
+            return False
+        for column in spec.columns:
+            if column.ref is None:
+                continue
+            table_name, target = column.ref.split(".")
+            existing = {text.strip() for text in tables[table_name].column(target)}
+            if not {v for v in columns[column.name] if v is not None} <= existing:
+                return False
+    ids = {name: {text.strip() for text in tables[name].column("id")} for name in ("organisations", "members")}
+    memberships = typed["memberships"]
+    for kind, participant in zip(memberships["participant_type"], memberships["participant_id"], strict=True):
+        if participant not in ids["organisations" if kind == "organisation" else "members"]:
+            return False
+    members = typed["members"]
+    for level, parent, iso3 in zip(members["level"], members["parent_iso3"], members["iso3"], strict=True):
+        if (parent is not None) if level == "national" else (parent is None or iso3 != parent):
+            return False
+    if not set(THEMES) <= {text.strip() for text in tables["themes"].column("id")}:
+        return False
+    signals = typed["signals"]
+    return all(not (kind == "score" and isinstance(value, float) and not 0 <= value <= 100)
+               for kind, value in zip(signals["kind"], signals["value"], strict=True))
 
 
 def format_problems(problems: Iterable[Problem]) -> str:

@@ -8,6 +8,7 @@ All text is built from :mod:`graph.schema` enums; values are parameters.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import LiteralString, cast
 
@@ -78,37 +79,116 @@ def _lit(text: str) -> LiteralString:
     return cast(LiteralString, text)
 
 
-_CHANGE = ("CASE WHEN old IS NULL THEN 'created' WHEN properties(old) = row.props THEN 'unchanged' "
-           "ELSE 'updated' END AS change")
+def node_ids(label: Label) -> LiteralString:
+    """The ids of every node of a label (what a load compares the file's ids with).
+
+    >>> print(node_ids(Label.THEME))
+    MATCH (n:Theme) RETURN n.id AS id
+    """
+    return _lit(f"MATCH (n:{Label(label).value}) RETURN n.id AS id")
+
+
+def node_properties(label: Label) -> LiteralString:
+    """The properties of the nodes with ids ``$ids`` (a page of the nodes a load may change)."""
+    return _lit(f"UNWIND $ids AS id MATCH (n:{Label(label).value} {{id: id}}) "
+                "RETURN n.id AS id, properties(n) AS props")
+
+
+def rels_from(start: Label, rel: RelType, end: Label) -> LiteralString:
+    """The relationships of a type leaving the nodes with ids ``$ids``: key, properties and element id.
+
+    >>> print(rels_from(Label.MEMBER, RelType.SIGNALS, Label.THEME)[:66])
+    UNWIND $ids AS id MATCH (:Member {id: id})-[r:SIGNALS]->(:Theme) R
+    """
+    s, t, e = Label(start).value, RelType(rel).value, Label(end).value
+    return _lit(f"UNWIND $ids AS id MATCH (:{s} {{id: id}})-[r:{t}]->(:{e}) "
+                "RETURN r.key AS key, properties(r) AS props, elementId(r) AS rid")
 
 
 def merge_nodes(label: Label) -> LiteralString:
     """Upsert a batch of nodes; ``SET n = props`` replaces all properties (gone columns disappear).
 
     >>> print(merge_nodes(Label.THEME))
-    UNWIND $rows AS row OPTIONAL MATCH (old:Theme {id: row.id}) WITH row, CASE WHEN old IS NULL THEN 'created' WHEN properties(old) = row.props THEN 'unchanged' ELSE 'updated' END AS change MERGE (n:Theme {id: row.id}) SET n = row.props RETURN change, count(*) AS n
+    UNWIND $rows AS row MERGE (n:Theme {id: row.id}) SET n = row.props RETURN count(*) AS n
     """
     lab = Label(label).value
-    return _lit(f"UNWIND $rows AS row OPTIONAL MATCH (old:{lab} {{id: row.id}}) WITH row, {_CHANGE} "
-                f"MERGE (n:{lab} {{id: row.id}}) SET n = row.props RETURN change, count(*) AS n")
+    return _lit(f"UNWIND $rows AS row MERGE (n:{lab} {{id: row.id}}) SET n = row.props RETURN count(*) AS n")
+
+
+def merge_nodes_flat(table: str) -> LiteralString:
+    """Upsert a batch of flat rows (column -> value) of a node table, setting each of its columns.
+
+    No ``SET n = map``, so no Eager operator: the query streams. A blank (absent) column removes
+    the property; properties outside the schema would stay, so the loader uses this for new nodes
+    and :func:`merge_nodes` for changed ones.
+
+    >>> print(merge_nodes_flat("themes"))  # doctest: +NORMALIZE_WHITESPACE
+    UNWIND $rows AS row MERGE (n:Theme {id: row.id}) SET n.name = row.name, n.source = row.source,
+    n.as_of = row.as_of RETURN count(*) AS n
+    """
+    label = NODE_TABLES[table].value
+    sets = ", ".join(f"n.{_name(c)} = row.{_name(c)}" for c in node_property_columns(table) if c != "id")
+    return _lit(f"UNWIND $rows AS row MERGE (n:{label} {{id: row.id}}) {'SET ' + sets if sets else ''}"
+                " RETURN count(*) AS n")
+
+
+def merge_rels_flat(m: RelMapping, start: Label) -> LiteralString:
+    """Upsert a batch of flat rows (``start``, ``end``, ``key`` and the property columns) of a relationship table.
+
+    Like :func:`merge_nodes_flat`: each column set by name, no Eager; for new relationships.
+
+    >>> print(merge_rels_flat(REL_TABLES[3], Label.ORGANISATION))  # doctest: +NORMALIZE_WHITESPACE
+    UNWIND $rows AS row MATCH (a:Organisation {id: row.start}) MATCH (b:Theme {id: row.end})
+    MERGE (a)-[r:EXPERT_IN {key: row.key}]->(b) SET r.confidence = row.confidence, r.source = row.source,
+    r.as_of = row.as_of RETURN count(*) AS n
+    """
+    s, t, e = Label(start).value, RelType(m.rel_type).value, Label(m.end_label).value
+    sets = ", ".join(f"r.{_name(c)} = row.{_name(c)}" for c in rel_property_columns(m))
+    return _lit(f"UNWIND $rows AS row MATCH (a:{s} {{id: row.start}}) MATCH (b:{e} {{id: row.end}}) "
+                f"MERGE (a)-[r:{t} {{key: row.key}}]->(b) SET {sets} RETURN count(*) AS n")
+
+
+def node_property_columns(table: str) -> list[str]:
+    """Columns of a node table stored as node properties (all but those stored as a relationship).
+
+    >>> node_property_columns("commitments")[:3]
+    ['id', 'title', 'year']
+    """
+    return [c for c in TABLE_BY_NAME[table].column_names if c not in NODE_REF_COLUMNS.get(table, ())]
+
+
+_IDENTIFIER = re.compile(r"[a-z][a-z0-9_]*")
+
+
+def _name(column: str) -> str:
+    """A schema column name checked to be a plain identifier (it becomes a property name in Cypher text)."""
+    if not _IDENTIFIER.fullmatch(column) or column in ("start", "end", "key"):
+        raise ValueError(f"column name {column!r} cannot be a property name in the loader's Cypher")
+    return column
 
 
 def merge_rels(start: Label, rel: RelType, end: Label) -> LiteralString:
-    """Upsert a batch of relationships between existing nodes, keyed by ``key``."""
+    """Upsert a batch of relationships between existing nodes, keyed by ``key``; ``count(*)`` is the rows written.
+
+    >>> text = merge_rels(Label.ORGANISATION, RelType.EXPERT_IN, Label.THEME)
+    >>> "MATCH (b:Theme {id: row.end}) MERGE (a)-[r:EXPERT_IN {key: row.key}]->(b) SET r = row.props" in text
+    True
+    """
     s, t, e = Label(start).value, RelType(rel).value, Label(end).value
     return _lit(f"UNWIND $rows AS row MATCH (a:{s} {{id: row.start}}) MATCH (b:{e} {{id: row.end}}) "
-                f"OPTIONAL MATCH (a)-[old:{t} {{key: row.key}}]->(b) WITH a, b, row, {_CHANGE} "
-                f"MERGE (a)-[r:{t} {{key: row.key}}]->(b) SET r = row.props RETURN change, count(*) AS n")
+                f"MERGE (a)-[r:{t} {{key: row.key}}]->(b) SET r = row.props RETURN count(*) AS n")
 
 
-def delete_stale_nodes(label: Label) -> LiteralString:
-    lab = Label(label).value
-    return _lit(f"MATCH (n:{lab}) WHERE NOT n.id IN $ids DETACH DELETE n RETURN count(*) AS n")
+def delete_nodes(label: Label) -> LiteralString:
+    """Delete the nodes with ids ``$ids`` and whatever relationships they still have."""
+    return _lit(f"UNWIND $ids AS id MATCH (n:{Label(label).value} {{id: id}}) DETACH DELETE n RETURN count(*) AS n")
 
 
-def delete_stale_rels(rel: RelType) -> LiteralString:
-    t = RelType(rel).value
-    return _lit(f"MATCH ()-[r:{t}]->() WHERE NOT r.key IN $keys DELETE r RETURN count(*) AS n")
+def delete_rels(start: Label, rel: RelType, end: Label) -> LiteralString:
+    """Delete the relationships with element ids ``$ids`` (read earlier in the same transaction)."""
+    s, t, e = Label(start).value, RelType(rel).value, Label(end).value
+    return _lit(f"UNWIND $ids AS rid MATCH (:{s})-[r:{t}]->(:{e}) WHERE elementId(r) = rid DELETE r "
+                "RETURN count(*) AS n")
 
 
 def read_nodes(label: Label) -> LiteralString:

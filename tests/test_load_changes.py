@@ -1,0 +1,109 @@
+"""The loader's change detection: unit tests on a recording fake, and reloads of edited files on the real Neo4j."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from graph.db import Database
+from graph.dump import dump_text
+from graph.schema import TABLES
+from loaders.load import load_directory
+from loaders.neo4j_writer import load_tables
+from loaders.validate import validate_dataset
+from tests.conftest import FIXTURE_DATASET
+
+MINIMAL = Path(__file__).parent / "fixtures" / "minimal"
+
+
+class RecordingTx:
+    """Answers like an empty database; records every query and its parameters."""
+
+    def __init__(self) -> None:
+        self.queries: list[tuple[str, dict[str, Any]]] = []
+
+    def run(self, query: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+        params = dict(params or {})
+        self.queries.append((query, params))
+        if "rows" in params:
+            return [{"n": len(params["rows"])}]
+        if query.startswith("UNWIND $ids"):
+            return [{"n": 0}]
+        return []
+
+    def write(self, query: str, params: Mapping[str, Any] | None = None) -> dict[str, int]:
+        self.queries.append((query, dict(params or {})))
+        return {}
+
+
+class RecordingDatabase:
+    def __init__(self) -> None:
+        self.tx = RecordingTx()
+        self.schema: list[str] = []
+
+    def write(self, query: str, params: Mapping[str, Any] | None = None) -> dict[str, int]:
+        self.schema.append(query)
+        return {}
+
+    @contextmanager
+    def transaction(self, *, write: bool = True) -> Iterator[RecordingTx]:
+        yield self.tx
+
+
+def test_load_into_empty_database_writes_every_row_once_without_optional_match() -> None:
+    dataset = validate_dataset(MINIMAL)
+    db = RecordingDatabase()
+    summary = load_tables(db, dataset.tables, [], batch_size=3)  # type: ignore[arg-type]
+    assert sum(c.created for c in summary.counts.values()) == summary.rows
+    assert all(c.updated == c.unchanged == c.deleted == 0 for c in summary.counts.values())
+    written = sum(len(p["rows"]) for _, p in db.tx.queries if "rows" in p)
+    assert written == summary.rows
+    for query, params in db.tx.queries:
+        assert "OPTIONAL MATCH" not in query
+        assert "$" in query or query.startswith("MATCH (n:"), query  # values come as parameters
+        assert len(params.get("rows", [])) <= 3
+    assert db.tx.queries[-1][0].startswith("CREATE (r:LoadRun")
+    assert db.schema and all("IF NOT EXISTS" in s for s in db.schema)
+
+
+# --- against the real server --------------------------------------------------------------------------
+
+
+def rows_of(directory: Path, table: str) -> list[dict[str, str]]:
+    with open(directory / f"{table}.csv", encoding="utf-8-sig", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def write_rows(directory: Path, table: str, rows: list[dict[str, str]]) -> None:
+    spec = next(t for t in TABLES if t.name == table)
+    with open(directory / f"{table}.csv", "w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=spec.column_names)
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+@pytest.mark.integration
+def test_reload_counts_relationship_changes(empty_database: Database, tmp_path: Path) -> None:
+    work = tmp_path / "dataset"
+    shutil.copytree(FIXTURE_DATASET, work)
+    load_directory(empty_database, work)
+    signals = rows_of(work, "signals")
+    signals[0].update(kind="score", value="12.5")  # a value no fixture row has
+    write_rows(work, "signals", signals)
+    engagements = rows_of(work, "engagements")
+    write_rows(work, "engagements", engagements[1:])
+    summary = load_directory(empty_database, work)
+    counts = {k: (v.created, v.updated, v.unchanged, v.deleted) for k, v in summary.counts.items()}
+    assert counts["SIGNALS"] == (0, 1, len(signals) - 1, 0)
+    assert counts["WORKS_IN"] == (0, 0, len(engagements) - 1, 1)
+    assert counts["Member"][0:2] == (0, 0)
+    after = dump_text(empty_database)
+    empty_database.write("MATCH (n) DETACH DELETE n")
+    load_directory(empty_database, work)
+    assert dump_text(empty_database) == after  # a reload equals a clean load of the same files
