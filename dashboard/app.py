@@ -1,4 +1,8 @@
-"""The ogpnet dashboard: `streamlit run dashboard/app.py` (``make run`` serves it on 127.0.0.1:8501)."""
+"""The ogpnet dashboard: `streamlit run dashboard/app.py` (``make run`` serves it on 127.0.0.1:8501).
+
+Pages live in ``app_pages/`` (not ``pages/``: Streamlit would treat that folder as an old-style multipage app
+when a page's URL is opened directly). Only this file calls ``st.navigation``.
+"""
 
 import sys
 from pathlib import Path
@@ -7,6 +11,14 @@ import streamlit as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `streamlit run` does not add the repo root
 
-st.set_page_config(page_title="ogpnet", page_icon="🌐", layout="wide")
-pages = [st.Page("pages/overview.py", title="Overview", icon="🏠", default=True)]
-st.navigation(pages).run()
+from dashboard import selection  # noqa: E402
+from dashboard.sitemap import PAGES  # noqa: E402
+
+st.set_page_config(page_title="ogpnet", page_icon=str(Path(__file__).parent / "static" / "favicon.png"),
+                   layout="wide")
+selection.read_url()
+sections: dict[str, list[st.Page]] = {}
+for spec in PAGES:
+    sections.setdefault(spec.section, []).append(
+        st.Page(spec.file, title=spec.title, icon=spec.icon, url_path=spec.url_path, default=spec is PAGES[0]))
+st.navigation(sections).run()

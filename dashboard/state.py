@@ -1,51 +1,224 @@
 """What every page shares: the driver (``st.cache_resource``) and results keyed by load snapshot (``st.cache_data``).
 
-No connection is made at import time; pages call these functions.
+No connection is made at import time; pages call :func:`guard` first, which checks the server, finds the latest
+load and projects its graph once per snapshot. Every result below is cached by the snapshot id plus the
+widget values passed as arguments, so a new load shows up by itself and old results are never mixed in.
+The dashboard only reads: :meth:`graph.db.Database.read` runs in READ access mode.
 """
 
 from __future__ import annotations
 
+import importlib
+from dataclasses import dataclass
+from types import ModuleType
 from typing import Any
 
+import networkx as nx
 import pandas as pd
 import streamlit as st
 
+from dashboard import views
+from graph.analysis import (
+    AnalysisConfig,
+    BrokerageReport,
+    Coalition,
+    Facts,
+    build_coalition,
+    coverage_cells,
+    find_partners,
+    graph_facts,
+    hop_distances,
+    similar_organisations,
+    what_if_remove,
+)
+from graph.analysis.groups import brokerage_by
 from graph.db import Database, connect
-from graph.errors import OgpnetError
-from graph.settings import Settings
+from graph.errors import DatabaseUnavailable, OgpnetError
+from graph.settings import Settings, analysis_config
+from graph.snapshot import AnalysedGraph, current_graph
 from queries.load import LATEST_LOAD_RUN
-from queries.schema import COUNT_BY_LABEL, COUNT_BY_REL_TYPE
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """The load a page shows: its snapshot id (the cache key of every result) and the analysis settings."""
+
+    snapshot: str
+    load_id: str
+    finished: str
+    run: dict[str, Any]
+    config: AnalysisConfig
+
+
+class SnapshotChanged(OgpnetError):
+    """A new load finished while this page was reading the previous one."""
+
+    default_hint = "reload the page"
 
 
 @st.cache_resource(show_spinner=False)
+def _database(settings: Settings) -> Database:
+    return connect(settings)
+
+
 def database() -> Database:
-    """The one driver of this dashboard process (read queries only)."""
-    return connect(Settings.from_env())
+    """The one driver of this dashboard process for the configured server (read queries only).
+
+    Cached per settings; a failure is not cached, and the cached driver reconnects by itself when the server
+    comes back.
+    """
+    return _database(Settings.from_env())
 
 
-def latest_run() -> dict[str, Any] | None:
+def latest_run(db: Database) -> dict[str, Any] | None:
     """The last complete load; checked on every rerun so new loads show up by themselves."""
-    rows = database().read(LATEST_LOAD_RUN)
+    rows = db.read(LATEST_LOAD_RUN)
     return rows[0] if rows else None
 
 
-@st.cache_data(show_spinner=False, ttl=3600)
-def counts(snapshot: str | None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Node counts per label and relationship counts per type for one snapshot."""
-    db = database()
-    return pd.DataFrame(db.read(COUNT_BY_LABEL)), pd.DataFrame(db.read(COUNT_BY_REL_TYPE))
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _analysed(snapshot: str, uri: str) -> AnalysedGraph:
+    analysed = current_graph(_database(Settings.from_env()))
+    if analysed.key != snapshot:
+        raise SnapshotChanged(f"the data changed while loading (snapshot {analysed.key}, expected {snapshot})")
+    return analysed
 
 
-def guard() -> dict[str, Any] | None:
-    """Check the server before a page renders: on failure show one clear message and stop the page.
-
-    Returns the latest load run (None when nothing has been loaded yet).
-    """
+def guard() -> Loaded:
+    """Check the server before a page renders: on failure show one clear message and stop the page."""
     try:
-        database().verify()
-        return latest_run()
-    except OgpnetError as e:
-        st.error(f"**The graph database is not available.** {e.message}")
+        db = database()
+        db.verify()
+        run = latest_run(db)
+        if run is None or not run.get("snapshot"):
+            st.warning("**The database is empty.** What to do: load the bundled data with `ogpnet load` "
+                       "(or `make run`), then reload this page.")
+            st.stop()
+        _analysed(run["snapshot"], db.uri)
+        config = analysis_config()
+    except DatabaseUnavailable as e:
+        st.error(f"**The graph database is not available.** {e.message}.")
         st.info(f"What to do: {e.hint}. This page retries by itself when you reload it or change a setting.")
         st.stop()
-    return None
+    except OgpnetError as e:
+        st.error(f"**The data cannot be read.** {e.message}.")
+        st.info(f"What to do: {e.hint}.")
+        st.stop()
+    return Loaded(snapshot=run["snapshot"], load_id=str(run.get("id") or ""), finished=str(run.get("finished") or ""),
+                  run=run, config=config)
+
+
+def analysed(loaded: Loaded) -> AnalysedGraph:
+    """The projected graph of the load (shared, read-only)."""
+    return _analysed(loaded.snapshot, database().uri)
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _facts(snapshot: str, uri: str) -> Facts:
+    return graph_facts(_analysed(snapshot, uri).graph)
+
+
+def facts(loaded: Loaded) -> Facts:
+    """The typed graph as tidy tables (shared, read-only)."""
+    return _facts(loaded.snapshot, database().uri)
+
+
+def tables(loaded: Loaded) -> dict[str, pd.DataFrame]:
+    """The canonical tables of the load (shared, read-only)."""
+    return analysed(loaded).snapshot.tables
+
+
+def _f(snapshot: str) -> Facts:
+    return _facts(snapshot, database().uri)
+
+
+# -- cached results: snapshot id + widget values as arguments -----------------------------------------------
+
+
+@st.cache_data(show_spinner="Computing coverage…", max_entries=8)
+def cells(snapshot: str, config: AnalysisConfig) -> pd.DataFrame:
+    return coverage_cells(_f(snapshot), config)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def member_hops(snapshot: str, member: str, config: AnalysisConfig) -> pd.DataFrame:
+    return hop_distances(_f(snapshot), config, members=[member])
+
+
+@st.cache_data(show_spinner="Removing…", max_entries=64)
+def what_if(snapshot: str, organisations: tuple[str, ...], consortium: str | None,
+            config: AnalysisConfig) -> pd.DataFrame:
+    changed = what_if_remove(_f(snapshot), organisation=list(organisations) or None, consortium=consortium,
+                             config=config, cells=cells(snapshot, config))
+    return views.named_what_if(changed, cells(snapshot, config))
+
+
+@st.cache_data(show_spinner="Measuring brokerage…", max_entries=8)
+def brokerage(snapshot: str, group_by: str, config: AnalysisConfig) -> BrokerageReport:
+    return brokerage_by(_f(snapshot), group_by, config)
+
+
+@st.cache_data(show_spinner="Ranking partners…", max_entries=64)
+def partners(snapshot: str, theme: str, members: tuple[str, ...], sector: str | None, top: int,
+             config: AnalysisConfig) -> pd.DataFrame:
+    return find_partners(_f(snapshot), theme, members=list(members) or None, sector=sector, top=top, config=config)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def similar(snapshot: str, organisation: str, top: int) -> pd.DataFrame:
+    return similar_organisations(_f(snapshot), organisation, top=top)
+
+
+@st.cache_data(show_spinner="Building the coalition…", max_entries=64)
+def coalition(snapshot: str, theme: str, members: tuple[str, ...], region: str | None, size: int, min_sectors: int,
+              config: AnalysisConfig) -> Coalition:
+    return build_coalition(_f(snapshot), theme, members=list(members) or None, region=region, size=size,
+                           min_sectors=min_sectors, config=config)
+
+
+@dataclass(frozen=True)
+class Explorer:
+    """The network explorer's filtered graph, its layout and node measures (cached per snapshot + filters)."""
+
+    graph: nx.Graph
+    positions: dict[str, tuple[float, float]]
+    measures: pd.DataFrame
+    isolates: int
+
+
+@st.cache_data(show_spinner="Laying out the network…", max_entries=32)
+def explorer(snapshot: str, view: str, theme: str | None, region: str | None, sector: str | None,
+             config: AnalysisConfig) -> Explorer:
+    full = views.explorer_graph(_f(snapshot), view, config, theme=theme, region=region, sector=sector,
+                                cells=cells(snapshot, config))
+    measures = views.node_measures(full, config)
+    H, isolates = views.without_isolates(full, keep=[f"theme:{theme}"] if theme else [])
+    return Explorer(H, views.layout(H, config.seed), measures, isolates)
+
+
+# -- reports (another module; the page says so when it is missing) -------------------------------------------
+
+
+def gap_report_module() -> ModuleType | None:
+    """``reports.gap_report`` when it is installed, else None (the Reports page then says so)."""
+    try:
+        return importlib.import_module("reports.gap_report")
+    except ImportError:
+        return None
+
+
+@dataclass(frozen=True)
+class ReportFiles:
+    xlsx: bytes
+    html: str
+    csv_zip: bytes
+
+
+@st.cache_data(show_spinner="Writing the report…", max_entries=16)
+def gap_report_files(snapshot: str, theme: str | None, region: str | None, member: str | None,
+                     config: AnalysisConfig) -> ReportFiles:
+    """The gap report of the load in its three formats (``reports.gap_report``)."""
+    module = importlib.import_module("reports.gap_report")
+    report = module.collect_gap_report(_analysed(snapshot, database().uri), config, theme=theme, region=region,
+                                       member=member)
+    return ReportFiles(module.render_xlsx(report), module.render_html(report), module.render_csv_zip(report))

@@ -1,0 +1,749 @@
+"""What the dashboard pages show, as plain functions of the analysis results (no Streamlit here).
+
+Every function takes the :class:`~graph.analysis.views.Facts` of the typed graph, the canonical tables of the
+load snapshot and/or the results of :mod:`graph.analysis`, and returns a DataFrame (or a small dict) ready to
+show. They mirror the CLI (``ogpnet/analyse.py``): the same filters and the same ordering.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import networkx as nx
+import pandas as pd
+
+from graph.analysis import (
+    STATUSES,
+    AnalysisConfig,
+    BrokerageReport,
+    Coalition,
+    Facts,
+    capabilities,
+    coverage_rollup,
+    neighbour_pairs,
+    organisation_network,
+    supporting_links,
+    unique_coverage,
+)
+from graph.analysis.brokerage import betweenness, structural_holes
+from graph.analysis.groups import organisation_groups
+from graph.schema import THEMES
+
+NO_DEMAND = "no demand"
+#: Map and heatmap categories, in legend order (colour-blind safe: red-orange for problems, blues for cover).
+STATUS_COLOURS: dict[str, str] = {"gap": "#b2182b", "fragile": "#ef8a62", "covered": "#67a9cf",
+                                  "redundant": "#2166ac", NO_DEMAND: "#e0e0e0"}
+SECTOR_NAMES: dict[str, str] = {"civil_society": "Civil society", "multilateral": "Multilateral",
+                                "government": "Government", "private": "Private", "academic": "Academic",
+                                "network": "Network"}
+KIND_NAMES: dict[str, str] = {"organisation": "Organisation", "consortium": "Consortium", "member": "OGP member",
+                              "theme": "Theme"}
+NETWORK_VIEWS: dict[str, str] = {
+    "organisations": "Who works with whom (organisations)",
+    "partnerships": "Partnerships (organisations, consortia, members, themes)",
+}
+MEASURES: dict[str, str] = {"degree": "Links (degree)", "betweenness": "Betweenness",
+                            "effective_size": "Effective size"}
+#: The most elements (nodes + links) the network explorer draws: browsers struggle beyond ~1-3k.
+ELEMENT_BUDGET = 1000
+#: The most member rows the coverage heatmap draws (one region at a time beyond that).
+HEATMAP_ROWS = 200
+
+
+def theme_name(theme_id: str | None) -> str:
+    """Human name of a theme id (``None`` reads as all themes).
+
+    >>> theme_name("open_contracting"), theme_name(None)
+    ('Open contracting', 'All themes')
+    """
+    if theme_id is None:
+        return "All themes"
+    return THEMES.get(theme_id, theme_id)
+
+
+def sector_name(sector: str | None) -> str:
+    """Human name of a sector id.
+
+    >>> sector_name("civil_society")
+    'Civil society'
+    """
+    if not isinstance(sector, str):
+        return "Unknown"
+    return SECTOR_NAMES.get(sector, sector.replace("_", " ").capitalize())
+
+
+# -- overview -------------------------------------------------------------------------------------------
+
+
+def headline(facts: Facts, cells: pd.DataFrame) -> dict[str, int]:
+    """The headline numbers of ``ogpnet summary``: node counts and demanded cells by status."""
+    counts = cells["status"].value_counts()
+    return {
+        "members": int(len(facts.members)), "organisations": int(len(facts.organisations)),
+        "consortia": int(len(facts.consortia)), "themes": len(facts.themes),
+        "demanded_cells": int(cells["status"].notna().sum()),
+        **{f"{s}_cells": int(counts.get(s, 0)) for s in STATUSES},
+    }
+
+
+def theme_rollup(cells: pd.DataFrame) -> pd.DataFrame:
+    """Demanded cells per theme by status (``coverage_rollup`` by theme) with the theme's name first."""
+    out = coverage_rollup(cells, "theme_id")
+    out.insert(1, "theme", out["theme_id"].map(theme_name))
+    return out
+
+
+def sources_table(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """Every source with its date and the number of rows of the load that cite it, newest first."""
+    sources = tables["sources"][["id", "name", "as_of", "licence", "url"]].copy()
+    cited = pd.concat([frame["source"] for name, frame in tables.items()
+                       if name != "sources" and "source" in frame.columns], ignore_index=True)
+    rows = cited.value_counts()
+    sources["rows"] = sources["id"].map(rows).fillna(0).astype("int64")
+    return sources.sort_values(["as_of", "id"], ascending=[False, True], ignore_index=True)
+
+
+# -- members and cells ----------------------------------------------------------------------------------
+
+
+def member_names(facts: Facts) -> dict[str, str]:
+    """Member id -> "Name (id)" for pickers, sorted by name."""
+    members = facts.members.sort_values(["name", "member_id"])
+    return {m: f"{n} ({m})" for m, n in zip(members["member_id"], members["name"], strict=True)}
+
+
+def member_choices(cells: pd.DataFrame) -> dict[str, str]:
+    """Analysed member id -> "Name (id)", sorted by name (the members that have cells)."""
+    members = cells.drop_duplicates("member_id").sort_values(["member_name", "member_id"])
+    return {m: f"{n} ({m})" for m, n in zip(members["member_id"], members["member_name"], strict=True)}
+
+
+def organisation_names(facts: Facts) -> dict[str, str]:
+    """Organisation id -> name (the id when the name is missing), sorted by name."""
+    orgs = facts.organisations.sort_values(["name", "organisation_id"])
+    return {o: (n if isinstance(n, str) else o) for o, n in zip(orgs["organisation_id"], orgs["name"], strict=True)}
+
+
+def regions(facts: Facts) -> list[str]:
+    return sorted(facts.members["region"].dropna().unique().tolist())
+
+
+def rank_cells(cells: pd.DataFrame, theme: str | None = None, region: str | None = None,
+               members: Sequence[str] = (), statuses: Sequence[str] = ("gap", "fragile"),
+               sector: str | None = None) -> pd.DataFrame:
+    """Cells as ``ogpnet gaps`` ranks them: filtered, then by status (gap first), demand (highest first),
+    member and theme. ``sector`` keeps cells with at least one supporter of that sector.
+    """
+    out = cells
+    if theme:
+        out = out[out["theme_id"] == theme]
+    if region:
+        out = out[out["region"] == region]
+    if members:
+        out = out[out["member_id"].isin(list(members))]
+    out = out[out["status"].isin(list(statuses))]
+    if sector:
+        out = out[out["sectors"].map(lambda s: sector in s)]
+    order = {s: i for i, s in enumerate(STATUSES)}
+    out = out.assign(_s=out["status"].map(order), _d=-out["demand"])
+    out = out.sort_values(["_s", "_d", "member_id", "theme_id"]).drop(columns=["_s", "_d"])
+    out = out.reset_index(drop=True)
+    out.insert(list(out.columns).index("theme_id") + 1, "theme", out["theme_id"].map(theme_name))
+    return out
+
+
+def cell_label(member_name: str, theme_id: str, status: str | None) -> str:
+    """The label of a cell in pickers.
+
+    >>> cell_label("Kenya", "open_data", "gap")
+    'Kenya · Open data (gap)'
+    """
+    return f"{member_name} · {theme_name(theme_id)} ({status or NO_DEMAND})"
+
+
+def cell_row(cells: pd.DataFrame, member: str, theme: str) -> pd.Series:
+    """The row of one cell; ``KeyError`` when it is not analysed."""
+    hit = cells[(cells["member_id"] == member) & (cells["theme_id"] == theme)]
+    if hit.empty:
+        raise KeyError(f"no cell {member}/{theme}")
+    return hit.iloc[0]
+
+
+def cell_evidence(cells: pd.DataFrame, tables: Mapping[str, pd.DataFrame], member: str,
+                  theme: str | None = None) -> pd.DataFrame:
+    """The demand evidence of a member (on one theme or all): commitments, pledges and need signals, each with
+    its source and date. Columns ``theme_id``, ``kind``, ``what``, ``detail``, ``source``, ``as_of``."""
+    mine = cells[cells["member_id"] == member]
+    if theme:
+        mine = mine[mine["theme_id"] == theme]
+    commitments = tables["commitments"].set_index("id")
+    signal_detail = {(r.theme_id, r.indicator): r.detail for r in tables["signals"].itertuples()
+                     if r.member_id == member}
+    rows: list[dict[str, Any]] = []
+    for cell in mine.to_dict("records"):
+        theme_id = cell["theme_id"]
+        for cid in cell["commitment_ids"]:
+            known = cid in commitments.index
+            title = _text(commitments.at[cid, "title"]) if known else ""
+            year = _text(commitments.at[cid, "year"]) if known else ""
+            rows.append({"theme_id": theme_id, "kind": "commitment", "what": cid,
+                         "detail": title + (f" ({year})" if year else ""),
+                         "source": _text(commitments.at[cid, "source"]) if known else "",
+                         "as_of": _text(commitments.at[cid, "as_of"]) if known else ""})
+        for kind, signals in (("pledge", cell["pledges"]), ("need signal", cell["need_signals"])):
+            for s in signals:
+                value = "" if kind == "pledge" else f"score {s['value']:g}/100; "
+                rows.append({"theme_id": theme_id, "kind": kind, "what": s["indicator"],
+                             "detail": value + _text(signal_detail.get((theme_id, s["indicator"]))),
+                             "source": _text(s["source"]), "as_of": _text(s["as_of"])})
+    out = pd.DataFrame(rows, columns=["theme_id", "kind", "what", "detail", "source", "as_of"])
+    out.insert(1, "theme", out["theme_id"].map(theme_name))
+    return out
+
+
+def supporters_table(facts: Facts, tables: Mapping[str, pd.DataFrame], member: str,
+                     theme: str | None = None) -> pd.DataFrame:
+    """Organisations supporting the member (on one theme, or on any): how (engagement relation and theme),
+    sector, source and date. One row per organisation and theme supported."""
+    links = supporting_links(facts)
+    links = links[links["member_id"] == member]
+    if theme:
+        links = links[links["theme_id"] == theme]
+    eng = tables["engagements"]
+    eng = eng[eng["member_id"] == member]
+    orgs = facts.organisations.set_index("organisation_id")
+    rows = []
+    for o, t in zip(links["organisation_id"], links["theme_id"], strict=True):
+        mine = eng[(eng["organisation_id"] == o) & ((eng["theme_id"] == t) | eng["theme_id"].isna())]
+        specific = mine[mine["theme_id"] == t]
+        basis = specific if not specific.empty else mine
+        how = "; ".join(sorted({_text(r) for r in basis["relation"]}))
+        if specific.empty:
+            how += " (general engagement; expert in the theme)"
+        rows.append({"organisation_id": o, "name": _text(orgs["name"].get(o)) or o,
+                     "sector": _text(orgs["sector"].get(o)), "theme_id": t, "how": how,
+                     "source": "; ".join(sorted({_text(s) for s in basis["source"]})),
+                     "as_of": "; ".join(sorted({_text(s) for s in basis["as_of"]}))})
+    out = pd.DataFrame(rows, columns=["organisation_id", "name", "sector", "theme_id", "how", "source", "as_of"])
+    out.insert(4, "theme", out["theme_id"].map(theme_name))
+    return out.sort_values(["theme_id", "name"], ignore_index=True)
+
+
+def reachable_table(facts: Facts, hops: pd.DataFrame, cells: pd.DataFrame, member: str, theme: str,
+                    config: AnalysisConfig) -> pd.DataFrame:
+    """Organisations that could step into a cell: capable on the theme, within ``config.hops`` hops of the
+    member (``hops`` = :func:`graph.analysis.hop_distances` for the member) and not supporting it yet.
+
+    As many rows as the cell's ``reachable_cov``; nearest first, then by name. ``why`` says how it is near.
+    """
+    cell = cell_row(cells, member, theme)
+    caps = capabilities(facts)
+    capable = set(caps.loc[caps["theme_id"] == theme, "organisation_id"])
+    near = hops[(hops["member_id"] == member) & hops["organisation_id"].isin(capable)
+                & ~hops["organisation_id"].isin(list(cell["supporters"]))]
+    orgs = facts.organisations.set_index("organisation_id")
+    names = facts.members.set_index("member_id")["name"].to_dict()
+    eng = facts.engagements
+    where: dict[Any, set[str]] = eng.groupby("organisation_id")["member_id"].agg(set).to_dict()
+    ms = facts.memberships[facts.memberships["participant_type"] == "organisation"]
+    consortia: dict[Any, set[str]] = ms.groupby("participant_id")["consortium_id"].agg(set).to_dict()
+    consortium_names = facts.consortia.set_index("consortium_id")["name"].to_dict()
+    in_member = {o for o, ms_ in where.items() if member in ms_}
+    pairs = neighbour_pairs(facts.members, config.region_neighbours, of=[member])
+    neighbours = set(pairs["neighbour_id"])
+    rows = []
+    for o, h in zip(near["organisation_id"], near["hops"], strict=True):
+        if h == 1:
+            why = f"already works in {names.get(member, member)} on other themes"
+        else:
+            reasons = []
+            shared = sorted({c for a in in_member for c in consortia.get(a, set()) & consortia.get(o, set())})
+            if shared:
+                reasons.append("consortium co-member of organisations in " + names.get(member, member)
+                               + f" ({', '.join(_text(consortium_names.get(c)) or c for c in shared[:3])})")
+            nearby = sorted(names.get(m, m) for m in where.get(o, set()) & neighbours)
+            if nearby:
+                reasons.append("works in neighbouring " + ", ".join(nearby[:4]) + (" …" if len(nearby) > 4 else ""))
+            why = "; ".join(reasons) or f"within {h} hops in the partnership network"
+        rows.append({"organisation_id": o, "name": _text(orgs["name"].get(o)) or o,
+                     "sector": _text(orgs["sector"].get(o)), "hops": int(h), "why": why})
+    out = pd.DataFrame(rows, columns=["organisation_id", "name", "sector", "hops", "why"])
+    return out.sort_values(["hops", "name"], ignore_index=True)
+
+
+def member_reachable(facts: Facts, hops: pd.DataFrame, cells: pd.DataFrame, member: str, config: AnalysisConfig,
+                     theme: str | None = None) -> pd.DataFrame:
+    """:func:`reachable_table` for the member's gap and fragile cells (or one theme), with the theme first."""
+    mine = rank_cells(cells, theme=theme, members=[member], statuses=("gap", "fragile"))
+    frames = [reachable_table(facts, hops, cells, member, t, config).assign(theme_id=t, theme=theme_name(t))
+              for t in mine["theme_id"]]
+    columns = ["theme_id", "theme", "organisation_id", "name", "sector", "hops", "why"]
+    if not frames:
+        return pd.DataFrame(columns=columns)
+    return pd.concat(frames, ignore_index=True)[columns]
+
+
+def member_summary(cells: pd.DataFrame, facts: Facts, member: str) -> dict[str, Any]:
+    """Who the member is and how its themes stand: name, region, level, status, joined and counts by status."""
+    info = facts.members.set_index("member_id").loc[member]
+    mine = cells[cells["member_id"] == member]
+    counts = mine["status"].value_counts()
+    return {"member_id": member, "name": info["name"], "region": _text(info["region"]), "level": info["level"],
+            "status": info["status"], "demanded": int(mine["status"].notna().sum()),
+            **{s: int(counts.get(s, 0)) for s in STATUSES}}
+
+
+def member_cells(cells: pd.DataFrame, member: str) -> pd.DataFrame:
+    """The member's demanded cells, gaps first (the ranking of :func:`rank_cells`)."""
+    return rank_cells(cells, members=[member], statuses=STATUSES)
+
+
+# -- map and heatmap ------------------------------------------------------------------------------------
+
+
+def map_frame(cells: pd.DataFrame, theme: str | None) -> pd.DataFrame:
+    """One row per national member for the world map: ``iso3``, ``name``, ``category`` (status on the theme,
+    or for all themes the status of its worst demanded cell) and the numbers shown on hover."""
+    national = cells[cells["level"] == "national"]
+    if theme:
+        one = national[national["theme_id"] == theme]
+        out = pd.DataFrame({"member_id": one["member_id"], "name": one["member_name"], "region": one["region"],
+                            "category": one["status"].fillna(NO_DEMAND), "demand": one["demand"],
+                            "supporters": one["cov"], "reachable": one["reachable_cov"]})
+    else:
+        demanded = national[national["status"].notna()]
+        base = national.drop_duplicates("member_id")[["member_id", "member_name", "region"]]
+        out = base.rename(columns={"member_name": "name"}).set_index("member_id")
+        counts = demanded.groupby(["member_id", "status"]).size().unstack(fill_value=0)
+        for s in STATUSES:
+            out[s] = (counts[s] if s in counts.columns else pd.Series(dtype="int64")).reindex(out.index).fillna(0)
+            out[s] = out[s].astype("int64")
+        out["demanded"] = out[list(STATUSES)].sum(axis=1).astype("int64")
+        out["category"] = [next((s for s in STATUSES if row[s] > 0), NO_DEMAND)
+                           for _, row in out[list(STATUSES)].iterrows()]
+        out = out.reset_index()
+    out.insert(0, "iso3", out["member_id"])
+    return out.sort_values("name", ignore_index=True)
+
+
+def heatmap_frame(cells: pd.DataFrame, region: str | None = None) -> pd.DataFrame:
+    """Members (rows, by name) × themes (columns): the status of every cell (``no demand`` when none)."""
+    scoped = cells if not region else cells[cells["region"] == region]
+    scoped = scoped.assign(label=scoped["member_name"] + " (" + scoped["member_id"] + ")",
+                           category=scoped["status"].fillna(NO_DEMAND))
+    matrix = scoped.pivot(index="label", columns="theme_id", values="category")
+    matrix = matrix.reindex(sorted(matrix.index, key=str.casefold))
+    matrix.columns = [theme_name(t) for t in matrix.columns]
+    return matrix
+
+
+def drawable(frame: pd.DataFrame, known_iso3: Iterable[str]) -> tuple[pd.DataFrame, list[str]]:
+    """Split the map rows into those the world map can draw and the names of those it cannot (too small)."""
+    known = set(known_iso3)
+    ok = frame["iso3"].isin(known)
+    return frame[ok].reset_index(drop=True), sorted(frame.loc[~ok, "name"].tolist())
+
+
+# -- what-if --------------------------------------------------------------------------------------------
+
+
+def scope_frame(frame: pd.DataFrame, theme: str | None = None, region: str | None = None,
+                members: Sequence[str] = (), cells: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Rows of a member/theme result kept to a theme, region and members (region looked up in ``cells``)."""
+    out = frame
+    if theme:
+        out = out[out["theme_id"] == theme]
+    if region and cells is not None:
+        in_region = set(cells.loc[cells["region"] == region, "member_id"])
+        out = out[out["member_id"].isin(in_region)]
+    if members:
+        out = out[out["member_id"].isin(list(members))]
+    return out.reset_index(drop=True)
+
+
+def named_what_if(changed: pd.DataFrame, cells: pd.DataFrame) -> pd.DataFrame:
+    """``what_if_remove`` rows with the member and theme names."""
+    names = cells.drop_duplicates("member_id").set_index("member_id")["member_name"]
+    out = changed.copy()
+    out.insert(1, "member_name", out["member_id"].map(names))
+    out.insert(3, "theme", out["theme_id"].map(theme_name))
+    return out
+
+
+def withdrawal_risk(cells: pd.DataFrame, facts: Facts) -> pd.DataFrame:
+    """Organisations that alone support demanded cells (they open gaps if they withdraw), most first."""
+    out = unique_coverage(cells)
+    orgs = facts.organisations.set_index("organisation_id")
+    out.insert(1, "name", out["organisation_id"].map(orgs["name"]))
+    out.insert(2, "sector", out["organisation_id"].map(orgs["sector"]))
+    return out
+
+
+# -- brokers --------------------------------------------------------------------------------------------
+
+BROKER_COLUMNS = ("organisation_id", "name", "sector", "group", "betweenness", "constraint", "effective_size",
+                  "degree", "dominant_role", "z_coordinator", "z_itinerant", "z_representative", "z_gatekeeper",
+                  "z_liaison", "articulation_point")
+
+
+def broker_table(report: BrokerageReport, top: int | None = None) -> pd.DataFrame:
+    """Organisations ranked as ``ogpnet brokers`` ranks them: betweenness, then effective size (highest first)."""
+    orgs = report.organisations.reset_index()
+    orgs = orgs.sort_values(["betweenness", "effective_size", "organisation_id"], ascending=[False, False, True],
+                            na_position="last", ignore_index=True)
+    orgs.insert(0, "rank", range(1, len(orgs) + 1))
+    out = orgs[["rank", *BROKER_COLUMNS]]
+    return out.head(top) if top else out
+
+
+def bridge_table(report: BrokerageReport, names: Mapping[str, str]) -> pd.DataFrame:
+    """Links that are the only short connection between two organisations: true bridges first, then local
+    bridges by span (how long the detour is without the link)."""
+    b = report.bridges.copy()
+    b.insert(1, "u_name", b["u"].map(lambda o: names.get(o, o)))
+    b.insert(3, "v_name", b["v"].map(lambda o: names.get(o, o)))
+    b["span"] = b["span"].map(lambda s: "no other path" if s == float("inf") else f"{s:g} steps")
+    return b
+
+
+def articulation_table(facts: Facts, report: BrokerageReport, config: AnalysisConfig) -> pd.DataFrame:
+    """Organisations whose withdrawal splits the organisation network, with how many others it cuts off
+    (organisations outside the largest remaining piece of its component)."""
+    H = organisation_network(facts, config.max_affiliation_size)
+    orgs = report.organisations
+    rows = []
+    for point in report.articulation_points:
+        node = str(point)
+        component = nx.node_connected_component(H, node)
+        rest = H.subgraph(component - {node})
+        pieces = sorted((len(c) for c in nx.connected_components(rest)), reverse=True)
+        rows.append({"organisation_id": node, "name": orgs.at[node, "name"], "sector": orgs.at[node, "sector"],
+                     "cut_off": int(sum(pieces[1:])), "pieces": len(pieces)})
+    out = pd.DataFrame(rows, columns=["organisation_id", "name", "sector", "cut_off", "pieces"])
+    return out.sort_values(["cut_off", "organisation_id"], ascending=[False, True], ignore_index=True)
+
+
+# -- partners -------------------------------------------------------------------------------------------
+
+PART_WEIGHTS = {"expertise": "weight_expertise", "presence": "weight_presence",
+                "track_record": "weight_track_record", "complementarity": "weight_complementarity",
+                "proximity": "weight_proximity"}
+
+
+def score_parts(partners: pd.DataFrame, config: AnalysisConfig) -> pd.DataFrame:
+    """Long table of each partner's weighted score parts (they add up to ``score``), for a stacked bar."""
+    rows = []
+    for row in partners.itertuples():
+        for part, weight in PART_WEIGHTS.items():
+            rows.append({"name": row.name, "part": part.replace("_", " "),
+                         "points": float(getattr(config, weight)) * float(getattr(row, part))})
+    return pd.DataFrame(rows, columns=["name", "part", "points"])
+
+
+# -- coalition ------------------------------------------------------------------------------------------
+
+
+def coalition_coverage(cells: pd.DataFrame, coalition: Coalition) -> tuple[dict[str, int], pd.DataFrame]:
+    """Coverage before and after the coalition on its demanded cells.
+
+    *Before*: cells supported today (at least one supporter). *Coalition*: cells the coalition can cover (its
+    members support them now or could step in). *After*: supported today or covered by the coalition. Returns the
+    counts and one row per cell (``member_id``, ``member_name``, ``status``, ``supporters``, ``picks`` covering it,
+    ``today``, ``coalition``, ``after``).
+    """
+    scope = cells[(cells["theme_id"] == coalition.theme) & cells["member_id"].isin(coalition.scope)
+                  & cells["status"].notna()]
+    covers: dict[str, list[str]] = {}
+    for o, cs in zip(coalition.picks["organisation_id"], coalition.picks["covers"], strict=True):
+        for m in cs:
+            covers.setdefault(m, []).append(o)
+    covered = set(coalition.cells_covered)
+    out = pd.DataFrame({
+        "member_id": scope["member_id"], "member_name": scope["member_name"], "status": scope["status"],
+        "supporters": scope["supporters"],
+        "picks": scope["member_id"].map(lambda m: covers.get(m, [])),
+        "today": scope["cov"] > 0, "coalition": scope["member_id"].isin(covered),
+    }).reset_index(drop=True)
+    out["after"] = out["today"] | out["coalition"]
+    counts = {"cells": len(out), "today": int(out["today"].sum()), "coalition": int(out["coalition"].sum()),
+              "after": int(out["after"].sum()), "new": int((out["after"] & ~out["today"]).sum())}
+    return counts, out.sort_values(["after", "today", "member_name"], ascending=[True, True, True],
+                                   ignore_index=True)
+
+
+def coalition_picks(coalition: Coalition, names: Mapping[str, str]) -> pd.DataFrame:
+    """The picks with a ``reason`` sentence each: the cells it adds, what it already supports, its sector (when the
+    sector rule brought it in), its brokerage role and whom in the coalition it already works with."""
+    picks = coalition.picks.copy()
+    seen: set[str] = set()
+    reasons = []
+    for row in picks.to_dict("records"):
+        adds, now = list(row["adds"]), list(row["supports_now"])
+        parts = [f"adds {len(adds)} cell(s): {_listed(adds)}" if adds else "adds no new cell"]
+        if now:
+            parts.append(f"supports {len(now)} of them today")
+        sector = row["sector"]
+        if not adds and sector not in seen and coalition.min_sectors_used > 1:
+            parts.append(f"brings the {sector_name(sector).lower()} sector (at least {coalition.min_sectors_used} "
+                         "sectors wanted)")
+        seen.add(sector)
+        if row["role"] and row["role"] != "none":
+            parts.append(f"brokerage role: {row['role']}")
+        if row["works_with"]:
+            parts.append("already works with " + ", ".join(names.get(o, o) for o in row["works_with"]))
+        reasons.append("; ".join(parts))
+    picks.insert(4, "reason", reasons)
+    return picks
+
+
+def _listed(items: Sequence[str], limit: int = 8) -> str:
+    """The first items, then an ellipsis.
+
+    >>> _listed(["a", "b", "c"], limit=2)
+    'a, b …'
+    """
+    return ", ".join(items[:limit]) + (" …" if len(items) > limit else "")
+
+
+def coalition_method(coalition: Coalition) -> str:
+    """One sentence on how the coalition was found and how far greedy is from the exact answer."""
+    method = "every combination checked" if coalition.method == "enumeration" else "integer programme"
+    proven = "optimum proven" if coalition.optimal_proven else "optimum not proven"
+    sectors = ", ".join(sector_name(s) for s in coalition.sectors) or "none"
+    return (f"**Method**: {method} ({proven}). Greedy covers {coalition.greedy_covered}, the exact answer "
+            f"{coalition.optimum_covered} of {coalition.cells_total} cells: optimality gap "
+            f"**{coalition.optimality_gap:.1%}**. Sectors: {sectors} (at least {coalition.min_sectors_used}).")
+
+
+# -- network explorer -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cut:
+    """How much of the filtered graph is drawn."""
+
+    nodes_total: int
+    edges_total: int
+    nodes_shown: int
+    edges_shown: int
+
+    @property
+    def cut(self) -> bool:
+        return self.nodes_shown < self.nodes_total or self.edges_shown < self.edges_total
+
+    @property
+    def elements(self) -> int:
+        return self.nodes_shown + self.edges_shown
+
+
+def explorer_graph(facts: Facts, view: str, config: AnalysisConfig, theme: str | None = None,
+                   region: str | None = None, sector: str | None = None, cells: pd.DataFrame | None = None
+                   ) -> nx.Graph:
+    """The undirected graph the network explorer draws, filtered on the server.
+
+    ``organisations``: the organisation collaboration network (ties = shared consortia and members, Newman
+    weights). ``partnerships``: organisations, consortia, OGP members and themes, linked by WORKS_IN, MEMBER_OF,
+    EXPERT_IN and FOCUSES_ON. Filters: ``theme`` keeps organisations able to work on it (and, for
+    partnerships, the theme, consortia focused on it and members with demand on it - ``cells`` needed);
+    ``region`` keeps members of the region and organisations active there or based there; ``sector`` keeps
+    organisations of that sector. Nodes are ``<kind>:<id>`` with ``kind``, ``label``, ``sector`` attributes.
+    Nodes without links are kept (measures count them, as the Brokers page does): see :func:`without_isolates`.
+    """
+    orgs = facts.organisations
+    names = dict(zip(orgs["organisation_id"], orgs["name"], strict=True))
+    sectors = dict(zip(orgs["organisation_id"], orgs["sector"], strict=True))
+    keep_orgs = set(orgs["organisation_id"])
+    if theme:
+        caps = capabilities(facts)
+        keep_orgs &= set(caps.loc[caps["theme_id"] == theme, "organisation_id"])
+    if region:
+        org_region = organisation_groups(facts, "region")
+        in_region = set(facts.members.loc[facts.members["region"] == region, "member_id"])
+        active = set(facts.engagements.loc[facts.engagements["member_id"].isin(in_region), "organisation_id"])
+        keep_orgs &= active | {o for o, r in org_region.items() if r == region}
+    if sector:
+        keep_orgs &= {o for o, s in sectors.items() if s == sector}
+    H = nx.Graph()
+    if view == "organisations":
+        full = organisation_network(facts, config.max_affiliation_size)
+        for o in sorted(keep_orgs):
+            H.add_node(f"organisation:{o}", kind="organisation", id=o, label=_text(names.get(o)) or o,
+                       sector=_text(sectors.get(o)))
+        for u, v, d in full.subgraph(keep_orgs).edges(data=True):
+            H.add_edge(f"organisation:{u}", f"organisation:{v}", weight=float(d.get("weight", 1.0)),
+                       shared=int(d.get("shared", 1)))
+        return H
+    if view != "partnerships":
+        raise ValueError(f"unknown network view {view!r}; use one of {', '.join(NETWORK_VIEWS)}")
+    members = facts.members
+    keep_members = set(members["member_id"])
+    if region:
+        keep_members &= set(members.loc[members["region"] == region, "member_id"])
+    if theme:
+        if cells is None:
+            raise ValueError("the theme filter of the partnerships view needs the coverage cells")
+        demanded = set(cells.loc[(cells["theme_id"] == theme) & cells["status"].notna(), "member_id"])
+        keep_members &= demanded
+    consortia = facts.consortia
+    keep_consortia = set(consortia["consortium_id"])
+    if theme:
+        ct = facts.consortium_themes
+        keep_consortia &= set(ct.loc[ct["theme_id"] == theme, "consortium_id"])
+    keep_themes = {theme} if theme else set(facts.themes)
+    for o in sorted(keep_orgs):
+        H.add_node(f"organisation:{o}", kind="organisation", id=o, label=_text(names.get(o)) or o,
+                   sector=_text(sectors.get(o)))
+    for m, n in zip(members["member_id"], members["name"], strict=True):
+        if m in keep_members:
+            H.add_node(f"member:{m}", kind="member", id=m, label=_text(n) or m, sector="")
+    for c, n in zip(consortia["consortium_id"], consortia["name"], strict=True):
+        if c in keep_consortia:
+            H.add_node(f"consortium:{c}", kind="consortium", id=c, label=_text(n) or c, sector="")
+    for t in sorted(keep_themes):
+        H.add_node(f"theme:{t}", kind="theme", id=t, label=theme_name(t), sector="")
+
+    def link(u: str, v: str, rel: str) -> None:
+        if u in H and v in H:
+            if H.has_edge(u, v):
+                H.edges[u, v]["rels"] = sorted(set(H.edges[u, v]["rels"]) | {rel})
+            else:
+                H.add_edge(u, v, rels=[rel])
+
+    eng = facts.engagements
+    for o, m in zip(eng["organisation_id"], eng["member_id"], strict=True):
+        link(f"organisation:{o}", f"member:{m}", "works in")
+    ms = facts.memberships
+    for p, i, c in zip(ms["participant_type"], ms["participant_id"], ms["consortium_id"], strict=True):
+        link(f"{p}:{i}", f"consortium:{c}", "member of")
+    ex = facts.expertise
+    for o, t in zip(ex["organisation_id"], ex["theme_id"], strict=True):
+        link(f"organisation:{o}", f"theme:{t}", "expert in")
+    ct = facts.consortium_themes
+    for c, t in zip(ct["consortium_id"], ct["theme_id"], strict=True):
+        link(f"consortium:{c}", f"theme:{t}", "focuses on")
+    return H
+
+
+def node_options(H: nx.Graph) -> dict[str, str]:
+    """Node key -> "Label (kind)" for the node search, sorted by label."""
+    nodes = sorted(H.nodes(data=True), key=lambda nd: (str(nd[1].get("label", nd[0])).casefold(), nd[0]))
+    return {n: f"{d.get('label', n)} ({KIND_NAMES.get(d.get('kind', ''), d.get('kind', ''))})" for n, d in nodes}
+
+
+def node_measures(H: nx.Graph, config: AnalysisConfig) -> pd.DataFrame:
+    """Degree, betweenness (as the Brokers page computes it) and effective size of every node of ``H``.
+
+    Weighted (Newman weights) when ``H`` is the organisation network, unweighted for the partnership graph.
+    """
+    weighted = all("weight" in d for _, _, d in H.edges(data=True)) and H.number_of_edges() > 0
+    holes = structural_holes(H, weight="weight" if weighted else None)
+    bc = betweenness(H, config).values
+    out = pd.DataFrame({"degree": holes["degree"], "betweenness": bc, "effective_size": holes["effective_size"]})
+    out.index.name = "node"
+    out["kind"] = [H.nodes[n].get("kind", "") for n in out.index]
+    out["label"] = [H.nodes[n].get("label", n) for n in out.index]
+    out["sector"] = [H.nodes[n].get("sector", "") for n in out.index]
+    return out
+
+
+def node_numbers(measures: pd.DataFrame, node: str) -> dict[str, str]:
+    """A node's measures as shown: links as a whole number, betweenness to 3 decimals, effective size to 1
+    ("–" for a node without links).
+
+    >>> node_numbers(pd.DataFrame({"degree": [2], "betweenness": [0.5], "effective_size": [float("nan")]},
+    ...                           index=["a"]), "a")
+    {'degree': '2', 'betweenness': '0.500', 'effective_size': '–'}
+    """
+    values = measures.loc[[node], list(MEASURES)].to_numpy(dtype="float64")[0]
+    row = {m: float(v) for m, v in zip(MEASURES, values, strict=True)}
+    effective = row["effective_size"]
+    return {"degree": str(int(row["degree"])), "betweenness": f"{row['betweenness']:.3f}",
+            "effective_size": "–" if pd.isna(effective) else f"{effective:.1f}"}
+
+
+def focus_nodes(H: nx.Graph, focus: Iterable[str]) -> list[str]:
+    """The focus nodes present in ``H`` and their neighbours (focus first, then neighbours by key)."""
+    present = [n for n in focus if n in H]
+    around = sorted({v for n in present for v in H.neighbors(n)} - set(present))
+    return present + around
+
+
+def cut_to_budget(H: nx.Graph, budget: int = ELEMENT_BUDGET, keep: Sequence[str] = (),
+                  within: Iterable[str] | None = None) -> tuple[nx.Graph, Cut]:
+    """The subgraph to draw: at most ``budget`` elements (nodes + links).
+
+    Nodes are taken in order - ``keep`` first, then by degree (highest first) then key - while the nodes and
+    the links among them fit in the budget. ``within`` restricts the candidates (e.g. a neighbourhood); the
+    totals of the returned :class:`Cut` are then those of that part.
+    """
+    pool = list(H.nodes) if within is None else [n for n in dict.fromkeys(within) if n in H]
+    pool_set = set(pool)
+    sub_all = H.subgraph(pool_set)
+    first = [n for n in keep if n in pool_set]
+    rest = sorted(pool_set - set(first), key=lambda n: (-sub_all.degree(n), str(n)))
+    chosen: set[str] = set()
+    edges = 0
+    for n in first + rest:
+        new_edges = sum(1 for v in sub_all.neighbors(n) if v in chosen)
+        if len(chosen) + 1 + edges + new_edges > budget:
+            if n in first:
+                continue
+            break
+        chosen.add(n)
+        edges += new_edges
+    shown = H.subgraph(chosen).copy()
+    return shown, Cut(len(pool_set), sub_all.number_of_edges(), shown.number_of_nodes(), shown.number_of_edges())
+
+
+def layout(H: nx.Graph, seed: int) -> dict[str, tuple[float, float]]:
+    """Static positions (force-directed, computed once; no physics in the browser), in [-1, 1]."""
+    if H.number_of_nodes() == 0:
+        return {}
+    k = 3.0 / max(1, H.number_of_nodes()) ** 0.5  # more room than the default 1/sqrt(n): dense cores spread out
+    pos = nx.spring_layout(H, seed=seed, k=k, iterations=100, weight=None)
+    return {str(n): (float(x), float(y)) for n, (x, y) in pos.items()}
+
+
+def node_details(H: nx.Graph, node: str) -> tuple[dict[str, str], pd.DataFrame]:
+    """A node's attributes (kind, label, sector, id) and its neighbours with the kind of link."""
+    d = H.nodes[node]
+    info = {"label": str(d.get("label", node)), "kind": KIND_NAMES.get(d.get("kind", ""), str(d.get("kind", ""))),
+            "id": str(d.get("id", node))}
+    if d.get("sector"):
+        info["sector"] = sector_name(d["sector"])
+    rows = []
+    for v in H.neighbors(node):
+        e = H.edges[node, v]
+        link = ", ".join(e["rels"]) if "rels" in e else f"{e.get('shared', 1)} shared affiliation(s)"
+        nd = H.nodes[v]
+        rows.append({"node": v, "name": nd.get("label", v), "kind": KIND_NAMES.get(nd.get("kind", ""), ""),
+                     "sector": sector_name(nd["sector"]) if nd.get("sector") else "", "link": link})
+    out = pd.DataFrame(rows, columns=["node", "name", "kind", "sector", "link"])
+    return info, out.sort_values(["kind", "name"], ignore_index=True)
+
+
+# -- helpers --------------------------------------------------------------------------------------------
+
+
+def _text(value: Any) -> str:
+    if value is None or value is pd.NA:
+        return ""
+    if isinstance(value, float) and pd.isna(value):
+        return ""
+    return str(value)
+
+
+def without_isolates(H: nx.Graph, keep: Iterable[str] = ()) -> tuple[nx.Graph, int]:
+    """A copy of ``H`` without the nodes that have no link (except ``keep``), and how many were left out.
+
+    >>> G = nx.Graph([("a", "b")]); G.add_node("c")
+    >>> sorted(without_isolates(G)[0]), without_isolates(G)[1]
+    (['a', 'b'], 1)
+    """
+    kept = set(keep)
+    alone = [n for n in nx.isolates(H) if n not in kept]
+    out = H.copy()
+    out.remove_nodes_from(alone)
+    return out, len(alone)

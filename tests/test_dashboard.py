@@ -1,0 +1,472 @@
+"""Every dashboard page and its main interactions, headless (Streamlit's AppTest), against the REAL test Neo4j
+loaded with the bundled data/. Expected values are computed here from the analysis functions on the same
+graph, never typed in.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+from collections.abc import Callable, Iterator
+
+import pandas as pd
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from dashboard.selection import ALL, widget_key
+from dashboard.sitemap import PAGES
+from dashboard.views import theme_name
+from graph.analysis import (
+    AnalysisConfig,
+    Facts,
+    build_coalition,
+    coverage_cells,
+    find_partners,
+    graph_facts,
+    organisation_network,
+    similar_organisations,
+    what_if_remove,
+)
+from graph.analysis.groups import brokerage_by
+from graph.db import connect
+from graph.server import LocalServer, free_port
+from graph.settings import ANALYSIS_SETTINGS, REPO_ROOT, Settings, analysis_config
+from graph.snapshot import AnalysedGraph, current_graph
+from loaders.load import load_directory
+
+pytestmark = pytest.mark.integration
+APP = str(REPO_ROOT / "dashboard" / "app.py")
+NEO4J_KEYS = ("NEO4J_URI", "NEO4J_USER", "NEO4J_PASSWORD", "NEO4J_DATABASE")
+TIMEOUT = 180
+
+
+@pytest.fixture(scope="module")
+def analysed(neo4j_settings: Settings) -> AnalysedGraph:
+    """The bundled data loaded into the test server, and its graph as the dashboard will see it."""
+    with connect(neo4j_settings) as db:
+        db.write("MATCH (n) DETACH DELETE n")
+        load_directory(db, REPO_ROOT / "data")
+        graph = current_graph(db, use_cache=False)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    return graph
+
+
+@pytest.fixture(scope="module")
+def config() -> AnalysisConfig:
+    return analysis_config({})
+
+
+@pytest.fixture(scope="module")
+def facts(analysed: AnalysedGraph) -> Facts:
+    return graph_facts(analysed.graph)
+
+
+@pytest.fixture(scope="module")
+def cells(facts: Facts, config: AnalysisConfig) -> pd.DataFrame:
+    return coverage_cells(facts, config)
+
+
+@pytest.fixture()
+def app(monkeypatch: pytest.MonkeyPatch, neo4j_env: dict[str, str], analysed: AnalysedGraph
+        ) -> Callable[..., AppTest]:
+    """Open a page of the dashboard (optionally with URL query parameters) pointed at the test server."""
+    for key in NEO4J_KEYS:
+        monkeypatch.setenv(key, neo4j_env[key])
+    for setting in ANALYSIS_SETTINGS:  # the expected values below use the default analysis settings
+        monkeypatch.delenv(setting.env, raising=False)
+
+    def open_page(page: str = "overview", **query: str | list[str]) -> AppTest:
+        at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+        at.query_params.update(query)
+        at.run()
+        if page != "overview":
+            at.switch_page(f"app_pages/{page}.py").run()
+        assert_clean(at)
+        return at
+
+    return open_page
+
+
+def assert_clean(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+def metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def texts(at: AppTest) -> str:
+    return "\n".join([m.value for m in at.markdown] + [c.value for c in at.caption] + [i.value for i in at.info]
+                     + [w.value for w in at.warning] + [h.value for h in at.subheader] + [h.value for h in at.header])
+
+
+def frames(at: AppTest) -> list[pd.DataFrame]:
+    return [d.value for d in at.dataframe]
+
+
+def key(page: str, name: str) -> str:
+    return widget_key(page, name)
+
+
+# -- every page -------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("spec", PAGES, ids=[p.url_path for p in PAGES])
+def test_every_page_renders(app: Callable[..., AppTest], spec) -> None:  # noqa: ANN001
+    at = app(spec.file.split("/")[1].removesuffix(".py"))
+    assert [t.value for t in at.title] == [spec.title if spec.title != "Overview" else
+                                           "Open government partnerships network"]
+    assert at.sidebar.caption, "the sidebar names the load shown"
+
+
+def test_overview_headline_numbers_and_sources(app: Callable[..., AppTest], facts: Facts, cells: pd.DataFrame,
+                                               analysed: AnalysedGraph) -> None:
+    at = app("overview")
+    assert metric(at, "OGP members") == str(len(facts.members))
+    assert metric(at, "Organisations") == str(len(facts.organisations))
+    assert metric(at, "Gap cells") == str(int((cells["status"] == "gap").sum()))
+    assert metric(at, "Fragile cells") == str(int((cells["status"] == "fragile").sum()))
+    sources = next(f for f in frames(at) if "as_of" in f.columns and "rows" in f.columns)
+    assert set(sources["id"]) == set(analysed.snapshot.tables["sources"]["id"])
+    assert analysed.snapshot.snapshot in texts(at)
+    assert len(at.get("page_link")) == len(PAGES) - 1
+    assert len(at.download_button) >= 2
+
+
+# -- coverage map -----------------------------------------------------------------------------------------
+
+
+def test_coverage_map_theme_and_member_profile(app: Callable[..., AppTest], cells: pd.DataFrame) -> None:
+    at = app("coverage")
+    charts = at.get("plotly_chart")
+    assert '"topojsonURL": "app/static/"' in charts[0].proto.config.replace("\\/", "/")
+    at.selectbox(key=key("coverage", "theme")).select("open_contracting").run()
+    assert_clean(at)
+    traces = json.loads(at.get("plotly_chart")[0].proto.spec)["data"]
+    colour_of = {loc: t["name"] for t in traces if t.get("name") for loc in t["locations"]}
+    theme_cells = cells[(cells["theme_id"] == "open_contracting") & (cells["level"] == "national")]
+    for member, status in zip(theme_cells["member_id"], theme_cells["status"].fillna("no demand"), strict=True):
+        assert colour_of.get(member, status) == status  # members too small for the map are listed instead
+    assert len(colour_of) > 50
+    at.selectbox(key=key("coverage", "members")).select("KEN").run()
+    assert_clean(at)
+    assert "Kenya (KEN)" in [h.value for h in at.header]
+    kenya = cells[cells["member_id"] == "KEN"]
+    assert metric(at, "Gaps") == str(int((kenya["status"] == "gap").sum()))
+    assert metric(at, "Themes with demand") == str(int(kenya["status"].notna().sum()))
+    evidence = next(f for f in frames(at) if "what" in f.columns)
+    one = kenya[kenya["theme_id"] == "open_contracting"].iloc[0]
+    assert len(evidence) == one["n_commitments"] + one["n_pledges"] + one["n_need_signals"]
+    assert at.query_params["members"] in ("KEN", ["KEN"]) and at.query_params["theme"] == "open_contracting"
+
+
+# -- gaps ------------------------------------------------------------------------------------------------
+
+
+def test_gaps_filters_and_drill_down(app: Callable[..., AppTest], cells: pd.DataFrame) -> None:
+    at = app("gaps")
+    demanded = cells[cells["status"].isin(["gap", "fragile"])]
+    assert f"**{len(demanded)} cells**" in texts(at)
+    at.selectbox(key=key("gaps", "theme")).select("open_contracting").run()
+    at.selectbox(key=key("gaps", "region")).select("Europe").run()
+    assert_clean(at)
+    scoped = demanded[(demanded["theme_id"] == "open_contracting") & (demanded["region"] == "Europe")]
+    assert f"**{len(scoped)} cells**" in texts(at)
+    table = frames(at)[0]
+    assert set(table["member_id"]) == set(scoped["member_id"])
+    top = scoped.assign(later=scoped["status"] != "gap").sort_values(["later", "demand"],
+                                                                     ascending=[True, False]).iloc[0]
+    assert table.iloc[0]["demand"] == top["demand"] and table.iloc[0]["status"] == "gap"
+    cell = f"{table.iloc[0]['member_id']}/open_contracting"
+    at.selectbox(key=key("gaps", "cell")).select(cell).run()
+    assert_clean(at)
+    row = cells[(cells["member_id"] == table.iloc[0]["member_id"]) & (cells["theme_id"] == "open_contracting")].iloc[0]
+    assert any(row["member_name"] in s.value for s in at.subheader)
+    evidence = next(f for f in frames(at) if "what" in f.columns)
+    assert len(evidence) == row["n_commitments"] + row["n_pledges"] + row["n_need_signals"]
+    reachable = next(f for f in frames(at) if "why" in f.columns)
+    assert len(reachable) == row["reachable_cov"]
+    at.multiselect(key=key("gaps", "status")).set_value(["fragile"]).run()
+    assert set(frames(at)[0]["status"]) <= {"fragile"}
+
+
+def test_gaps_sector_filter(app: Callable[..., AppTest], cells: pd.DataFrame) -> None:
+    at = app("gaps")
+    at.selectbox(key=key("gaps", "supported_by")).select("multilateral").run()
+    assert_clean(at)
+    expected = cells[cells["status"].isin(["gap", "fragile"]) & cells["sectors"].map(lambda s: "multilateral" in s)]
+    assert f"**{len(expected)} cells**" in texts(at)
+
+
+def test_what_if_removal(app: Callable[..., AppTest], facts: Facts, cells: pd.DataFrame,
+                         config: AnalysisConfig) -> None:
+    at = app("gaps")
+    org = "open-contracting-partnership"
+    at.multiselect(key=key("gaps", "remove")).set_value([org]).run()
+    assert_clean(at)
+    changed = what_if_remove(facts, organisation=org, config=config, cells=cells)
+    assert len(changed) > 0
+    assert f"**{len(changed)} cells would become gaps**" in texts(at)
+    table = next(f for f in frames(at) if "lost_supporters" in f.columns)
+    assert sorted(zip(table["member_id"], table["theme"], strict=True)) == \
+        sorted(zip(changed["member_id"], changed["theme_id"].map(theme_name), strict=True))
+    at.multiselect(key=key("gaps", "remove")).set_value([]).run()
+    consortium = facts.consortia["consortium_id"].iloc[0]
+    at.selectbox(key=key("gaps", "consortium")).select(consortium).run()
+    assert_clean(at)
+    by_consortium = what_if_remove(facts, consortium=consortium, config=config, cells=cells)
+    assert f"**{len(by_consortium)} cells would become gaps**" in texts(at)
+
+
+# -- network explorer --------------------------------------------------------------------------------------
+
+
+def test_network_search_expand_and_views(app: Callable[..., AppTest], facts: Facts, config: AnalysisConfig) -> None:
+    at = app("network")
+    H = organisation_network(facts, config.max_affiliation_size)
+    linked = [n for n in H if H.degree(n) > 0]
+    assert f"of {len(linked)} nodes" in texts(at) or f"all {len(linked)} nodes" in texts(at)
+    org = min((n for n in linked if 3 <= H.degree(n) <= 12), key=str)
+    name = facts.organisations.set_index("organisation_id").loc[org, "name"]
+    at.selectbox(key=key("network", "node")).select(f"organisation:{org}").run()
+    assert_clean(at)
+    assert name in [s.value for s in at.subheader]
+    assert metric(at, "Links") == str(H.degree(org))
+    at.button(key="network:expand").click().run()
+    assert_clean(at)
+    ego = H.subgraph([org, *H.neighbors(org)])
+    assert f"Showing the neighbourhood of {name}" in texts(at)
+    assert f"Showing all {ego.number_of_nodes()} nodes and {ego.number_of_edges()} links" in texts(at)
+    assert at.query_params["focus"] in (f"organisation:{org}", [f"organisation:{org}"])
+    at.button(key="network:reset").click().run()
+    assert "Showing the neighbourhood" not in texts(at)
+    at.selectbox(key=key("network", "view")).select("partnerships").run()
+    at.selectbox(key=key("network", "size_by")).select("betweenness").run()
+    at.selectbox(key=key("network", "colour")).select("sector").run()
+    assert_clean(at)
+    assert "The drawing was cut" in texts(at) or "Showing all" in texts(at)
+
+
+# -- brokers --------------------------------------------------------------------------------------------------
+
+
+def test_brokers_grouping_and_single_points_of_failure(app: Callable[..., AppTest], facts: Facts,
+                                                       config: AnalysisConfig) -> None:
+    at = app("brokers")
+    report = brokerage_by(facts, "sector", config)
+    top = report.organisations["betweenness"].idxmax()
+    assert frames(at)[0].iloc[0]["name"] == report.organisations.loc[top, "name"]
+    assert len(frames(at)[0]) == 20
+    points = next(f for f in frames(at) if "cut_off" in f.columns)
+    names = facts.organisations.set_index("organisation_id")["name"]
+    assert sorted(points["name"]) == sorted(names[str(o)] for o in report.articulation_points)
+    at.radio(key=key("brokers", "group_by")).set_value("region").run()
+    assert_clean(at)
+    by_region = brokerage_by(facts, "region", config).organisations.set_index("name")
+    table = frames(at)[0].set_index("name")
+    for org in table.index:
+        assert table.loc[org, "group"] == by_region.loc[org, "group"]
+        assert table.loc[org, "dominant_role"] == by_region.loc[org, "dominant_role"]
+    assert any("Gould and Fernandez" in m.value for m in at.markdown)
+
+
+# -- partners -------------------------------------------------------------------------------------------------
+
+
+def test_partner_search(app: Callable[..., AppTest], facts: Facts, config: AnalysisConfig) -> None:
+    at = app("partners")
+    at.selectbox(key=key("partners", "theme")).select("open_contracting").run()
+    at.multiselect(key=key("partners", "members")).set_value(["KEN"]).run()
+    assert_clean(at)
+    expected = find_partners(facts, "open_contracting", members=["KEN"], top=10, config=config)
+    table = next(f for f in frames(at) if "evidence" in f.columns)
+    assert table["name"].tolist() == expected["name"].tolist()
+    assert table["evidence"].tolist() == expected["evidence"].tolist()
+    at.selectbox(key=key("partners", "partner_sector")).select("multilateral").run()
+    table = next(f for f in frames(at) if "evidence" in f.columns)
+    assert set(table["sector"]) <= {"Multilateral"}
+    similar = similar_organisations(facts, "open-ownership", top=10)
+    shown = next(f for f in frames(at) if "jaccard" in f.columns)
+    assert shown["name"].tolist() == similar["name"].tolist()
+
+
+# -- coalition ------------------------------------------------------------------------------------------------
+
+
+def test_coalition_build(app: Callable[..., AppTest], facts: Facts, cells: pd.DataFrame,
+                         config: AnalysisConfig) -> None:
+    at = app("coalition")
+    at.selectbox(key=key("coalition", "theme")).select("beneficial_ownership").run()
+    at.selectbox(key=key("coalition", "region")).select("Americas").run()
+    at.slider(key=key("coalition", "size")).set_value(4).run()
+    assert_clean(at)
+    result = build_coalition(facts, "beneficial_ownership", region="Americas", size=4, min_sectors=2, config=config)
+    picks = next(f for f in frames(at) if "adds" in f.columns)
+    assert sorted(picks["name"]) == sorted(result.picks["name"])
+    scope = cells[(cells["theme_id"] == "beneficial_ownership") & (cells["region"] == "Americas")
+                  & cells["status"].notna()]
+    assert metric(at, "Members asking for help") == str(len(scope))
+    assert metric(at, "Supported today") == str(int((scope["cov"] > 0).sum()))
+    after = ((scope["cov"] > 0) | scope["member_id"].isin(result.cells_covered)).sum()
+    assert metric(at, "Supported after") == str(int(after))
+    assert f"optimality gap **{result.optimality_gap:.1%}**" in texts(at)
+    at.radio(key=key("coalition", "scope")).set_value("members").run()
+    assert "Choose at least one member." in texts(at)
+    at.multiselect(key=key("coalition", "members")).set_value(["KEN", "GHA"]).run()
+    assert_clean(at)
+    picked = build_coalition(facts, "beneficial_ownership", members=["GHA", "KEN"], size=4, min_sectors=2,
+                             config=config)
+    assert sorted(next(f for f in frames(at) if "adds" in f.columns)["name"]) == sorted(picked.picks["name"])
+
+
+# -- reports --------------------------------------------------------------------------------------------------
+
+
+def test_reports_page(app: Callable[..., AppTest], cells: pd.DataFrame) -> None:
+    at = app("reports")
+    try:
+        import reports.gap_report  # noqa: F401
+    except ImportError:
+        assert any("reports module is not available" in w.value for w in at.warning)
+        return
+    assert [b.proto.label for b in at.download_button] == ["Excel workbook", "HTML report", "CSV files (zip)"]
+    at.selectbox(key=key("reports", "region")).select("Europe").run()
+    assert_clean(at)
+    europe = cells[cells["region"] == "Europe"]
+    assert f"**{int((europe['status'] == 'gap').sum())} gap**" in texts(at)
+
+
+# -- selections across pages and in the URL -------------------------------------------------------------------
+
+
+def test_query_params_round_trip_and_selections_carry_across_pages(app: Callable[..., AppTest]) -> None:
+    at = app("gaps", theme="climate", region="Europe", members=["KEN"])
+    assert at.selectbox(key=key("gaps", "theme")).value == "climate"
+    assert at.selectbox(key=key("gaps", "region")).value == "Europe"
+    at.selectbox(key=key("gaps", "theme")).select("justice").run()
+    assert at.query_params["theme"] == "justice"
+    at.switch_page("app_pages/partners.py").run()
+    assert_clean(at)
+    assert at.selectbox(key=key("partners", "theme")).value == "justice"
+    assert at.multiselect(key=key("partners", "members")).value == ["KEN"]
+    at.multiselect(key=key("partners", "members")).set_value(["KEN", "GHA"]).run()
+    assert sorted(at.query_params["members"]) == ["GHA", "KEN"]
+    at.switch_page("app_pages/coalition.py").run()
+    assert at.selectbox(key=key("coalition", "theme")).value == "justice"
+    at.selectbox(key=key("coalition", "region")).select("Americas").run()
+    at.switch_page("app_pages/gaps.py").run()
+    assert at.selectbox(key=key("gaps", "region")).value == "Americas"
+    bad = app("gaps", theme="no_such_theme", region="Atlantis")
+    assert bad.selectbox(key=key("gaps", "theme")).value == ALL  # unknown values fall back to "all"
+    assert bad.selectbox(key=key("gaps", "region")).value == ALL
+
+
+# -- the server down ------------------------------------------------------------------------------------------
+
+
+class Forwarder:
+    """A TCP forwarder to the test Neo4j on its own port: stopped, the port is closed (the server is "down");
+    started again, the same URI answers (the server is "back")."""
+
+    def __init__(self, target_port: int) -> None:
+        self.target = target_port
+        self.port = free_port()
+        self._listener: socket.socket | None = None
+        self._sockets: list[socket.socket] = []
+
+    def start(self) -> None:
+        listener = socket.create_server(("127.0.0.1", self.port), reuse_port=False)
+        listener.settimeout(0.2)
+        self._listener = listener
+        threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
+
+    def stop(self) -> None:
+        if self._listener is not None:
+            self._listener.close()
+            self._listener = None
+        for s in self._sockets:
+            try:
+                s.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            s.close()
+        self._sockets.clear()
+
+    def _accept(self, listener: socket.socket) -> None:
+        while self._listener is listener:
+            try:
+                client, _ = listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            upstream = socket.create_connection(("127.0.0.1", self.target))
+            self._sockets += [client, upstream]
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pipe(a: socket.socket, b: socket.socket) -> None:
+        try:
+            while data := a.recv(65536):
+                b.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for s in (a, b):
+                try:
+                    s.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+
+@pytest.fixture()
+def forwarder(neo4j_server: LocalServer) -> Iterator[Forwarder]:
+    fwd = Forwarder(neo4j_server.bolt_port)
+    yield fwd
+    fwd.stop()
+
+
+def assert_one_clear_message(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    assert len(at.error) == 1 and "not available" in at.error[0].value
+    assert len(at.info) == 1 and at.info[0].value.startswith("What to do:")
+    assert not at.dataframe and not at.metric
+
+
+@pytest.mark.parametrize("spec", PAGES, ids=[p.url_path for p in PAGES])
+def test_every_page_with_the_server_down_shows_one_clear_message(
+        spec, monkeypatch: pytest.MonkeyPatch, neo4j_env: dict[str, str], forwarder: Forwarder,  # noqa: ANN001
+        analysed: AnalysedGraph) -> None:
+    monkeypatch.setenv("NEO4J_URI", f"bolt://127.0.0.1:{forwarder.port}")  # nothing listens there
+    for k in ("NEO4J_USER", "NEO4J_PASSWORD", "NEO4J_DATABASE"):
+        monkeypatch.setenv(k, neo4j_env[k])
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.run()
+    if spec is not PAGES[0]:
+        at.switch_page(spec.file).run()
+    assert_one_clear_message(at)
+
+
+def test_the_dashboard_recovers_when_the_server_is_back(monkeypatch: pytest.MonkeyPatch, neo4j_env: dict[str, str],
+                                                        forwarder: Forwarder, facts: Facts) -> None:
+    monkeypatch.setenv("NEO4J_URI", f"bolt://127.0.0.1:{forwarder.port}")
+    for k in ("NEO4J_USER", "NEO4J_PASSWORD", "NEO4J_DATABASE"):
+        monkeypatch.setenv(k, neo4j_env[k])
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.run()
+    assert_one_clear_message(at)
+    forwarder.start()  # the same URI answers again: the next rerun works without a restart
+    at.run()
+    assert_clean(at)
+    assert metric(at, "Organisations") == str(len(facts.organisations))
+    forwarder.stop()  # down again while the session is open: one message, no traceback
+    at.run()
+    assert_one_clear_message(at)
+    forwarder.start()
+    at.switch_page("app_pages/gaps.py").run()
+    assert_clean(at)
