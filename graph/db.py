@@ -9,8 +9,7 @@ project's own :class:`~graph.errors.DatabaseUnavailable` / ``DatabaseError``.
 from __future__ import annotations
 
 import logging
-
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, LiteralString, Protocol
 
@@ -103,6 +102,16 @@ class Transaction:
     def write(self, query: LiteralString, params: Params | None = None) -> dict[str, int]:
         summary = self._tx.run(query, dict(params or {})).consume()
         return _counters(summary.counters)
+
+    def send(self, query: LiteralString, params: Params | None = None) -> Callable[[], list[dict[str, Any]]]:
+        """Send a query now; the returned function waits for its rows.
+
+        Pipelining for bulk writes: the caller builds and sends the next query while the server
+        still runs this one (Bolt keeps the results of one transaction apart). Errors surface at
+        the latest when the rows are fetched, or when the transaction ends.
+        """
+        result = self._tx.run(query, dict(params or {}))
+        return lambda: [r.data() for r in result]
 
 
 class _ManagedReader:

@@ -54,6 +54,10 @@ class AnalysisConfig:
         2, "reachable coverage: capable organisations within this many hops of the member")
     region_neighbours: bool = _setting(
         True, "members of the same OGP region are neighbours (parent/child local-national always are)")
+    non_supply_relations: tuple[str, ...] = _setting(
+        ("supporting_country", "past_engagement", "former_implementing_country"),
+        "engagement relations that are not support to the member (comma-separated): a country funding an "
+        "initiative, ended engagements")
     reachable_list_limit: int = _setting(
         10, "at most this many reachable organisations are listed per cell (the count is exact)")
     # -- organisation network / brokerage ----------------------------------------------------------

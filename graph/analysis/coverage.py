@@ -9,7 +9,8 @@ Definitions (``cfg`` = :class:`~graph.analysis.config.AnalysisConfig`):
   of kind ``pledge`` with value > 0 and need signals are SIGNALS of kind ``score`` with value strictly below
   ``need_threshold``. A cell is *demanded* when ``D > demand_threshold`` (default 0).
 * **Supply** ``S(m, t)``: organisations that WORKS_IN m with ``theme_id == t``, or WORKS_IN m with a blank
-  theme (a general engagement) and are EXPERT_IN t. ``cov = |S|`` (distinct organisations).
+  theme (a general engagement) and are EXPERT_IN t; relations in ``non_supply_relations`` (a country
+  funding an initiative, ended engagements) are not supply. ``cov = |S|`` (distinct organisations).
 * **Status** (demanded cells only, else missing): ``gap`` cov = 0, ``fragile`` cov = 1 (a single point of
   failure), ``covered`` 2 <= cov <= k-1, ``redundant`` cov >= k with ``k = redundant_k``.
 * **Sector diversity**: the distinct sectors of the supporters (``sectors``, ``n_sectors``).
@@ -129,7 +130,7 @@ def _cells(facts: Facts, cfg: AnalysisConfig, with_reachable: bool, themes: list
                        + cfg.need_weight * cells["n_need_signals"]).astype("float64")
 
     # -- supply -------------------------------------------------------------------------------------
-    links = supporting_links(facts)
+    links = supporting_links(facts, cfg.non_supply_relations)
     links = links[links["member_id"].isin(member_set) & links["theme_id"].isin(theme_set)]
     sector_of = facts.organisations.set_index("organisation_id")["sector"].to_dict()
     supporters = _grouped(links, column(links, "organisation_id"))  # links are sorted by organisation

@@ -245,7 +245,7 @@ def partner_index(G: nx.MultiDiGraph | Facts, config: AnalysisConfig | None = No
         active_in[o].add(m)
         themes_in[(o, m)].add(t if isinstance(t, str) else "general programme")
     supporting: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    links = supporting_links(facts)
+    links = supporting_links(facts, cfg.non_supply_relations)
     for o, m, t in zip(column(links, "organisation_id"), column(links, "member_id"), column(links, "theme_id"),
                        strict=True):
         supporting[t][o].add(m)

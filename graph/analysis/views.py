@@ -189,11 +189,18 @@ def facts_from_tables(tables: Mapping[str, pd.DataFrame]) -> Facts:
     )
 
 
-def supporting_links(G: nx.MultiDiGraph | Facts) -> pd.DataFrame:
+#: Engagement relations that are not support given to the member: a country funding an initiative, and
+#: engagements that have ended. They still tie organisations to members in the network.
+NON_SUPPLY_RELATIONS: tuple[str, ...] = ("supporting_country", "past_engagement", "former_implementing_country")
+
+
+def supporting_links(G: nx.MultiDiGraph | Facts,
+                     exclude_relations: Iterable[str] = NON_SUPPLY_RELATIONS) -> pd.DataFrame:
     """(organisation_id, member_id, theme_id) triples of supply, one row each, sorted.
 
     An organisation supports theme t in member m when it WORKS_IN m with ``theme_id == t``, or works in m
-    with a general engagement (blank theme) and is EXPERT_IN t.
+    with a general engagement (blank theme) and is EXPERT_IN t; engagements whose relation is in
+    ``exclude_relations`` (default :data:`NON_SUPPLY_RELATIONS`) are not support.
 
     Examples
     --------
@@ -208,6 +215,7 @@ def supporting_links(G: nx.MultiDiGraph | Facts) -> pd.DataFrame:
     """
     facts = graph_facts(G)
     eng = facts.engagements
+    eng = eng[~eng["relation"].isin(list(exclude_relations))]
     specific = eng.loc[eng["theme_id"].notna(), ["organisation_id", "member_id", "theme_id"]]
     general = eng.loc[eng["theme_id"].isna(), ["organisation_id", "member_id"]].merge(
         facts.expertise, on="organisation_id")
