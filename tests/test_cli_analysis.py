@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from graph.analysis.views import NON_SUPPLY_RELATIONS
 from graph.db import Database
 from graph.settings import REPO_ROOT
 
@@ -40,15 +41,16 @@ def test_beneficial_ownership_gaps_match_an_independent_cypher_count(real_db: Da
     assert result["count"] == len(result["rows"]) > 0
     for row in result["rows"]:
         assert row["status"] == "gap" and row["cov"] == 0 and row["supporters"] == [] and row["demand"] > 0
-    # Independently, in Cypher: active members with a BO commitment or pledge and nobody supporting them on BO.
+    # Independently, in Cypher: active members with a BO commitment or pledge and nobody supporting them on BO
+    # (engagements that are not support, e.g. ended ones, do not count).
     expected = {r["id"] for r in real_db.read(
         "MATCH (m:Member) WHERE m.status IN ['active', 'inactive', 'suspended', 'letter_of_intent'] "
         "AND (EXISTS { (m)-[:MADE]->(:Commitment)-[:ON_THEME]->(:Theme {id: $t}) } "
         "     OR EXISTS { (m)-[s:SIGNALS {kind: 'pledge'}]->(:Theme {id: $t}) WHERE s.value > 0 }) "
-        "AND NOT EXISTS { (:Organisation)-[w:WORKS_IN]->(m) WHERE w.theme_id = $t } "
+        "AND NOT EXISTS { (:Organisation)-[w:WORKS_IN]->(m) WHERE w.theme_id = $t AND NOT w.relation IN $not_support } "
         "AND NOT EXISTS { (o:Organisation)-[w:WORKS_IN]->(m) WHERE w.theme_id IS NULL "
-        "                 AND EXISTS { (o)-[:EXPERT_IN]->(:Theme {id: $t}) } } "
-        "RETURN m.id AS id", {"t": "beneficial_ownership"})}
+        "                 AND NOT w.relation IN $not_support AND EXISTS { (o)-[:EXPERT_IN]->(:Theme {id: $t}) } } "
+        "RETURN m.id AS id", {"t": "beneficial_ownership", "not_support": list(NON_SUPPLY_RELATIONS)})}
     assert expected, "the bundled data should have beneficial-ownership gaps"
     assert expected <= gap_members
     # The rest are gaps by need signals only (a low score on the matching indicator).
