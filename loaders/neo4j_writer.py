@@ -310,13 +310,26 @@ def _delete(tx: Transaction, query: Any, ids: Sequence[str], batch_size: int) ->
 
 def _write(tx: Transaction, query: Any, payloads: Iterable[dict[str, Any]], batch_size: int, table: str,
            tick: Callable[[str, int], None]) -> None:
-    """Send the payloads in batches; every row must have found its nodes."""
-    for batch in _prefetched(_chunks(payloads, batch_size)):
-        written = int(tx.run(query, {"rows": batch})[0]["n"])
-        if written != len(batch):
-            raise LoadError(f"{table}: {len(batch) - written} of {len(batch)} rows did not find their nodes",
+    """Send the payloads in batches; every row must have found its nodes.
+
+    Pipelined: batch ``k + 1`` is built and sent while the server runs batch ``k``; the row count
+    of each batch is checked one batch later.
+    """
+    sent: list[tuple[Callable[[], list[dict[str, Any]]], int]] = []
+
+    def check(fetch: Callable[[], list[dict[str, Any]]], size: int) -> None:
+        written = int(fetch()[0]["n"])
+        if written != size:
+            raise LoadError(f"{table}: {size - written} of {size} rows did not find their nodes",
                             hint="validate the dataset first (`ogpnet load` does); nothing was written")
-        tick(table, len(batch))
+        tick(table, size)
+
+    for batch in _prefetched(_chunks(payloads, batch_size)):
+        sent.append((tx.send(query, {"rows": batch}), len(batch)))
+        if len(sent) > 1:
+            check(*sent.pop(0))
+    for fetch, size in sent:
+        check(fetch, size)
 
 
 def _chunks(items: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:

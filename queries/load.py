@@ -75,7 +75,7 @@ def rel_key(table: str, row: dict[str, object]) -> str:
 
 
 def _lit(text: str) -> LiteralString:
-    # Every caller builds `text` from enum values and fixed strings only.
+    # Every caller builds `text` from enum values, schema column names (checked by `_name`) and fixed strings.
     return cast(LiteralString, text)
 
 

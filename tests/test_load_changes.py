@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import shutil
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -15,8 +15,9 @@ from graph.db import Database
 from graph.dump import dump_text
 from graph.schema import TABLES
 from loaders.load import load_directory
-from loaders.neo4j_writer import load_tables
+from loaders.neo4j_writer import _RelTable, load_tables
 from loaders.validate import validate_dataset
+from queries import load as q
 from tests.conftest import FIXTURE_DATASET
 
 MINIMAL = Path(__file__).parent / "fixtures" / "minimal"
@@ -40,6 +41,10 @@ class RecordingTx:
     def write(self, query: str, params: Mapping[str, Any] | None = None) -> dict[str, int]:
         self.queries.append((query, dict(params or {})))
         return {}
+
+    def send(self, query: str, params: Mapping[str, Any] | None = None) -> Callable[[], list[dict[str, Any]]]:
+        rows = self.run(query, params)
+        return lambda: rows
 
 
 class RecordingDatabase:
@@ -107,3 +112,11 @@ def test_reload_counts_relationship_changes(empty_database: Database, tmp_path: 
     empty_database.write("MATCH (n) DETACH DELETE n")
     load_directory(empty_database, work)
     assert dump_text(empty_database) == after  # a reload equals a clean load of the same files
+
+
+def test_relationship_keys_are_the_documented_ones() -> None:
+    dataset = validate_dataset(MINIMAL)
+    for m in q.REL_TABLES:
+        for start in ([*q.PARTICIPANT_LABELS.values()] if m.start_by else [m.start_label]):
+            table = _RelTable(m, start, dataset.tables[m.table])
+            assert all(table.key(row) == q.rel_key(m.table, dict(row)) for row in table.rows)
