@@ -22,8 +22,9 @@ already support the theme in every target member.
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import networkx as nx
@@ -136,8 +137,8 @@ def find_partners(
         table = table[table["sector"] == sector]
     table = table.sort_values(["score", "organisation_id"], ascending=[False, True], ignore_index=True)
     table = table.head(top).copy()
-    neighbours = {m: idx.neighbours_of(m) for m in targets}
-    table["evidence"] = [_evidence(idx, o, theme, targets, supporting, neighbours, anchors)
+    nearby = _nearby_finder(idx, targets)
+    table["evidence"] = [_evidence(idx, o, theme, targets, supporting, nearby, anchors)
                          for o in table["organisation_id"]]
     table.insert(0, "rank", np.arange(1, len(table) + 1, dtype="int64"))
     return table[list(PARTNER_COLUMNS)]
@@ -186,36 +187,35 @@ class PartnerIndex:
     def presence(self, candidates: Sequence[str], targets: Sequence[str]) -> np.ndarray:
         """Mean over targets of 1 (works in it), 0.5 (works in a neighbouring member) or 0, per candidate.
 
-        Vectorised: works-in-target from a candidate × target matrix, the region part from counts of
-        members per region, the parent/local part from a sparse product.
+        Counted, not tabulated (a candidate × target matrix is gigabytes at scale): per candidate, the
+        targets it works in, the targets not among them in a region where it works (``region_neighbours``),
+        and the remaining targets whose parent or local member it works in.
         """
         nc, nt = len(candidates), len(targets)
-        col = {m: j for j, m in enumerate(targets)}
-        here = np.zeros((nc, nt), dtype=bool)
-        near = np.zeros((nc, nt), dtype=bool)
-        with_family = [(j, self.family[m]) for j, m in enumerate(targets) if self.family.get(m)]
-        if self.config.region_neighbours:
-            regions = sorted(self.region_members)
-            r_index = {r: k for k, r in enumerate(regions)}
-            counts = np.zeros((nc, len(regions) + 1), dtype=np.int64)  # last column: no region
-            target_region = np.array([r_index.get(self.region_of.get(m), len(regions)) for m in targets])
+        if not nt:
+            return np.zeros(nc)
+        target_set = set(targets)
+        by_region = self.config.region_neighbours
+        target_region = {m: r for m in targets if (r := self.region_of.get(m)) is not None} if by_region else {}
+        targets_per_region: dict[str, int] = defaultdict(int)
+        for r in target_region.values():
+            targets_per_region[r] += 1
+        # targets whose parent or local member f is: f -> targets
+        family_targets: dict[str, list[str]] = defaultdict(list)
+        for m in targets:
+            for f in self.family.get(m, ()):
+                family_targets[f].append(m)
+        score = np.zeros(nc)
         for i, o in enumerate(candidates):
             where = self.active_in.get(o, set())
-            for m in where:
-                j = col.get(m)
-                if j is not None:
-                    here[i, j] = True
-                if self.config.region_neighbours and m in self.region_of:
-                    counts[i, r_index[self.region_of[m]]] += 1
-            for j, fam in with_family:
-                if where & fam:
-                    near[i, j] = True
-        if self.config.region_neighbours:
-            counts[:, len(regions)] = 0
-            # members of the target's region where it works, other than the target itself
-            near |= (counts[:, target_region] - here) > 0
-        score = np.where(here, 1.0, np.where(near, 0.5, 0.0))
-        return score.mean(axis=1) if nt else np.zeros(nc)
+            here = where & target_set
+            regions = {r for m in where if (r := self.region_of.get(m)) is not None} if by_region else set()
+            # not-here targets in a region where it works: all targets of those regions but the here ones
+            near = sum(targets_per_region[r] for r in regions) - sum(1 for m in here if m in target_region)
+            family = {m for f in where for m in family_targets.get(f, ())}
+            near += sum(1 for m in family - here if target_region.get(m) not in regions)
+            score[i] = (len(here) + 0.5 * near) / nt
+        return score
 
     def resource_allocation(self, candidates: Iterable[str], anchors: set[str]) -> dict[str, float]:
         """Resource allocation of each candidate to the anchors over shared themes, members and consortia."""
@@ -227,7 +227,8 @@ class PartnerIndex:
         for o in candidates:
             mine = self.items_of.get(o, set())
             own = 1 if o in anchors else 0
-            total = sum((anchor_count.get(item, 0) - own) / self.item_degree[item] for item in mine)
+            # fsum: exactly rounded whatever the set's order (which changes with the hash seed between runs)
+            total = math.fsum((anchor_count.get(item, 0) - own) / self.item_degree[item] for item in mine)
             if mine:
                 out[o] = float(total)
         return out
@@ -376,9 +377,40 @@ def _complementarity(idx: PartnerIndex, candidates: Sequence[str], targets: Sequ
     return out
 
 
+def _nearby_finder(idx: PartnerIndex, targets: Sequence[str]) -> Callable[[set[str]], list[str]]:
+    """``nearby(where)``: the members in ``where`` (not targets) that neighbour a target not in ``where``.
+
+    The same as collecting :meth:`PartnerIndex.neighbours_of` of every such target, without building a
+    neighbour set per target (thousands of region-sized sets at scale): a member ``n`` neighbours a target
+    ``m`` when it is ``m``'s parent or local member, or (``region_neighbours``) in ``m``'s region.
+    """
+    target_set = set(targets)
+    by_region: dict[str, set[str]] = defaultdict(set)
+    if idx.config.region_neighbours:
+        for m in targets:
+            region = idx.region_of.get(m)
+            if region is not None:
+                by_region[region].add(m)
+    family_targets: dict[str, set[str]] = defaultdict(set)  # member -> targets it is family of
+    for m in targets:
+        for n in idx.family.get(m, ()):
+            family_targets[n].add(m)
+
+    def nearby(where: set[str]) -> list[str]:
+        out = []
+        for n in where - target_set:
+            region = idx.region_of.get(n)
+            if (region is not None and by_region.get(region, set()) - where) or family_targets.get(n, set()) - where:
+                out.append(n)
+        return sorted(out)
+
+    return nearby
+
+
 def _evidence(idx: PartnerIndex, o: str, theme: str, targets: list[str], supporting: dict[str, set[str]],
-              neighbours: dict[str, set[str]], anchors: set[str]) -> str:
+              nearby_of: Callable[[set[str]], list[str]], anchors: set[str]) -> str:
     names = idx.member_names
+    target_set = set(targets)
     parts = []
     if o in idx.experts.get(theme, set()):
         parts.append(f"expert in {theme}")
@@ -388,13 +420,13 @@ def _evidence(idx: PartnerIndex, o: str, theme: str, targets: list[str], support
     for m in targets:
         if m in where:
             parts.append(f"works in {names.get(m) or m} ({', '.join(sorted(idx.themes_in[(o, m)]))})")
-    nearby = sorted({n for m in targets if m not in where for n in where & neighbours[m]} - set(targets))
+    nearby = nearby_of(where)
     if nearby:
         parts.append(f"works in neighbouring {_join([str(names.get(n) or n) for n in nearby])}")
     for c in sorted(idx.consortia_of.get(o, set())):
         peers = sorted(idx.members_of[c] & anchors - {o})
         if peers:
-            peer_members = sorted({m for p in peers for m in idx.active_in[p] if m in targets})
+            peer_members = sorted(set().union(*(idx.active_in[p] for p in peers)) & target_set)
             parts.append(f"co-member of {idx.consortium_names.get(c) or c} with "
                          f"{_join([str(idx.name_of.get(p) or p) for p in peers], limit=3)} "
                          f"(in {', '.join(peer_members)})")
