@@ -23,11 +23,15 @@ import pandas as pd
 
 from graph.settings import REPO_ROOT
 
-WHOLE_TARGET_SECONDS = {1: 5.0, 100: 60.0}  # the issues' targets: bundled data < 5 s, 100× < 60 s
+# the issues' targets: bundled data < 5 s, 100× < 60 s; 200× is the size the benchmark issue gives for "100×"
+WHOLE_TARGET_SECONDS = {1: 5.0, 100: 60.0, 200: 60.0}
 SPEARMAN_TARGET = 0.95
 # Exact betweenness (the accuracy reference) is O(n·m): checked up to this many organisations (10× has 1,230;
 # at 100× the exact run alone would take hours in NetworkX).
 SPEARMAN_MAX_NODES = 5_000
+# igraph's exact betweenness, the reference for ours: 36 s at 100× (12,300 organisations); above this size it
+# would dominate the benchmark's run time, so larger scales report the other reference measures only.
+IGRAPH_BETWEENNESS_MAX_NODES = 15_000
 PIPELINE = ("build_graph", "graph_facts", "coverage_cells", "coverage_rollup", "brokerage", "partners",
             "coalition")
 
@@ -101,7 +105,8 @@ def measure_scale(scale: float, repeat: int, seed: int = 1) -> dict[str, Any]:
     g = ig.Graph(n=len(nodes), edges=[(position[u], position[v]) for u, v in H.edges])
     g.es["weight"] = [float(w) for _, _, w in H.edges(data="weight", default=1.0)]
     reference: dict[str, float] = {}
-    reference["betweenness"], _ = _timed(lambda: g.betweenness(directed=False), repeat)
+    if g.vcount() <= IGRAPH_BETWEENNESS_MAX_NODES:
+        reference["betweenness"], _ = _timed(lambda: g.betweenness(directed=False), repeat)
     reference["constraint"], _ = _timed(lambda: g.constraint(weights="weight"), repeat)
     result: dict[str, Any] = {
         "scale": scale, "size": size, "organisation_network": {"nodes": H.number_of_nodes(),
@@ -109,7 +114,8 @@ def measure_scale(scale: float, repeat: int, seed: int = 1) -> dict[str, Any]:
         "steps": steps, "whole_analysis": sum(steps[s] for s in PIPELINE), "brokerage_detail": detail,
         "igraph": reference, "betweenness_method": bc.method, "betweenness_k": bc.k,
         "ratios_ours_over_igraph": {
-            "betweenness": detail["betweenness"] / reference["betweenness"],
+            **({"betweenness": detail["betweenness"] / reference["betweenness"]} if "betweenness" in reference
+               else {}),
             "constraint_and_effective_size": detail["constraint_effective_size"] / reference["constraint"],
         },
         "repeat": repeat,
@@ -187,6 +193,10 @@ def run(scales: Sequence[float] = (1, 10, 100), repeat_at: Callable[[float], int
     return {"scales": per_scale, "growth_exponents": growth_exponents(per_scale), "targets": targets}
 
 
+def _ratio(value: float | None) -> str:
+    return "–" if value is None else f"{value:.2f}"
+
+
 def summarise(results: dict[str, Any]) -> list[str]:
     """Markdown lines for bench/results/SUMMARY.md."""
     lines = ["| scale | relationships | org network (nodes/edges) | whole analysis (s) | " + " | ".join(PIPELINE)
@@ -200,7 +210,7 @@ def summarise(results: dict[str, Any]) -> list[str]:
         on = r["organisation_network"]
         ratios = r["ratios_ours_over_igraph"]
         lines.append(f"| {r['scale']:g}× | {r['size']['relationships']:,} | {on['nodes']:,}/{on['edges']:,} | "
-                     f"{r['whole_analysis']:.2f} | {steps} | {ratios['betweenness']:.2f} "
+                     f"{r['whole_analysis']:.2f} | {steps} | {_ratio(ratios.get('betweenness'))} "
                      f"({r['betweenness_method']}) | {ratios['constraint_and_effective_size']:.2f} | "
                      f"{r['peak_rss_mib']:.0f} |")
     lines.append("")
@@ -213,6 +223,11 @@ def summarise(results: dict[str, Any]) -> list[str]:
             lines.append(f"Sampled betweenness at {r['scale']:g}× (k={acc['k']}, seed={acc['seed']}, "
                          f"{acc['nodes']} organisations): Spearman {acc['spearman']:.3f} against exact "
                          f"(target ≥ {acc['target']}), top-50 overlap {acc['top50_overlap']:.0%}.")
+    if any(r.get("scale", 0) > 100 for r in results["scales"]):
+        lines.append("The benchmark issue puts 100× at about 20,000 organisations and 1,000,000 relationships; "
+                     "100 times the bundled data is 12,300 organisations and ~467,000 relationships, so 200× "
+                     "(~24,600 and ~930,000) is measured too, with the 60 s target applied to both. igraph's "
+                     f"exact betweenness is timed up to {IGRAPH_BETWEENNESS_MAX_NODES:,} organisations ('–' above).")
     for name, met in results.get("targets", {}).items():
         lines.append(f"Target {name}: {'met' if met else 'NOT met'}.")
     return lines

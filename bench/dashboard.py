@@ -205,7 +205,7 @@ def _loaded_server(data_dir: Path, work_dir: Path, settings: Settings) -> Iterat
     from graph.server import throwaway_server
     from loaders.load import load_directory
 
-    with throwaway_server(work_dir / "neo4j", settings.cache_dir, heap="2g", tx_memory="2g",
+    with throwaway_server(work_dir / "neo4j", settings.cache_dir, heap="2g", tx_memory="1g",
                           java=settings.java) as server:
         env = {**os.environ, "NEO4J_URI": server.uri, "NEO4J_USER": "neo4j", "NEO4J_PASSWORD": server.password(),
                "NEO4J_DATABASE": "neo4j"}

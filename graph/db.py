@@ -139,10 +139,28 @@ def _wrapped(uri: str) -> Iterator[None]:
         raise DatabaseUnavailable(f"Neo4j is not reachable at {uri}",
                                   hint="start it with `ogpnet db start` (or `make run`), or set NEO4J_URI") from e
     except Neo4jError as e:
+        if _out_of_memory(e.code):
+            raise DatabaseError(
+                f"Neo4j refused the transaction for lack of memory ({e.code}): {e.message}",
+                hint="it was rolled back, nothing was written. A load is one transaction and holds about 4 KiB "
+                "per row (a 500,000-row dataset: ~2 GiB): give the server more, e.g. OGPNET_NEO4J_HEAP=8g "
+                "OGPNET_NEO4J_TX_MEMORY=4g, then `ogpnet db stop` and `ogpnet db start` (own server: "
+                "server.memory.heap.max_size and dbms.memory.transaction.total.max)") from e
         raise DatabaseError(f"Neo4j error {e.code}: {e.message}", hint="see the query and the server log") from e
     except DriverError as e:
         raise DatabaseUnavailable(f"Neo4j driver error for {uri}: {e}",
                                   hint="check that the server runs (`ogpnet db status`)") from e
+
+
+def _out_of_memory(code: str | None) -> bool:
+    """Whether a Neo4j status code says a transaction hit a memory limit.
+
+    >>> _out_of_memory("Neo.TransientError.General.MemoryPoolOutOfMemoryError")
+    True
+    >>> _out_of_memory("Neo.ClientError.Statement.SyntaxError")
+    False
+    """
+    return bool(code) and any(word in str(code) for word in ("OutOfMemory", "MemoryLimit"))
 
 
 def credentials(settings: Settings) -> tuple[str, str]:

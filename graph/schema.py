@@ -14,7 +14,7 @@ Every row of every file carries ``source`` (an id in ``sources.csv``) and
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 THEMES: dict[str, str] = {
     "open_contracting": "Open contracting",
@@ -45,7 +45,7 @@ SIGNAL_KINDS = ("pledge", "score")
 PARTICIPANT_TYPES = ("organisation", "member")
 
 
-class Label(str, Enum):
+class Label(StrEnum):
     """Node labels: the only labels that may appear in Cypher text."""
 
     MEMBER = "Member"
@@ -57,7 +57,7 @@ class Label(str, Enum):
     LOAD_RUN = "LoadRun"
 
 
-class RelType(str, Enum):
+class RelType(StrEnum):
     """Relationship types: the only types that may appear in Cypher text."""
 
     MADE = "MADE"
@@ -128,13 +128,15 @@ TABLES: tuple[TableSpec, ...] = (
             Column("iso3", "iso3", help="ISO-3 of the country (of the parent country for a local member)"),
             Column("level", "enum", choices=MEMBER_LEVELS),
             Column("parent_iso3", "iso3", required=False, help="local members: the country"),
-            Column("region", required=False, help="OGP region: Africa and Middle East, Americas, Asia and the Pacific, Europe"),
+            Column("region", required=False,
+                   help="OGP region: Africa and Middle East, Americas, Asia and the Pacific, Europe"),
             Column("joined", "int", required=False, help="year the member joined OGP"),
             Column("status", "enum", choices=MEMBER_STATUSES),
             CONF, *PROVENANCE,
         ),
         key=("id",), label=Label.MEMBER,
-        help="OGP members: countries and local governments (national and local); non-member countries are left out (see data/BUILD_REPORT.md).",
+        help="OGP members: countries and local governments (national and local); non-member countries are left "
+             "out (see data/BUILD_REPORT.md).",
     ),
     TableSpec(
         "organisations", "node",
@@ -186,8 +188,10 @@ TABLES: tuple[TableSpec, ...] = (
         (
             Column("organisation_id", ref="organisations.id"),
             Column("member_id", ref="members.id"),
-            Column("theme_id", "theme", required=False, ref="themes.id", help="blank: general engagement on all of the organisation's themes"),
-            Column("relation", help="e.g. supports_implementation, named_in_commitment, national_chapter, research_hub, country_programme"),
+            Column("theme_id", "theme", required=False, ref="themes.id",
+                   help="blank: general engagement on all of the organisation's themes"),
+            Column("relation", help="e.g. supports_implementation, named_in_commitment, national_chapter, "
+                                    "research_hub, country_programme"),
             Column("detail", required=False),
             CONF, *PROVENANCE,
         ),
@@ -196,7 +200,8 @@ TABLES: tuple[TableSpec, ...] = (
     ),
     TableSpec(
         "expertise", "rel",
-        (Column("organisation_id", ref="organisations.id"), Column("theme_id", "theme", ref="themes.id"), CONF, *PROVENANCE),
+        (Column("organisation_id", ref="organisations.id"), Column("theme_id", "theme", ref="themes.id"), CONF,
+         *PROVENANCE),
         key=("organisation_id", "theme_id"), rel_type=RelType.EXPERT_IN,
     ),
     TableSpec(
@@ -220,7 +225,8 @@ TABLES: tuple[TableSpec, ...] = (
         (
             Column("member_id", ref="members.id"),
             Column("theme_id", "theme", ref="themes.id"),
-            Column("indicator", help="e.g. oo_bo_commitment_ogp, ocp_ogp_commitment, gdb_module_score, obs_open_budget_index"),
+            Column("indicator", help="e.g. oo_bo_commitment_ogp, ocp_ogp_commitment, gdb_module_score, "
+                                     "obs_open_budget_index"),
             Column("kind", "enum", choices=SIGNAL_KINDS),
             Column("value", "float", help="pledge: 1; score: 0-100, higher is better"),
             Column("detail", required=False),

@@ -26,7 +26,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from graph.errors import ServerError
+from graph.errors import ConfigError, ServerError
 from graph.settings import REPO_ROOT, Settings
 
 POM = REPO_ROOT / "pom.xml"
@@ -222,6 +222,37 @@ def bolt_answers(uri: str, auth: tuple[str, str], timeout: float = 3.0) -> bool:
         return False
 
 
+def memory_bytes(text: str) -> int | None:
+    """A Neo4j/JVM memory size in bytes (None when it is not of the form ``<number>[k|m|g|t]``).
+
+    >>> memory_bytes("2g"), memory_bytes("512M"), memory_bytes("1.5g"), memory_bytes("lots")
+    (2147483648, 536870912, 1610612736, None)
+    """
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(?:i?b)?\s*", text, re.IGNORECASE)
+    if not match:
+        return None
+    return int(float(match[1]) * 1024 ** " kmgt".index(match[2].lower() or " "))
+
+
+def check_memory(heap: str, tx_memory: str) -> None:
+    """Refuse a transaction memory limit that is not below the heap.
+
+    Transaction state lives on the heap: with a limit at or above it, a large load exhausts the heap and
+    the JVM exits (``-XX:+ExitOnOutOfMemoryError``) instead of the load failing cleanly at the limit.
+
+    >>> check_memory("2g", "1g")
+    >>> check_memory("1g", "2g")
+    Traceback (most recent call last):
+    ...
+    graph.errors.ConfigError: OGPNET_NEO4J_TX_MEMORY (2g) must be smaller than OGPNET_NEO4J_HEAP (1g)
+    """
+    heap_bytes, tx_bytes = memory_bytes(heap), memory_bytes(tx_memory)
+    if heap_bytes and tx_bytes and tx_bytes >= heap_bytes:
+        raise ConfigError(f"OGPNET_NEO4J_TX_MEMORY ({tx_memory}) must be smaller than OGPNET_NEO4J_HEAP ({heap})",
+                          hint="transaction state lives on the heap; e.g. OGPNET_NEO4J_HEAP=8g "
+                          "OGPNET_NEO4J_TX_MEMORY=4g for a load of about a million rows")
+
+
 # --- The server ---------------------------------------------------------------------------------
 
 
@@ -234,9 +265,9 @@ class LocalServer:
     bolt_port: int = 7687
     http_port: int = 7474
     java: str = ""
-    heap: str = "1g"
+    heap: str = "2g"
     pagecache: str = "256m"
-    tx_memory: str = "2g"
+    tx_memory: str = "1g"
     start_timeout: int = 180
     user: str = "neo4j"
 
@@ -364,6 +395,7 @@ class LocalServer:
         if self.pid() is not None:
             if bolt_answers(self.uri, self.auth()):
                 return self.uri
+        check_memory(self.heap, self.tx_memory)
         version = neo4j_version()
         java = find_java(self.java)
         log(f"Java: {java} (Java {java_major(java)})")

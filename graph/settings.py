@@ -47,10 +47,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("OGPNET_HTTP_PORT", "7474", "HTTP port of the local server (127.0.0.1 only).", int),
     Setting("OGPNET_JAVA", "", "Java 17 or 21 binary for the local server. Empty: found automatically "
             "(JAVA_HOME, PATH, /usr/lib/jvm); Java 25 is never used, Neo4j 5.26 does not support it."),
-    Setting("OGPNET_NEO4J_HEAP", "1g", "JVM heap of the local server (-Xms/-Xmx)."),
+    Setting("OGPNET_NEO4J_HEAP", "2g", "JVM heap of the local server (-Xms/-Xmx)."),
     Setting("OGPNET_NEO4J_PAGECACHE", "256m", "Page cache of the local server."),
-    Setting("OGPNET_NEO4J_TX_MEMORY", "2g", "Memory limit for all transactions of the local server "
-            "(a load is one transaction)."),
+    Setting("OGPNET_NEO4J_TX_MEMORY", "1g", "Memory limit for all transactions of the local server "
+            "(a load is one transaction, ~4 KiB per row); must be smaller than the heap."),
     Setting("OGPNET_START_TIMEOUT", "180", "Seconds to wait for the local server to answer on Bolt.", int),
     Setting("OGPNET_BATCH_SIZE", "5000", "Rows per UNWIND batch when loading.", int),
     Setting("OGPNET_DATA_DIR", str(REPO_ROOT / "data"), "The canonical dataset (CSV files) that `ogpnet load` reads."),

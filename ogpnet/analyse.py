@@ -202,7 +202,8 @@ def _saved_cells(path: Path) -> pd.DataFrame:
         saved = json.loads(path.read_text(encoding="utf-8"))
         rows = saved["rows"] if isinstance(saved, dict) and saved.get("command") == "gaps" else None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise ConfigError(f"{path}: not a saved gaps file ({e})", hint="create one with `ogpnet gaps --save FILE`") from e
+        raise ConfigError(f"{path}: not a saved gaps file ({e})",
+                          hint="create one with `ogpnet gaps --save FILE`") from e
     needed = {"member_id", "theme_id", "status"}
     if not isinstance(rows, list) or any(not isinstance(r, dict) or not needed <= r.keys() for r in rows):
         raise ConfigError(f"{path}: not a saved gaps file (no rows with member_id, theme_id, status)",

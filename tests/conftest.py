@@ -34,7 +34,7 @@ def neo4j_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalServ
     """A real Neo4j 5.26 for this test session (started on first use)."""
     base = Settings.from_env({})
     server = LocalServer(state_dir=tmp_path_factory.mktemp("neo4j-state"), cache_dir=base.cache_dir,
-                         bolt_port=free_port(), http_port=free_port(), heap="1g", tx_memory="1g")
+                         bolt_port=free_port(), http_port=free_port(), heap="1g", tx_memory="512m")
     atexit.register(server.stop)
     try:
         server.start()

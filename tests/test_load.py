@@ -114,3 +114,22 @@ def _write(path: Path, rows: list[dict[str, str]]) -> None:
         w = csv.DictWriter(f, fieldnames=spec.column_names)
         w.writeheader()
         w.writerows(rows)
+
+
+def test_load_over_the_memory_limit_fails_cleanly(neo4j_env: dict[str, str], empty_database: Database,
+                                                  tmp_path: Path) -> None:
+    """A load bigger than the server's transaction memory: one clear error with what to set, nothing written.
+
+    The test server allows 512 MiB for all transactions (tests/conftest.py); a 40× synthetic dataset
+    (~220,000 rows, ~4 KiB each in one transaction) needs far more.
+    """
+    from bench.synthetic import generate, write_dataset
+
+    write_dataset(generate(40, seed=3), tmp_path / "big")
+    before = dump_text(empty_database)
+    out = subprocess.run([OGPNET, "load", str(tmp_path / "big"), "--quiet"], env=neo4j_env,
+                         capture_output=True, text=True, timeout=600)
+    assert out.returncode == 70, out.stderr
+    assert "lack of memory" in out.stderr and "OGPNET_NEO4J_TX_MEMORY" in out.stderr
+    assert "Traceback" not in out.stderr
+    assert dump_text(empty_database) == before

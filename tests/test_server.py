@@ -67,7 +67,8 @@ def test_read_access_mode_refuses_writes(database: Database) -> None:
 def test_second_server_on_same_store_gets_lock_message(neo4j_server: LocalServer, tmp_path: Path) -> None:
     # Same data folder, other ports, and no pid file telling it the first one runs.
     clone = LocalServer(state_dir=neo4j_server.state_dir, cache_dir=neo4j_server.cache_dir,
-                        bolt_port=free_port(), http_port=free_port(), heap="512m")
+                        bolt_port=free_port(), http_port=free_port(), heap="512m",
+                        tx_memory="256m")
     saved = neo4j_server.pid_file.read_text()
     neo4j_server.pid_file.unlink()
     try:
@@ -99,7 +100,7 @@ def test_cli_lifecycle(tmp_path: Path, neo4j_server: LocalServer) -> None:
     """`ogpnet db start|status|stop` on a fresh state folder, as README shows."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}
     env.update(OGPNET_STATE_DIR=str(tmp_path / "state"), OGPNET_BOLT_PORT=str(free_port()),
-               OGPNET_HTTP_PORT=str(free_port()), OGPNET_NEO4J_HEAP="512m")
+               OGPNET_HTTP_PORT=str(free_port()), OGPNET_NEO4J_HEAP="512m", OGPNET_NEO4J_TX_MEMORY="256m")
     def ogpnet(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run([OGPNET, *args], env=env, capture_output=True, text=True, timeout=300)
 
