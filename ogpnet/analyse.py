@@ -271,6 +271,7 @@ def partners(theme: str | None, members: tuple[str, ...], sector: str | None, to
                  title=f"organisations similar to {like}")
             return
         _check_members(ctx, members)
+        assert theme is not None  # checked above: --theme or --like
         table = find_partners(ctx.graph, theme, members=list(members) or None, sector=sector, top=top,
                               config=ctx.config)
     emit(fmt, "partners", ctx, {"theme": theme, "member": list(members), "sector": sector, "top": top}, table,

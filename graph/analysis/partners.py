@@ -116,7 +116,7 @@ def find_partners(
     complementarity = _complementarity(idx, candidates, targets, supporters_of)
     rows = []
     for i, o in enumerate(candidates):
-        countries = sorted({idx.iso3_of.get(m) or m for m in supporting.get(o, set())})
+        countries = sorted({str(idx.iso3_of.get(m) or m) for m in supporting.get(o, set())})
         rows.append({
             "organisation_id": o,
             "name": idx.name_of.get(o),
@@ -276,8 +276,8 @@ def partner_index(G: nx.MultiDiGraph | Facts, config: AnalysisConfig | None = No
     for items in items_of.values():
         for item in items:
             item_degree[item] += 1
-    orgs = facts.organisations.set_index("organisation_id")
-    members = facts.members.set_index("member_id")
+    org_frame = facts.organisations.set_index("organisation_id")
+    member_frame = facts.members.set_index("member_id")
     analysed = analysed_members(facts, cfg)
     ids = set(column(analysed, "member_id"))
     region_of = {m: r for m, r in zip(column(analysed, "member_id"), column(analysed, "region"), strict=True)
@@ -296,10 +296,15 @@ def partner_index(G: nx.MultiDiGraph | Facts, config: AnalysisConfig | None = No
         active_in=dict(active_in), themes_in=dict(themes_in),
         supporting={t: dict(v) for t, v in supporting.items()}, capable=dict(capable), experts=dict(experts),
         consortia_of=dict(consortia_of), members_of=dict(members_of), items_of=dict(items_of),
-        item_degree=dict(item_degree), sector_of=orgs["sector"].to_dict(), name_of=orgs["name"].to_dict(),
-        iso3_of=members["iso3"].to_dict(), member_names=members["name"].to_dict(),
-        consortium_names=facts.consortia.set_index("consortium_id")["name"].to_dict(),
+        item_degree=dict(item_degree), sector_of=_by_id(org_frame["sector"]), name_of=_by_id(org_frame["name"]),
+        iso3_of=_by_id(member_frame["iso3"]), member_names=_by_id(member_frame["name"]),
+        consortium_names=_by_id(facts.consortia.set_index("consortium_id")["name"]),
     )
+
+
+def _by_id(values: pd.Series) -> dict[str, object]:
+    """A column indexed by id as a plain ``{id: value}`` dict."""
+    return dict(zip(map(str, values.index), values.tolist(), strict=True))
 
 
 def similar_organisations(
