@@ -26,7 +26,6 @@ from graph.analysis import (
     build_coalition,
     coverage_cells,
     find_partners,
-    graph_facts,
     hop_distances,
     similar_organisations,
     what_if_remove,
@@ -115,7 +114,7 @@ def analysed(loaded: Loaded) -> AnalysedGraph:
 
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _facts(snapshot: str, uri: str) -> Facts:
-    return graph_facts(_analysed(snapshot, uri).graph)
+    return _analysed(snapshot, uri).facts
 
 
 def facts(loaded: Loaded) -> Facts:

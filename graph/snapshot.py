@@ -8,14 +8,18 @@ cheap query) and reuses the projected graph while it is unchanged; a new load
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 
 import networkx as nx
+import pandas as pd
 
+from graph.analysis.views import Facts, facts_from_tables
 from graph.db import Database
 from graph.errors import OgpnetError
 from graph.network import build_graph
 from graph.projection import Snapshot, read_snapshot
+from graph.tables import normalise_tables
 from queries.load import LATEST_LOAD_RUN
 
 
@@ -28,10 +32,36 @@ class EmptyDatabase(OgpnetError):
 
 @dataclass(frozen=True)
 class AnalysedGraph:
-    """A load snapshot and its typed NetworkX graph."""
+    """A load snapshot, its tables as analysis facts, and its typed NetworkX graph.
+
+    The analyses only need :attr:`facts`, built straight from the tables; the multigraph (:attr:`graph`,
+    for the network explorer and graph-shaped questions) is built the first time it is asked for, as
+    it costs more than every analysis together on large datasets. Pass ``prebuilt`` to supply one already built.
+    """
 
     snapshot: Snapshot
-    graph: nx.MultiDiGraph
+    prebuilt: nx.MultiDiGraph | None = field(default=None, repr=False, compare=False)
+
+    @cached_property
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The snapshot's tables with canonical columns and dtypes."""
+        return normalise_tables(self.snapshot.tables)
+
+    @cached_property
+    def facts(self) -> Facts:
+        """The tidy tables every analysis takes (the same as ``graph_facts(self.graph)``)."""
+        return facts_from_tables(self.tables)
+
+    @cached_property
+    def graph(self) -> nx.MultiDiGraph:
+        """The typed multigraph (:func:`graph.network.build_graph`), built on first use."""
+        return self.prebuilt if self.prebuilt is not None else build_graph(self.tables)
+
+    @cached_property
+    def theme_names(self) -> dict[str, str]:
+        """Theme id -> name, from the themes table."""
+        themes = self.tables["themes"]
+        return {str(i): str(n) for i, n in zip(themes["id"], themes["name"], strict=True) if isinstance(n, str)}
 
     @property
     def key(self) -> str:
@@ -61,7 +91,8 @@ def current_graph(db: Database, *, use_cache: bool = True) -> AnalysedGraph:
         if use_cache and key in _CACHE:
             return _CACHE[key]
     snapshot = read_snapshot(db)
-    result = AnalysedGraph(snapshot, build_graph(snapshot.tables))
+    result = AnalysedGraph(snapshot)
+    result.facts  # noqa: B018 - computed here, once, rather than by the first caller (and cached with it)
     with _LOCK:
         _CACHE.clear()  # one snapshot per server is enough; old ones are never asked for again
         _CACHE[(db.uri, snapshot.snapshot or snap_id)] = result

@@ -43,7 +43,8 @@ class Context:
 
     @property
     def graph(self) -> Any:
-        return self.analysed.graph
+        """What the analyses take: the facts (tables) of the load; no multigraph is built."""
+        return self.analysed.facts
 
     @property
     def meta(self) -> dict[str, Any]:

@@ -45,7 +45,6 @@ from graph.analysis import (
     coverage_cells,
     coverage_rollup,
     find_partners,
-    graph_facts,
     partner_index,
 )
 from graph.analysis.groups import brokerage_by
@@ -242,12 +241,11 @@ def collect_gap_report(analysed: AnalysedGraph, config: AnalysisConfig, theme: s
         scoped.
     """
     scope = Scope(theme, region, member)
-    G = analysed.graph
-    facts = graph_facts(G)
+    facts = analysed.facts
     _check_scope(facts, config, scope)  # before the long computations
     cells = _scoped_cells(coverage_cells(facts, config), scope)
     theme_ids = [t for t in facts.themes if scope.theme in (None, t)]
-    themes = {t: _theme_name(G, t) for t in theme_ids}
+    themes = {t: analysed.theme_names.get(t) or THEMES.get(t, t) for t in theme_ids}
     cells = cells.assign(theme_name=cells["theme_id"].map(themes))
 
     org_names = facts.organisations.set_index("organisation_id")["name"].to_dict()
@@ -323,9 +321,6 @@ def _scoped_cells(cells: pd.DataFrame, scope: Scope) -> pd.DataFrame:
     return cells[keep].reset_index(drop=True)
 
 
-def _theme_name(G: Any, theme: str) -> str:
-    name = G.nodes[f"theme:{theme}"].get("name") if f"theme:{theme}" in G else None
-    return str(name) if isinstance(name, str) and name else THEMES.get(theme, theme)
 
 
 def _signal_text(signal: dict[str, Any]) -> str:

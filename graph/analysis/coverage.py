@@ -541,11 +541,10 @@ def _add_reachable(cells: pd.DataFrame, facts: Facts, analysed: pd.DataFrame, me
         within = dist > 0
         # supporters work in the member (1 hop) and are capable, so they are inside the count: subtract them
         counts = within.astype(np.float32) @ capable.astype(np.float32)
-        for k in range(len(ids)):
+        rows = slice(r0 * n_t, (r0 + len(ids)) * n_t)
+        reachable[rows] = (np.rint(counts).astype(np.int64) - cov[rows].reshape(len(ids), n_t)).ravel()
+        for k in np.flatnonzero(reachable[rows].reshape(len(ids), n_t).any(axis=1)).tolist():
             base = (r0 + k) * n_t
-            reachable[base:base + n_t] = np.rint(counts[k]).astype(np.int64) - cov[base:base + n_t]
-            if not reachable[base:base + n_t].any():
-                continue
             near = np.flatnonzero(within[k])
             near = near[np.argsort(dist[k, near], kind="stable")]  # nearest first; orgs are sorted by id
             for t in range(n_t):
@@ -563,10 +562,13 @@ def _add_reachable(cells: pd.DataFrame, facts: Facts, analysed: pd.DataFrame, me
 
 def _first_capable(near: np.ndarray, capable: np.ndarray, skip: set[int], limit: int) -> list[int]:
     """The first ``limit`` (at least one) of ``near`` that are capable and not in ``skip``, scanning in blocks."""
+    need = max(limit, 1)
     found: list[int] = []
     for start in range(0, len(near), 256):
         block = near[start:start + 256]
-        found += [j for j in block[capable[block]].tolist() if j not in skip]
-        if len(found) >= max(limit, 1):
+        # the first hits are enough: at most len(skip) of them are dropped
+        hits = block[capable[block]][: need - len(found) + len(skip)]
+        found += [j for j in hits.tolist() if j not in skip]
+        if len(found) >= need:
             break
-    return found[: max(limit, 1)]
+    return found[:need]
