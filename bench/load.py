@@ -45,8 +45,8 @@ from graph.schema import TABLE_BY_NAME, Column, Label
 from graph.server import LocalServer, find_java, java_major, neo4j_version, throwaway_server
 from graph.settings import REPO_ROOT, Settings
 from loaders.load import load_directory
+from loaders.neo4j_writer import init_schema
 from queries import load as q
-from queries.schema import schema_statements
 
 METHODS = ("ours", "load_csv", "load_csv_one_tx")
 WARM_UP_BELOW = 100  # scales below this get an untimed warm-up run of each method (above, it would cost minutes)
@@ -102,7 +102,7 @@ def _value(column: Column) -> str:
 
 
 def _key(table: str) -> str:
-    key_cols = ("member_id", "id") if table == "commitments" else TABLE_BY_NAME[table].key
+    key_cols = q.rel_key_columns(table)
     return " + '|' + ".join(f"coalesce(row.{c}, '')" for c in key_cols)
 
 
@@ -251,8 +251,7 @@ def measure(method: str, db: Database, server: LocalServer, directory: Path, sca
     neither the benchmark's own memory nor the previous run's shows up in the numbers.
     """
     empty_database(db)
-    for stmt in schema_statements():
-        db.write(stmt)
+    init_schema(db)
     server_pid = server.pid() or 0
     reset_peak(server_pid)
     env = {**os.environ, "NEO4J_URI": server.uri, "NEO4J_USER": "neo4j", "NEO4J_PASSWORD": server.password(),

@@ -112,14 +112,9 @@ def analysed(loaded: Loaded) -> AnalysedGraph:
     return _analysed(loaded.snapshot, database().uri)
 
 
-@st.cache_resource(show_spinner=False, max_entries=2)
-def _facts(snapshot: str, uri: str) -> Facts:
-    return _analysed(snapshot, uri).facts
-
-
 def facts(loaded: Loaded) -> Facts:
-    """The typed graph as tidy tables (shared, read-only)."""
-    return _facts(loaded.snapshot, database().uri)
+    """The typed graph as tidy tables (shared, read-only; computed once per load by `AnalysedGraph`)."""
+    return analysed(loaded).facts
 
 
 def tables(loaded: Loaded) -> dict[str, pd.DataFrame]:
@@ -128,7 +123,7 @@ def tables(loaded: Loaded) -> dict[str, pd.DataFrame]:
 
 
 def _f(snapshot: str) -> Facts:
-    return _facts(snapshot, database().uri)
+    return _analysed(snapshot, database().uri).facts
 
 
 # -- cached results: snapshot id + widget values as arguments -----------------------------------------------
@@ -147,9 +142,10 @@ def member_hops(snapshot: str, member: str, config: AnalysisConfig) -> pd.DataFr
 @st.cache_data(show_spinner="Removing…", max_entries=64)
 def what_if(snapshot: str, organisations: tuple[str, ...], consortium: str | None,
             config: AnalysisConfig) -> pd.DataFrame:
+    before = cells(snapshot, config)
     changed = what_if_remove(_f(snapshot), organisation=list(organisations) or None, consortium=consortium,
-                             config=config, cells=cells(snapshot, config))
-    return views.named_what_if(changed, cells(snapshot, config))
+                             config=config, cells=before)
+    return views.named_what_if(changed, before)
 
 
 @st.cache_data(show_spinner="Measuring brokerage…", max_entries=8)

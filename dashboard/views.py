@@ -108,12 +108,6 @@ def sources_table(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
 # -- members and cells ----------------------------------------------------------------------------------
 
 
-def member_names(facts: Facts) -> dict[str, str]:
-    """Member id -> "Name (id)" for pickers, sorted by name."""
-    members = facts.members.sort_values(["name", "member_id"])
-    return {m: f"{n} ({m})" for m, n in zip(members["member_id"], members["name"], strict=True)}
-
-
 def member_choices(cells: pd.DataFrame) -> dict[str, str]:
     """Analysed member id -> "Name (id)", sorted by name (the members that have cells)."""
     members = cells.drop_duplicates("member_id").sort_values(["member_name", "member_id"])

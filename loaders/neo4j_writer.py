@@ -46,9 +46,6 @@ class TableCounts:
     unchanged: int = 0
     deleted: int = 0
 
-    def add(self, change: str, n: int) -> None:
-        setattr(self, change, getattr(self, change) + n)
-
 
 @dataclass
 class LoadSummary:
@@ -159,7 +156,6 @@ def load_tables(
             n.write(tx, batch_size, summary.counts[n.label.value], tick)
         for r in rels:
             r.write(tx, batch_size, summary.counts[r.mapping.rel_type.value], tick)
-        summary.seconds = time.perf_counter() - t0
         tx.write(q.CREATE_LOAD_RUN, {
             "id": summary.load_id, "started": started.isoformat(timespec="seconds"),
             "finished": datetime.now(UTC).isoformat(timespec="seconds"), "source_dir": source_dir,
@@ -170,10 +166,6 @@ def load_tables(
         })
     summary.seconds = time.perf_counter() - t0
     return summary
-
-
-def _columns(table: str) -> list[str]:
-    return next(t.column_names for t in TABLES if t.name == table)
 
 
 def _start_labels(m: q.RelMapping) -> list[Label]:
@@ -230,9 +222,10 @@ class _RelTable:
         self.rows = rows
         self.columns = q.rel_property_columns(mapping)
         self.lists = _list_columns(mapping.table, self.columns)
-        key_columns = ("member_id", "id") if mapping.table == "commitments" else TABLE_BY_NAME[mapping.table].key
+        key_columns = q.rel_key_columns(mapping.table)
         self.key_of: Callable[[Mapping[str, Any]], tuple[Any, ...]] = (
             itemgetter(*key_columns) if len(key_columns) > 1 else lambda row: (row[key_columns[0]],))
+        self.keys = [self.key(r) for r in rows]  # one per row, in row order
         self.unchanged: set[str] = set()
         self.updated: set[str] = set()
 
@@ -254,7 +247,7 @@ class _RelTable:
         """Classify the file's rows that exist already; return the element ids of relationships gone from it."""
         if not start_ids:
             return []
-        by_key = {self.key(r): r for r in self.rows}
+        by_key = dict(zip(self.keys, self.rows, strict=True))
         stale: list[str] = []
         query = q.rels_from(self.start_label, self.mapping.rel_type, self.mapping.end_label)
         for page in _pages(start_ids, batch_size):
@@ -276,10 +269,11 @@ class _RelTable:
         if self.unchanged:
             tick(table, len(self.unchanged))
         known = self.unchanged | self.updated
-        new = (self.flat(r, k) for r in self.rows if (k := self.key(r)) not in known)
+        new = (self.flat(r, k) for k, r in zip(self.keys, self.rows, strict=True) if k not in known)
         _write(tx, q.merge_rels_flat(self.mapping, self.start_label), new, batch_size, table, tick)
         changed = ({"start": r[self.mapping.start_column], "end": r[self.mapping.end_column], "key": k,
-                    "props": self.props(r, k)} for r in self.rows if (k := self.key(r)) in self.updated)
+                    "props": self.props(r, k)} for k, r in zip(self.keys, self.rows, strict=True)
+                   if k in self.updated)
         query = q.merge_rels(self.start_label, self.mapping.rel_type, self.mapping.end_label)
         _write(tx, query, changed, batch_size, table, tick)
 

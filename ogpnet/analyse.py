@@ -15,12 +15,12 @@ import pandas as pd
 from graph.analysis import (
     STATUSES,
     AnalysisConfig,
+    Facts,
     build_coalition,
     compare_snapshots,
     coverage_cells,
     coverage_rollup,
     find_partners,
-    graph_facts,
     similar_organisations,
     what_if_remove,
 )
@@ -42,8 +42,8 @@ class Context:
     config: AnalysisConfig
 
     @property
-    def graph(self) -> Any:
-        """What the analyses take: the facts (tables) of the load; no multigraph is built."""
+    def facts(self) -> Facts:
+        """What the analyses take: the load's tables as facts (no multigraph is built)."""
         return self.analysed.facts
 
     @property
@@ -76,7 +76,7 @@ def emit(fmt: str, command: str, ctx: Context, params: dict[str, Any], frame: pd
 
 
 def _check_members(ctx: Context, members: Sequence[str]) -> list[str]:
-    known = set(graph_facts(ctx.graph).members["member_id"])
+    known = set(ctx.facts.members["member_id"])
     unknown = [m for m in members if m not in known]
     if unknown:
         raise ConfigError(f"unknown member id(s): {', '.join(unknown)}",
@@ -87,14 +87,14 @@ def _check_members(ctx: Context, members: Sequence[str]) -> list[str]:
 def _check_region(ctx: Context, region: str | None) -> str | None:
     if region is None:
         return None
-    regions = sorted(set(graph_facts(ctx.graph).members["region"].dropna()))
+    regions = sorted(set(ctx.facts.members["region"].dropna()))
     if region not in regions:
         raise ConfigError(f"unknown region {region!r}", hint=f"use one of: {', '.join(regions)}")
     return region
 
 
 def _check_org(ctx: Context, org: str) -> str:
-    known = set(graph_facts(ctx.graph).organisations["organisation_id"])
+    known = set(ctx.facts.organisations["organisation_id"])
     if org not in known:
         close = sorted(o for o in known if org.lower() in o)[:5]
         raise ConfigError(f"unknown organisation id {org!r}",
@@ -114,7 +114,7 @@ THEME = click.Choice(sorted(THEMES))
 def summary(fmt: str) -> None:
     """Headline numbers of the current load: members, organisations, gap and fragile cells per theme."""
     with analysis_context() as ctx:
-        facts = graph_facts(ctx.graph)
+        facts = ctx.facts
         cells = coverage_cells(facts, ctx.config)
         by_theme = coverage_rollup(cells, "theme_id")
     counts = cells["status"].value_counts()
@@ -165,7 +165,7 @@ def gaps(theme: str | None, region: str | None, members: tuple[str, ...], status
     with analysis_context() as ctx:
         _check_members(ctx, members)
         _check_region(ctx, region)
-        cells = coverage_cells(ctx.graph, ctx.config)
+        cells = coverage_cells(ctx.facts, ctx.config)
         params = {"theme": theme, "region": region, "member": list(members), "status": wanted}
         if save:
             save.write_text(to_json(envelope("gaps", ctx.meta, {}, rows=records(cells))), encoding="utf-8")
@@ -178,7 +178,7 @@ def gaps(theme: str | None, region: str | None, members: tuple[str, ...], status
         if remove_orgs or remove_consortium:
             for org in remove_orgs:
                 _check_org(ctx, org)
-            changed = what_if_remove(ctx.graph, organisation=list(remove_orgs) or None,
+            changed = what_if_remove(ctx.facts, organisation=list(remove_orgs) or None,
                                      consortium=remove_consortium, config=ctx.config)
             changed = _scoped(changed, theme, region, members)
             emit(fmt, "gaps", ctx, {**params, "remove_organisation": list(remove_orgs),
@@ -235,7 +235,7 @@ def _scoped(frame: pd.DataFrame, theme: str | None, region: str | None, members:
 def brokers(group_by: str, top: int, fmt: str) -> None:
     """Organisations that bridge separate communities: betweenness, constraint, effective size, roles."""
     with analysis_context() as ctx:
-        report = brokerage_by(ctx.graph, group_by, ctx.config)
+        report = brokerage_by(ctx.facts, group_by, ctx.config)
     table = report.organisations.sort_values(["betweenness", "effective_size"], ascending=False).head(top)
     emit(fmt, "brokers", ctx, {"group_by": group_by, "top": top}, table,
          ["organisation_id", "sector", "group", "betweenness", "constraint", "effective_size", "dominant_role",
@@ -266,14 +266,14 @@ def partners(theme: str | None, members: tuple[str, ...], sector: str | None, to
     with analysis_context() as ctx:
         if like:
             _check_org(ctx, like)
-            table = similar_organisations(ctx.graph, like, top=top)
+            table = similar_organisations(ctx.facts, like, top=top)
             emit(fmt, "partners", ctx, {"like": like, "top": top}, table,
                  ["organisation_id", "name", "sector", "jaccard", "resource_allocation", "n_shared", "shared"],
                  title=f"organisations similar to {like}")
             return
         _check_members(ctx, members)
         assert theme is not None  # checked above: --theme or --like
-        table = find_partners(ctx.graph, theme, members=list(members) or None, sector=sector, top=top,
+        table = find_partners(ctx.facts, theme, members=list(members) or None, sector=sector, top=top,
                               config=ctx.config)
     emit(fmt, "partners", ctx, {"theme": theme, "member": list(members), "sector": sector, "top": top}, table,
          [c for c in table.columns if c not in ("countries",)],
@@ -302,7 +302,7 @@ def coalition(theme: str, members: tuple[str, ...], region: str | None, size: in
     with analysis_context() as ctx:
         _check_members(ctx, members)
         _check_region(ctx, region)
-        result = build_coalition(ctx.graph, theme, members=list(members) or None, region=region, size=size,
+        result = build_coalition(ctx.facts, theme, members=list(members) or None, region=region, size=size,
                                  min_sectors=min_sectors, config=ctx.config)
     params = {"theme": theme, "member": list(members), "region": region, "size": size, "min_sectors": min_sectors}
     if fmt == "json":

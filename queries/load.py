@@ -70,8 +70,16 @@ def rel_key(table: str, row: dict[str, object]) -> str:
     ...                         "relation": "programme"})
     'oo|KEN||programme'
     """
-    key_cols = ("member_id", "id") if table == "commitments" else TABLE_BY_NAME[table].key
-    return "|".join("" if row.get(c) is None else str(row[c]) for c in key_cols)
+    return "|".join("" if row.get(c) is None else str(row[c]) for c in rel_key_columns(table))
+
+
+def rel_key_columns(table: str) -> tuple[str, ...]:
+    """The columns whose values, ``|``-joined, make a relationship's ``key`` (commitments: member and id).
+
+    >>> rel_key_columns("commitments"), rel_key_columns("expertise")
+    (('member_id', 'id'), ('organisation_id', 'theme_id'))
+    """
+    return ("member_id", "id") if table == "commitments" else tuple(TABLE_BY_NAME[table].key)
 
 
 def _lit(text: str) -> LiteralString:

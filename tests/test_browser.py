@@ -20,7 +20,6 @@ from graph.analysis import (
     build_coalition,
     coverage_cells,
     find_partners,
-    graph_facts,
     organisation_network,
 )
 from graph.analysis.groups import brokerage_by
@@ -38,7 +37,7 @@ def facts(neo4j_settings: Settings) -> Facts:
     with connect(neo4j_settings) as db:
         db.write("MATCH (n) DETACH DELETE n")
         load_directory(db, REPO_ROOT / "data")
-        return graph_facts(current_graph(db, use_cache=False).graph)
+        return current_graph(db, use_cache=False).facts
 
 
 @pytest.fixture(scope="module")

@@ -24,7 +24,6 @@ from graph.analysis import (
     build_coalition,
     coverage_cells,
     find_partners,
-    graph_facts,
     organisation_network,
     similar_organisations,
     what_if_remove,
@@ -61,7 +60,7 @@ def config() -> AnalysisConfig:
 
 @pytest.fixture(scope="module")
 def facts(analysed: AnalysedGraph) -> Facts:
-    return graph_facts(analysed.graph)
+    return analysed.facts
 
 
 @pytest.fixture(scope="module")
@@ -328,11 +327,6 @@ def test_coalition_build(app: Callable[..., AppTest], facts: Facts, cells: pd.Da
 
 def test_reports_page(app: Callable[..., AppTest], cells: pd.DataFrame) -> None:
     at = app("reports")
-    try:
-        import reports.gap_report  # noqa: F401
-    except ImportError:
-        assert any("reports module is not available" in w.value for w in at.warning)
-        return
     assert [b.proto.label for b in at.download_button] == ["Excel workbook", "HTML report", "CSV files (zip)"]
     at.selectbox(key=key("reports", "region")).select("Europe").run()
     assert_clean(at)

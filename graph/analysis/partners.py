@@ -171,18 +171,7 @@ class PartnerIndex:
     member_names: dict[str, object]
     consortium_names: dict[str, object]
     region_of: dict[str, str] = field(default_factory=dict)  # analysed member -> region
-    region_members: dict[str, set[str]] = field(default_factory=dict)  # region -> analysed members
     family: dict[str, set[str]] = field(default_factory=dict)  # analysed member -> its parent / local members
-
-    def neighbours_of(self, member: str) -> set[str]:
-        """Analysed members neighbouring ``member``: its parent or local members, and its region's members."""
-        out = set(self.family.get(member, ()))
-        if self.config.region_neighbours:
-            region = self.region_of.get(member)
-            if region is not None:
-                out |= self.region_members[region]
-        out.discard(member)
-        return out
 
     def presence(self, candidates: Sequence[str], targets: Sequence[str]) -> np.ndarray:
         """Mean over targets of 1 (works in it), 0.5 (works in a neighbouring member) or 0, per candidate.
@@ -282,9 +271,6 @@ def partner_index(G: nx.MultiDiGraph | Facts, config: AnalysisConfig | None = No
     ids = set(column(analysed, "member_id"))
     region_of = {m: r for m, r in zip(column(analysed, "member_id"), column(analysed, "region"), strict=True)
                  if isinstance(r, str)}
-    region_members: dict[str, set[str]] = defaultdict(set)
-    for m, r in region_of.items():
-        region_members[r].add(m)
     family: dict[str, set[str]] = defaultdict(set)
     for m, parent in zip(column(analysed, "member_id"), column(analysed, "parent_iso3"), strict=True):
         if isinstance(parent, str) and parent in ids and parent != m:
@@ -292,7 +278,7 @@ def partner_index(G: nx.MultiDiGraph | Facts, config: AnalysisConfig | None = No
             family[parent].add(m)
     return PartnerIndex(
         facts=facts, config=cfg, themes=facts.themes, analysed=analysed,
-        region_of=region_of, region_members=dict(region_members), family=dict(family),
+        region_of=region_of, family=dict(family),
         active_in=dict(active_in), themes_in=dict(themes_in),
         supporting={t: dict(v) for t, v in supporting.items()}, capable=dict(capable), experts=dict(experts),
         consortia_of=dict(consortia_of), members_of=dict(members_of), items_of=dict(items_of),
@@ -385,9 +371,9 @@ def _complementarity(idx: PartnerIndex, candidates: Sequence[str], targets: Sequ
 def _nearby_finder(idx: PartnerIndex, targets: Sequence[str]) -> Callable[[set[str]], list[str]]:
     """``nearby(where)``: the members in ``where`` (not targets) that neighbour a target not in ``where``.
 
-    The same as collecting :meth:`PartnerIndex.neighbours_of` of every such target, without building a
-    neighbour set per target (thousands of region-sized sets at scale): a member ``n`` neighbours a target
-    ``m`` when it is ``m``'s parent or local member, or (``region_neighbours``) in ``m``'s region.
+    A member ``n`` neighbours a target ``m`` when it is ``m``'s parent or local member, or
+    (``region_neighbours``) another analysed member of ``m``'s region. Found from the organisation's side,
+    without a neighbour set per target (thousands of region-sized sets at scale).
     """
     target_set = set(targets)
     by_region: dict[str, set[str]] = defaultdict(set)
