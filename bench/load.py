@@ -16,12 +16,14 @@ Throughput is graph records written (nodes + relationships, i.e. `LoadSummary.ro
 validation included for ``ours``. Both methods must give the same node and relationship counts (checked after
 every run, and the full property dump is compared once per scale at the smallest scales). Peak memory is the
 high-water mark of resident memory (``VmHWM``, reset through ``/proc/<pid>/clear_refs`` before each run) of
-this Python process and of the Neo4j JVM.
+this Python process and of the Neo4j JVM. Transaction memory is polled in one untimed run per method and
+scale, before the timed runs (polling slows a large transaction down; see `measure`).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -49,7 +51,6 @@ from loaders.neo4j_writer import init_schema
 from queries import load as q
 
 METHODS = ("ours", "load_csv", "load_csv_one_tx")
-WARM_UP_BELOW = 100  # scales below this get an untimed warm-up run of each method (above, it would cost minutes)
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,7 @@ class Run:
     seconds: float
     python_peak_mib: float
     neo4j_peak_mib: float
-    tx_memory_peak_mib: float
+    tx_memory_peak_mib: float | None  # only in the untimed run that polls it (see `measure`)
     nodes: int
     relationships: int
     validate_seconds: float | None = None
@@ -244,11 +245,17 @@ class TxMemorySampler:
 
 
 def measure(method: str, db: Database, server: LocalServer, directory: Path, scale: float, repeat: int,
-            batch_size: int) -> Run:
+            batch_size: int, *, sample_memory: bool = False) -> Run:
     """One load of ``directory`` into the emptied database by ``method``, in a fresh Python process.
 
     The worker process (`worker`) times the load itself and reports its own peak RSS, so that
     neither the benchmark's own memory nor the previous run's shows up in the numbers.
+
+    ``sample_memory`` polls ``SHOW TRANSACTIONS`` for the transaction's memory during the run. That
+    is not free: on a single 2 GiB transaction (ours, or LOAD CSV in one transaction, at 100×) the
+    polling cost the server about 12 s of CPU and the load about 4 s of wall time (medians of 3,
+    measured against the same load unpolled), while the batched reference's small transactions
+    cost it nothing. So the timed runs are not polled; `bench_load` polls an untimed run instead.
     """
     empty_database(db)
     init_schema(db)
@@ -258,7 +265,8 @@ def measure(method: str, db: Database, server: LocalServer, directory: Path, sca
            "NEO4J_DATABASE": db.database, "PYTHONPATH": str(REPO_ROOT)}
     cmd = [sys.executable, "-m", "bench.load", method, str(directory), "--batch-size", str(batch_size)]
     cpu_before = cpu_seconds(server_pid)
-    with TxMemorySampler(db) as sampler:
+    sampler = TxMemorySampler(db) if sample_memory else None
+    with sampler or contextlib.nullcontext():
         out = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=REPO_ROOT)
     neo4j_cpu = cpu_seconds(server_pid) - cpu_before
     if out.returncode != 0:
@@ -266,8 +274,9 @@ def measure(method: str, db: Database, server: LocalServer, directory: Path, sca
     result = json.loads(out.stdout.strip().splitlines()[-1])
     nodes, rels = graph_counts(db)
     return Run(method, scale, repeat, expected_rows(directory), result["seconds"], result["python_peak_mib"],
-               peak_mib(server_pid), sampler.peak / 2**20, nodes, rels, result.get("validate_seconds"),
-               result["python_cpu_seconds"], neo4j_cpu, result.get("projection_seconds"))
+               peak_mib(server_pid), sampler.peak / 2**20 if sampler else None, nodes, rels,
+               result.get("validate_seconds"), result["python_cpu_seconds"], neo4j_cpu,
+               result.get("projection_seconds"))
 
 
 def worker(method: str, directory: Path, batch_size: int) -> dict[str, Any]:
@@ -359,24 +368,28 @@ def _bench_scale(db: Database, server: LocalServer, scale: float, repeat: int, *
     log(f"scale {scale:g}: {sum(files.values()):,} CSV rows ({expected_rows(directory):,} nodes and relationships)"
         f" generated in {time.perf_counter() - t0:.1f}s")
     _copy_to_import(directory, server)
-    entry: dict[str, Any] = {"scale": scale, "csv_rows": files, "rows": expected_rows(directory), "runs": []}
+    entry: dict[str, Any] = {"scale": scale, "csv_rows": files, "rows": expected_rows(directory), "runs": [],
+                             "memory_runs": []}
     if scale <= 1:  # compares the two graphs property by property (and warms the server up)
         entry["same_graph_dump"] = _same_graph(db, directory, batch_size)
         log(f"  full dump after ours == after LOAD CSV: {entry['same_graph_dump']}")
-    if scale < WARM_UP_BELOW:
-        # The first runs after a change of scale are slower for whichever method comes first (replanning,
-        # JIT, the store growing): one untimed run of each, so that ours-first repeats are not penalised.
-        for method in methods:
-            measure(method, db, server, directory, scale, -1, batch_size)
+    # One untimed run of each method first, polling the transaction memory (which slows the run down, see
+    # `measure`). It also warms up: the first runs after a change of scale are slower for whichever method
+    # comes first (replanning, JIT, the store and heap growing), which would penalise one method's repeats.
+    for method in methods:
+        run = measure(method, db, server, directory, scale, -1, batch_size, sample_memory=True)
+        entry["memory_runs"].append(asdict(run))
+        log(f"  {method:<16} untimed run polling transaction memory: {run.tx_memory_peak_mib or 0:,.0f} MiB "
+            f"({run.seconds:.2f}s)")
     for i in range(repeat):
         for method in (list(methods) if i % 2 == 0 else list(reversed(methods))):
             run = measure(method, db, server, directory, scale, i, batch_size)
             entry["runs"].append({**asdict(run), "rows_per_second": run.rows_per_second})
             log(f"  {method:<16} run {i + 1}/{repeat}: {run.seconds:7.2f}s {run.rows_per_second:>9,.0f} rows/s"
                 f"  python {run.python_peak_mib:,.0f} MiB  neo4j {run.neo4j_peak_mib:,.0f} MiB"
-                f"  tx {run.tx_memory_peak_mib:,.0f} MiB  cpu python {run.python_cpu_seconds:.1f}s"
-                f" neo4j {run.neo4j_cpu_seconds:.1f}s  ({run.nodes:,} nodes, {run.relationships:,} rels)")
-    entry.update(summarise(entry["runs"], methods))
+                f"  cpu python {run.python_cpu_seconds:.1f}s neo4j {run.neo4j_cpu_seconds:.1f}s"
+                f"  ({run.nodes:,} nodes, {run.relationships:,} rels)")
+    entry.update(summarise(entry["runs"], methods, entry["memory_runs"]))
     return entry
 
 
@@ -384,15 +397,21 @@ _MEDIANS = ("seconds", "rows_per_second", "python_peak_mib", "neo4j_peak_mib", "
             "validate_seconds", "python_cpu_seconds", "neo4j_cpu_seconds", "projection_seconds")
 
 
-def summarise(runs: list[dict[str, Any]], methods: Sequence[str]) -> dict[str, Any]:
+def summarise(runs: list[dict[str, Any]], methods: Sequence[str],
+              memory_runs: Sequence[dict[str, Any]] = ()) -> dict[str, Any]:
     """Medians per method, ratios ours ÷ each reference, and whether every run gave the same graph.
 
+    Transaction memory comes from ``memory_runs`` (the untimed runs that poll it), when given.
+
     >>> runs = [{"method": m, "seconds": s, "rows": 100, "rows_per_second": 100 / s, "python_peak_mib": 1.0,
-    ...          "neo4j_peak_mib": 2.0, "tx_memory_peak_mib": 3.0, "nodes": 5, "relationships": 7} for m, s in
+    ...          "neo4j_peak_mib": 2.0, "tx_memory_peak_mib": None, "nodes": 5, "relationships": 7} for m, s in
     ...         (("ours", 1.0), ("load_csv", 2.0), ("ours", 3.0), ("load_csv", 2.0))]
-    >>> s = summarise(runs, ["ours", "load_csv"])
+    >>> polled = [{"method": "ours", "tx_memory_peak_mib": 30.0, "nodes": 5, "relationships": 7}]
+    >>> s = summarise(runs, ["ours", "load_csv"], polled)
     >>> round(s["median"]["ours"]["rows_per_second"], 2), round(s["ratio_vs"]["load_csv"], 3), s["same_counts"]
     (66.67, 1.333, True)
+    >>> s["median"]["ours"]["tx_memory_peak_mib"], "tx_memory_peak_mib" in s["median"]["load_csv"]
+    (30.0, False)
     """
     median: dict[str, dict[str, float]] = {}
     for method in methods:
@@ -400,9 +419,13 @@ def summarise(runs: list[dict[str, Any]], methods: Sequence[str]) -> dict[str, A
         if mine:
             median[method] = {k: statistics.median(r[k] for r in mine)
                               for k in _MEDIANS if all(r.get(k) is not None for r in mine)}
+        polled = [r["tx_memory_peak_mib"] for r in memory_runs
+                  if r["method"] == method and r.get("tx_memory_peak_mib") is not None]
+        if polled and method in median:
+            median[method]["tx_memory_peak_mib"] = statistics.median(polled)
     ratio = {m: median["ours"]["rows_per_second"] / median[m]["rows_per_second"]
              for m in median if m != "ours" and "ours" in median}
-    same = len({(r["nodes"], r["relationships"]) for r in runs}) <= 1
+    same = len({(r["nodes"], r["relationships"]) for r in [*runs, *memory_runs]}) <= 1
     return {"median": median, "ratio_vs": ratio, "same_counts": same}
 
 

@@ -29,6 +29,7 @@ from queries.schema import schema_statements
 
 Rows = Sequence[Mapping[str, Any]]
 Progress = Callable[[str, int, int], None]  # (table, rows done, rows total)
+Payload = dict[str, Any] | list[Any]  # one row of a write query's $rows: a map, or positional values
 
 
 def init_schema(db: Runner) -> int:
@@ -180,11 +181,16 @@ class _NodeTable:
         self.table, self.label, self.rows = table, label, rows
         self.columns = q.node_property_columns(table)
         self.lists = _list_columns(table, self.columns)
+        self.list_at = [i for i, c in enumerate(self.columns) if c in self.lists]
         self.unchanged: set[str] = set()
         self.updated: set[str] = set()
 
     def props(self, row: Mapping[str, Any]) -> dict[str, Any]:
         return _neo4j_props(row, self.columns, self.lists)
+
+    def positional(self, row: Mapping[str, Any]) -> list[Any]:
+        """A row for :func:`queries.load.merge_nodes_flat`: the values of ``columns`` in order, blanks as None."""
+        return _values(row, self.columns, self.list_at)
 
     def compare(self, tx: Transaction, existing: set[str], batch_size: int) -> list[str]:
         """Classify the file's rows that exist already; return the ids of nodes gone from the file."""
@@ -205,7 +211,7 @@ class _NodeTable:
         if self.unchanged:
             tick(self.table, len(self.unchanged))
         known = self.unchanged | self.updated
-        _write(tx, q.merge_nodes_flat(self.table), (self.props(r) for r in self.rows if r["id"] not in known),
+        _write(tx, q.merge_nodes_flat(self.table), (self.positional(r) for r in self.rows if r["id"] not in known),
                batch_size, self.table, tick)
         changed = ({"id": r["id"], "props": self.props(r)} for r in self.rows if r["id"] in self.updated)
         _write(tx, q.merge_nodes(self.label), changed, batch_size, self.table, tick)
@@ -222,6 +228,8 @@ class _RelTable:
         self.rows = rows
         self.columns = q.rel_property_columns(mapping)
         self.lists = _list_columns(mapping.table, self.columns)
+        self.list_at = [i + 3 for i, c in enumerate(self.columns) if c in self.lists]
+        self.flat_columns = [mapping.start_column, mapping.end_column, "", *self.columns]  # "": the key
         key_columns = q.rel_key_columns(mapping.table)
         self.key_of: Callable[[Mapping[str, Any]], tuple[Any, ...]] = (
             itemgetter(*key_columns) if len(key_columns) > 1 else lambda row: (row[key_columns[0]],))
@@ -233,10 +241,10 @@ class _RelTable:
         """The ``key`` property, as :func:`queries.load.rel_key` makes it."""
         return "|".join(["" if v is None else str(v) for v in self.key_of(row)])
 
-    def flat(self, row: Mapping[str, Any], key: str) -> dict[str, Any]:
-        """A row for :func:`queries.load.merge_rels_flat`: endpoints, key and the non-blank properties."""
-        out = _neo4j_props(row, self.columns, self.lists)
-        out.update(start=row[self.mapping.start_column], end=row[self.mapping.end_column], key=key)
+    def flat(self, row: Mapping[str, Any], key: str) -> list[Any]:
+        """A row for :func:`queries.load.merge_rels_flat`: ``[start, end, key, *properties]``, blanks as None."""
+        out = _values(row, self.flat_columns, self.list_at)
+        out[2] = key
         return out
 
     def props(self, row: Mapping[str, Any], key: str) -> dict[str, Any]:
@@ -293,6 +301,19 @@ def _neo4j_props(row: Mapping[str, Any], columns: Sequence[str], lists: Sequence
     return props
 
 
+def _values(row: Mapping[str, Any], columns: Sequence[str], list_at: Sequence[int]) -> list[Any]:
+    """The row's values of ``columns`` in order (absent or blank: None), those at ``list_at`` as lists.
+
+    >>> _values({"id": "a", "tags": ("x", "y")}, ["id", "name", "tags"], [2])
+    ['a', None, ['x', 'y']]
+    """
+    out: list[Any] = [row.get(c) for c in columns]
+    for i in list_at:
+        if out[i] is not None:
+            out[i] = list(out[i])
+    return out
+
+
 def _pages(items: Sequence[str], size: int) -> Iterator[Sequence[str]]:
     for i in range(0, len(items), size):
         yield items[i:i + size]
@@ -302,7 +323,7 @@ def _delete(tx: Transaction, query: Any, ids: Sequence[str], batch_size: int) ->
     return sum(int(tx.run(query, {"ids": page})[0]["n"]) for page in _pages(ids, batch_size))
 
 
-def _write(tx: Transaction, query: Any, payloads: Iterable[dict[str, Any]], batch_size: int, table: str,
+def _write(tx: Transaction, query: Any, payloads: Iterable[Payload], batch_size: int, table: str,
            tick: Callable[[str, int], None]) -> None:
     """Send the payloads in batches; every row must have found its nodes.
 
@@ -326,7 +347,7 @@ def _write(tx: Transaction, query: Any, payloads: Iterable[dict[str, Any]], batc
         check(fetch, size)
 
 
-def _chunks(items: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
+def _chunks(items: Iterable[Payload], size: int) -> Iterator[list[Payload]]:
     """
     >>> [len(c) for c in _chunks(({"i": i} for i in range(5)), 2)]
     [2, 2, 1]
@@ -336,7 +357,7 @@ def _chunks(items: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[st
         yield chunk
 
 
-def _prefetched(batches: Iterator[list[dict[str, Any]]], depth: int = 2) -> Iterator[list[dict[str, Any]]]:
+def _prefetched(batches: Iterator[list[Payload]], depth: int = 2) -> Iterator[list[Payload]]:
     """The same batches, the next ones built in a thread while the server works on the current one.
 
     While this thread waits for Neo4j it holds no GIL, so building the rows of the next batch
@@ -345,10 +366,10 @@ def _prefetched(batches: Iterator[list[dict[str, Any]]], depth: int = 2) -> Iter
     >>> [len(b) for b in _prefetched(iter([[{}], [{}, {}]]))]
     [1, 2]
     """
-    ready: Queue[list[dict[str, Any]] | BaseException | None] = Queue(maxsize=depth)
+    ready: Queue[list[Payload] | BaseException | None] = Queue(maxsize=depth)
     stop = Event()
 
-    def offer(item: list[dict[str, Any]] | BaseException | None) -> bool:
+    def offer(item: list[Payload] | BaseException | None) -> bool:
         while not stop.is_set():
             try:
                 ready.put(item, timeout=0.1)

@@ -124,36 +124,42 @@ def merge_nodes(label: Label) -> LiteralString:
 
 
 def merge_nodes_flat(table: str) -> LiteralString:
-    """Upsert a batch of flat rows (column -> value) of a node table, setting each of its columns.
+    """Upsert a batch of positional rows of a node table: ``row[i]`` is column ``i`` of
+    :func:`node_property_columns` (``id`` first), each set by name.
 
-    No ``SET n = map``, so no Eager operator: the query streams. A blank (absent) column removes
-    the property; properties outside the schema would stay, so the loader uses this for new nodes
-    and :func:`merge_nodes` for changed ones.
+    No ``SET n = map``, so no Eager operator: the query streams. Lists instead of maps make the
+    parameters about half as large to send and cheaper for the server to decode. A blank (null)
+    value removes the property; properties outside the schema would stay, so the loader uses this
+    for new nodes and :func:`merge_nodes` for changed ones.
 
     >>> print(merge_nodes_flat("themes"))  # doctest: +NORMALIZE_WHITESPACE
-    UNWIND $rows AS row MERGE (n:Theme {id: row.id}) SET n.name = row.name, n.source = row.source,
-    n.as_of = row.as_of RETURN count(*) AS n
+    UNWIND $rows AS row MERGE (n:Theme {id: row[0]}) SET n.name = row[1], n.source = row[2],
+    n.as_of = row[3] RETURN count(*) AS n
     """
     label = NODE_TABLES[table].value
-    sets = ", ".join(f"n.{_name(c)} = row.{_name(c)}" for c in node_property_columns(table) if c != "id")
-    return _lit(f"UNWIND $rows AS row MERGE (n:{label} {{id: row.id}}) {'SET ' + sets if sets else ''}"
+    columns = node_property_columns(table)
+    if columns[0] != "id":
+        raise ValueError(f"{table}: the id column must come first")
+    sets = ", ".join(f"n.{_name(c)} = row[{i}]" for i, c in enumerate(columns) if i)
+    return _lit(f"UNWIND $rows AS row MERGE (n:{label} {{id: row[0]}}) {'SET ' + sets if sets else ''}"
                 " RETURN count(*) AS n")
 
 
 def merge_rels_flat(m: RelMapping, start: Label) -> LiteralString:
-    """Upsert a batch of flat rows (``start``, ``end``, ``key`` and the property columns) of a relationship table.
+    """Upsert a batch of positional rows ``[start, end, key, *properties]`` of a relationship table,
+    the properties in the order of :func:`rel_property_columns`.
 
     Like :func:`merge_nodes_flat`: each column set by name, no Eager; for new relationships.
 
     >>> print(merge_rels_flat(REL_TABLES[3], Label.ORGANISATION))  # doctest: +NORMALIZE_WHITESPACE
-    UNWIND $rows AS row MATCH (a:Organisation {id: row.start}) MATCH (b:Theme {id: row.end})
-    MERGE (a)-[r:EXPERT_IN {key: row.key}]->(b) SET r.confidence = row.confidence, r.source = row.source,
-    r.as_of = row.as_of RETURN count(*) AS n
+    UNWIND $rows AS row MATCH (a:Organisation {id: row[0]}) MATCH (b:Theme {id: row[1]})
+    MERGE (a)-[r:EXPERT_IN {key: row[2]}]->(b) SET r.confidence = row[3], r.source = row[4],
+    r.as_of = row[5] RETURN count(*) AS n
     """
     s, t, e = Label(start).value, RelType(m.rel_type).value, Label(m.end_label).value
-    sets = ", ".join(f"r.{_name(c)} = row.{_name(c)}" for c in rel_property_columns(m))
-    return _lit(f"UNWIND $rows AS row MATCH (a:{s} {{id: row.start}}) MATCH (b:{e} {{id: row.end}}) "
-                f"MERGE (a)-[r:{t} {{key: row.key}}]->(b) SET {sets} RETURN count(*) AS n")
+    sets = ", ".join(f"r.{_name(c)} = row[{i}]" for i, c in enumerate(rel_property_columns(m), start=3))
+    return _lit(f"UNWIND $rows AS row MATCH (a:{s} {{id: row[0]}}) MATCH (b:{e} {{id: row[1]}}) "
+                f"MERGE (a)-[r:{t} {{key: row[2]}}]->(b) SET {sets} RETURN count(*) AS n")
 
 
 def node_property_columns(table: str) -> list[str]:
