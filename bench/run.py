@@ -107,8 +107,10 @@ def summarise_load(results: dict[str, Any]) -> list[str]:
         "## Load: the project's loader against Neo4j's LOAD CSV",
         "",
         "Same files, same server, same run, the order of the methods alternating, an emptied database for "
-        "every run. *ours*: `loaders.load.load_directory` (validation of every file, then ONE transaction of "
-        "batched `UNWIND … MERGE`, change counts, stale-row deletion, LoadRun record). *LOAD CSV*: server-side "
+        "every run. *ours*: `loaders.load.load_directory` (every file validated, a table at a time in a "
+        "background thread, while ONE transaction of batched `UNWIND … MERGE` writes the tables that have "
+        "passed, and commits once all have; change counts, stale-row deletion, LoadRun record; the "
+        "validation time in brackets overlaps the writing). *LOAD CSV*: server-side "
         "`LOAD CSV` of the same files with equivalent `MERGE` statements, each file in `CALL { … } IN "
         f"TRANSACTIONS OF {results['batch_size']} ROWS` (Neo4j's recommended bulk form: a commit every "
         f"{results['batch_size']} rows, so not atomic). *LOAD CSV one tx*: the same statements in one explicit "
@@ -164,7 +166,8 @@ def summarise_load(results: dict[str, Any]) -> list[str]:
                      "in `SHOW TRANSACTIONS`, sampled every 0.25 s (ours and one tx: the whole load is one "
                      "transaction) in one untimed run per method before the timed runs, which also warms the "
                      "server up; the timed runs are not polled, because polling a 2 GiB transaction costs the "
-                     "server about 12 s of CPU at 100× and would slow down only the single-transaction methods. Neo4j CPU: user + system time of the JVM (all threads, garbage collection "
+                     "server about 12 s of CPU at 100× and would slow down only the single-transaction "
+                     "methods. Neo4j CPU: user + system time of the JVM (all threads, garbage collection "
                      "included) during the run; less disturbed than wall time when other work shares the machine. "
                      "JVM peak RSS: VmHWM, reset before each run; a JVM keeps the heap it has touched, so it "
                      "grows run after run. Reading the graph back: `graph.projection.read_snapshot` right after "

@@ -121,6 +121,10 @@ class _ManagedReader:
     def read(self, query: LiteralString, params: Params | None = None) -> list[dict[str, Any]]:
         return [r.data() for r in self._tx.run(query, dict(params or {}))]
 
+    def column(self, query: LiteralString, params: Params | None = None) -> list[Any]:
+        """The first value of every record, as the driver gives it (no per-record ``data()`` copy)."""
+        return [r[0] for r in self._tx.run(query, dict(params or {}))]
+
 
 def _counters(c: Any) -> dict[str, int]:
     return {k: getattr(c, k) for k in ("nodes_created", "nodes_deleted", "relationships_created",

@@ -205,16 +205,38 @@ def delete_rels(start: Label, rel: RelType, end: Label) -> LiteralString:
                 "RETURN count(*) AS n")
 
 
-def read_nodes(label: Label) -> LiteralString:
-    """All nodes of a label as property maps (projection)."""
-    return _lit(f"MATCH (n:{Label(label).value}) RETURN properties(n) AS p ORDER BY n.id")
+def read_nodes(table: str) -> LiteralString:
+    """Every node of a node table as one list of its :func:`node_property_columns` values (projection).
+
+    Positional, like the load's writes: no property map per record, and no key names on the wire.
+
+    >>> print(read_nodes("themes"))
+    MATCH (n:Theme) RETURN [n.id, n.name, n.source, n.as_of] AS v ORDER BY n.id
+    """
+    values = ", ".join(f"n.{_name(c)}" for c in node_property_columns(table))
+    return _lit(f"MATCH (n:{NODE_TABLES[table].value}) RETURN [{values}] AS v ORDER BY n.id")
 
 
 def read_rels(m: RelMapping, start: Label | None = None) -> LiteralString:
-    """All relationships of a mapping with their endpoint ids (projection)."""
+    """Every relationship of a mapping as one list: start id, end id, then :func:`read_rel_columns` (projection).
+
+    >>> print(read_rels(REL_TABLES[3]))  # doctest: +NORMALIZE_WHITESPACE
+    MATCH (a:Organisation)-[r:EXPERT_IN]->(b:Theme) RETURN [a.id, b.id, r.confidence, r.source, r.as_of] AS v
+    ORDER BY r.key
+    """
     s = Label(start or m.start_label).value
+    values = ", ".join(["a.id", "b.id", *(f"r.{_name(c)}" for c in read_rel_columns(m))])
     return _lit(f"MATCH (a:{s})-[r:{RelType(m.rel_type).value}]->(b:{Label(m.end_label).value}) "
-                "RETURN a.id AS start, b.id AS end, properties(r) AS p ORDER BY r.key")
+                f"RETURN [{values}] AS v ORDER BY r.key")
+
+
+def read_rel_columns(m: RelMapping) -> list[str]:
+    """The property columns :func:`read_rels` returns after the two ids (none for MADE: it only links).
+
+    >>> read_rel_columns(REL_TABLES[0]), read_rel_columns(REL_TABLES[1])
+    ([], ['tags', 'source', 'as_of'])
+    """
+    return [] if m.table == "commitments" else rel_property_columns(m)
 
 
 CREATE_LOAD_RUN: LiteralString = (
