@@ -107,10 +107,8 @@ def summarise_load(results: dict[str, Any]) -> list[str]:
         "## Load: the project's loader against Neo4j's LOAD CSV",
         "",
         "Same files, same server, same run, the order of the methods alternating, an emptied database for "
-        "every run. *ours*: `loaders.load.load_directory` (every file validated, a table at a time in a "
-        "background thread, while ONE transaction of batched `UNWIND … MERGE` writes the tables that have "
-        "passed, and commits once all have; change counts, stale-row deletion, LoadRun record; the "
-        "validation time in brackets overlaps the writing). *LOAD CSV*: server-side "
+        "every run. *ours*: `loaders.load.load_directory` (validation of every file, then ONE transaction of "
+        "batched `UNWIND … MERGE`, change counts, stale-row deletion, LoadRun record). *LOAD CSV*: server-side "
         "`LOAD CSV` of the same files with equivalent `MERGE` statements, each file in `CALL { … } IN "
         f"TRANSACTIONS OF {results['batch_size']} ROWS` (Neo4j's recommended bulk form: a commit every "
         f"{results['batch_size']} rows, so not atomic). *LOAD CSV one tx*: the same statements in one explicit "

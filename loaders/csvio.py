@@ -33,7 +33,7 @@ import difflib
 import io
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from itertools import chain, islice
+from itertools import chain
 from operator import itemgetter
 from pathlib import Path
 from typing import overload
@@ -235,13 +235,8 @@ def _clean_table(text: str, name: str, spec: TableSpec) -> CsvTable | None:
     if "\x00" in text or text.count("\r") != text.count("\r\n"):
         return None
     csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    records: list[list[str]] = []
     try:
-        # A few thousand records per call: a load validates in a thread while another one writes, and
-        # one call over a whole file would hold the GIL (and so stop the writer) for up to a second.
-        while chunk := list(islice(reader, 2000)):
-            records.extend(chunk)
+        records = list(csv.reader(io.StringIO(text, newline=""), strict=True))
     except csv.Error:
         return None
     lines = text.count("\n") + (0 if text.endswith("\n") else 1)

@@ -1,44 +1,25 @@
-"""``ogpnet load``: validate a canonical dataset directory completely while writing it in one transaction."""
+"""``ogpnet load``: validate a canonical dataset directory completely, then write it in one transaction."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 from graph.db import Database
-from loaders.neo4j_writer import FileInfo, LoadSummary, Progress, file_info, load_tables
-from loaders.validate import StreamedDataset, ValidationError
+from loaders.neo4j_writer import LoadSummary, Progress, file_info, load_tables
+from loaders.validate import validate_dataset
 
 
 def load_directory(db: Database, directory: Path, *, batch_size: int = 5000,
                    progress: Progress | None = None) -> LoadSummary:
-    """Validate every file of ``directory`` and load it in one transaction; any problem raises
-    ValidationError and nothing is written.
+    """Validate every file of ``directory`` (raising ValidationError, nothing written) and load it.
 
-    Validation runs in a background thread, a table at a time (`StreamedDataset`), while the
-    transaction already writes the tables that have passed: the node tables first, then each
-    relationship table as it passes. The transaction commits only once every file has passed;
-    a problem in any file rolls it back. When the load fails for another reason while the files
-    are still being checked (say Neo4j is down), their problems are reported first, as a
-    validate-then-write loader would.
+    Reading the files happens before the first write, so a dataset with any
+    problem leaves the database exactly as it was.
     """
-    t0 = time.perf_counter()
-    dataset = StreamedDataset(directory)
-
-    def files() -> list[FileInfo]:
-        return [file_info(dataset.directory / f"{name}.csv", len(dataset[name])) for name in dataset]
-
-    try:
-        summary = load_tables(db, dataset, files, source_dir=str(directory), batch_size=batch_size,
-                              progress=progress)
-    except Exception:
-        failure = dataset.failure()
-        if isinstance(failure, ValidationError):
-            raise failure from None
-        raise
-    summary.seconds = time.perf_counter() - t0
-    summary.validate_seconds = dataset.seconds
-    return summary
+    dataset = validate_dataset(directory)
+    files = [file_info(directory / f"{name}.csv", len(rows)) for name, rows in dataset.tables.items()]
+    return load_tables(db, dataset.tables, files, source_dir=str(directory), batch_size=batch_size,
+                       progress=progress)
 
 
 def load_source(db: Database, source: str, file: Path, raw_dir: Path, *, batch_size: int = 5000,

@@ -57,7 +57,6 @@ class LoadSummary:
     seconds: float
     rows: int
     counts: dict[str, TableCounts] = field(default_factory=dict)
-    validate_seconds: float | None = None  # how long checking the files took (overlapping the writes)
 
     @property
     def rows_per_second(self) -> float:
@@ -102,7 +101,7 @@ def _props(row: Mapping[str, Any], columns: Sequence[str]) -> dict[str, Any]:
 def load_tables(
     db: Database,
     tables: Mapping[str, Rows],
-    files: Sequence[FileInfo] | Callable[[], Sequence[FileInfo]],
+    files: Sequence[FileInfo],
     *,
     source_dir: str = "",
     batch_size: int = 5000,
@@ -111,22 +110,14 @@ def load_tables(
     """Load validated tables (typed rows per canonical table) in one transaction.
 
     ``tables`` must hold every table of :data:`graph.schema.TABLES` and must
-    have passed :func:`loaders.validate.validate_dataset`, or be a
-    :class:`loaders.validate.StreamedDataset` still validating: each table is then
-    taken when it is needed, the node tables first and then one relationship table
-    after another, and every table is taken (so has passed) before the commit; a
-    problem anywhere raises its ValidationError and rolls everything back. ``files``
-    (or a function giving them, called once every table has passed) describe the
-    source files for the ``LoadRun`` record and the snapshot id.
+    already have passed :func:`loaders.validate.validate_dataset`.
 
     Inside the one transaction, what the database holds is read first (node ids;
     the properties of nodes and relationships that the files also have), so that
     each row is classified as created, updated or unchanged here rather than by
     an ``OPTIONAL MATCH`` per row: only created and updated rows are written, rows
     gone from the files are deleted by id, and a load into an empty database
-    reads nothing but the (absent) ids. Relationships gone from the files are
-    deleted before the nodes gone from them (whose deletion would take their
-    relationships along uncounted).
+    reads nothing but the (absent) ids.
     """
     missing = [t.name for t in TABLES if t.name not in tables]
     if missing:
@@ -134,56 +125,42 @@ def load_tables(
     init_schema(db)
     started = datetime.now(UTC)
     t0 = time.perf_counter()
-    summary = LoadSummary(load_id=str(uuid.uuid4()), snapshot="", seconds=0.0, rows=0)
+    nodes = [_NodeTable(table, label, tables[table]) for table, label in q.NODE_TABLES.items()]
+    rels = [_RelTable(m, start, tables[m.table]) for m in q.REL_TABLES for start in _start_labels(m)]
+    total = sum(len(n.rows) for n in nodes) + sum(len(r.rows) for r in rels)
+    summary = LoadSummary(load_id=str(uuid.uuid4()), snapshot=snapshot_id(files), seconds=0.0, rows=total)
     # Relationship types first, then labels: the order of the summary and of the LoadRun record.
-    for m in q.REL_TABLES:
-        summary.counts.setdefault(m.rel_type.value, TableCounts())
-    for label in q.NODE_TABLES.values():
-        summary.counts.setdefault(label.value, TableCounts())
+    for r in rels:
+        summary.counts.setdefault(r.mapping.rel_type.value, TableCounts())
+    for n in nodes:
+        summary.counts.setdefault(n.label.value, TableCounts())
     done = 0
-
-    def total() -> int:
-        """Rows to write: node-table rows plus relationship-table rows (commitments count twice: MADE)."""
-        size = getattr(tables, "expected_rows", None)
-
-        def rows(name: str) -> int:
-            return int(size(name)) if size else len(tables[name])
-
-        return sum(rows(t) for t in q.NODE_TABLES) + sum(rows(m.table) for m in q.REL_TABLES)
 
     def tick(table: str, n: int) -> None:
         nonlocal done
         done += n
         if progress:
-            progress(table, done, total())
+            progress(table, done, total)
 
     with db.transaction() as tx:
-        existing = {label: {rec["id"] for rec in tx.run(q.node_ids(label)) if rec["id"] is not None}
-                    for label in q.NODE_TABLES.values()}
-        nodes = [_NodeTable(table, label, tables[table]) for table, label in q.NODE_TABLES.items()]
-        stale_nodes = {n.label: n.compare(tx, existing[n.label], batch_size) for n in nodes}
+        existing = {n.label: {rec["id"] for rec in tx.run(q.node_ids(n.label)) if rec["id"] is not None}
+                    for n in nodes}
+        # Relationships gone from the files first, then nodes (which DETACH their remaining ones).
+        for r in rels:
+            stale = r.compare(tx, sorted(existing[r.start_label]), batch_size)
+            summary.counts[r.mapping.rel_type.value].deleted += _delete(
+                tx, q.delete_rels(r.start_label, r.mapping.rel_type, r.mapping.end_label), stale, batch_size)
+        for n in nodes:
+            stale = n.compare(tx, existing[n.label], batch_size)
+            summary.counts[n.label.value].deleted += _delete(tx, q.delete_nodes(n.label), stale, batch_size)
         for n in nodes:
             n.write(tx, batch_size, summary.counts[n.label.value], tick)
-        for m in q.REL_TABLES:
-            rows = tables[m.table]  # a StreamedDataset may still be validating it
-            for start in _start_labels(m):
-                r = _RelTable(m, start, rows)
-                stale = r.compare(tx, sorted(existing[start]), batch_size)
-                counts = summary.counts[m.rel_type.value]
-                counts.deleted += _delete(tx, q.delete_rels(start, m.rel_type, m.end_label), stale, batch_size)
-                r.write(tx, batch_size, counts, tick)
-        for n in nodes:
-            summary.counts[n.label.value].deleted += _delete(tx, q.delete_nodes(n.label), stale_nodes[n.label],
-                                                             batch_size)
-        for spec in TABLES:  # every table has passed validation before anything commits
-            tables[spec.name]
-        summary.rows = total()
-        infos = files() if callable(files) else files
-        summary.snapshot = snapshot_id(infos)
+        for r in rels:
+            r.write(tx, batch_size, summary.counts[r.mapping.rel_type.value], tick)
         tx.write(q.CREATE_LOAD_RUN, {
             "id": summary.load_id, "started": started.isoformat(timespec="seconds"),
             "finished": datetime.now(UTC).isoformat(timespec="seconds"), "source_dir": source_dir,
-            "files": [f"{f.name} sha256={f.sha256} rows={f.rows}" for f in infos],
+            "files": [f"{f.name} sha256={f.sha256} rows={f.rows}" for f in files],
             "counts": [f"{k}: created={v.created} updated={v.updated} unchanged={v.unchanged} deleted={v.deleted}"
                        for k, v in summary.counts.items()],
             "snapshot": summary.snapshot,

@@ -43,8 +43,6 @@ import datetime as dt
 import difflib
 import math
 import re
-import threading
-import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -54,14 +52,13 @@ from pathlib import Path
 import pycountry
 
 from graph.errors import Problem, ValidationError
-from graph.schema import TABLE_BY_NAME, TABLES, THEMES, Column, TableSpec
+from graph.schema import TABLES, THEMES, Column, TableSpec
 from loaders.csvio import WHOLE_ROW, CleanRows, CsvTable, parse_table
 
 __all__ = [
     "MAX_TEXT_CHARS",
     "USER_ASSIGNED_ISO3",
     "Problem",
-    "StreamedDataset",
     "ValidatedDataset",
     "ValidationError",
     "Value",
@@ -266,15 +263,6 @@ def validate_dataset(directory: Path | str) -> ValidatedDataset:
     ValidationError
         With every problem found (``.problems``, sorted by file and line); see `format_problems`.
     """
-    directory = _dataset_directory(directory)
-    files = {spec.name: parse_table(directory / f"{spec.name}.csv", spec) for spec in TABLES}
-    clean = _clean_dataset(files)
-    if clean is not None:
-        return ValidatedDataset(directory, clean)
-    return _full_path(directory, files)
-
-
-def _dataset_directory(directory: Path | str) -> Path:
     directory = Path(directory)
     if not directory.is_dir():
         raise ValidationError(
@@ -282,11 +270,10 @@ def _dataset_directory(directory: Path | str) -> Path:
             message=f"dataset directory not found: {directory}",
             hint="pass the folder that holds the 12 CSV files of the canonical dataset",
         )
-    return directory
-
-
-def _full_path(directory: Path, files: Mapping[str, CsvTable]) -> ValidatedDataset:
-    """Every check, a row at a time, locating every problem; raise ValidationError if there is any."""
+    files = {spec.name: parse_table(directory / f"{spec.name}.csv", spec) for spec in TABLES}
+    clean = _clean_dataset(files)
+    if clean is not None:
+        return ValidatedDataset(directory, clean)
     problems = [_with_misnamed_hint(p, directory) for table in files.values() for p in table.problems]
     rows = {spec.name: list(_checked_rows(spec, files[spec.name], problems)) for spec in TABLES}
     for spec in TABLES:
@@ -300,106 +287,7 @@ def _full_path(directory: Path, files: Mapping[str, CsvTable]) -> ValidatedDatas
     return ValidatedDataset(directory, {name: [r.values for r in table] for name, table in rows.items()})
 
 
-class StreamedDataset(Mapping[str, list[dict[str, Value]]]):
-    """A dataset validated in a background thread, a table at a time, for a load that writes meanwhile.
-
-    ``dataset[name]`` waits until that table has passed every check that involves it (its own
-    values and keys, and its references into the tables before it in `graph.schema.TABLES`, which
-    are all it has), then gives its typed rows, equal to `validate_dataset`'s. If anything is
-    wrong, the full path runs and every access from then on raises its `ValidationError`, so a
-    caller that has touched every table before committing has committed only a valid dataset.
-    `result` waits for the whole dataset. The thread only reads files.
-    """
-
-    def __init__(self, directory: Path | str) -> None:
-        self.directory = _dataset_directory(directory)
-        self._ready: dict[str, list[dict[str, Value]]] = {}
-        self._error: BaseException | None = None
-        self._done = threading.Event()
-        self._changed = threading.Condition()
-        self.seconds: float | None = None  # how long validation took, once it has ended
-        self._thread = threading.Thread(target=self._validate, name="validate-dataset", daemon=True)
-        self._thread.start()
-
-    def _validate(self) -> None:
-        t0 = time.perf_counter()
-        files: dict[str, CsvTable] = {}
-
-        def parsed(name: str) -> CsvTable:
-            if name not in files:
-                files[name] = parse_table(self.directory / f"{name}.csv", TABLE_BY_NAME[name])
-            return files[name]
-
-        try:
-            try:
-                for name, rows in _clean_tables(parsed):
-                    self._publish({name: rows})
-            except _NotClean:
-                for spec in TABLES:
-                    parsed(spec.name)
-                self._publish(dict(_full_path(self.directory, files).tables))
-        except BaseException as e:  # noqa: BLE001 - handed to the reader, which raises it
-            with self._changed:
-                self._error = e
-                self._changed.notify_all()
-        finally:
-            self.seconds = time.perf_counter() - t0
-            self._done.set()
-            with self._changed:
-                self._changed.notify_all()
-
-    def _publish(self, tables: Mapping[str, list[dict[str, Value]]]) -> None:
-        with self._changed:
-            self._ready.update(tables)
-            self._changed.notify_all()
-
-    def __getitem__(self, name: str) -> list[dict[str, Value]]:
-        if name not in TABLE_BY_NAME:
-            raise KeyError(name)
-        with self._changed:
-            while self._error is None and name not in self._ready and not self._done.is_set():
-                self._changed.wait()
-            if self._error is not None:
-                raise self._error
-            return self._ready[name]
-
-    def __contains__(self, name: object) -> bool:  # without waiting (Mapping's would)
-        return name in TABLE_BY_NAME
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(TABLE_BY_NAME)
-
-    def __len__(self) -> int:
-        return len(TABLE_BY_NAME)
-
-    def result(self) -> ValidatedDataset:
-        """The whole validated dataset (waits for it); raises its `ValidationError`."""
-        self._done.wait()
-        return ValidatedDataset(self.directory, {spec.name: self[spec.name] for spec in TABLES})
-
-    def failure(self) -> BaseException | None:
-        """Wait for validation to end; the exception it ended with, if any."""
-        self._done.wait()
-        return self._error
-
-    def expected_rows(self, name: str) -> int:
-        """The table's row count once validated; before that, its file's line count less the header
-        (the same number for the one-line records of a clean file)."""
-        with self._changed:
-            if name in self._ready:
-                return len(self._ready[name])
-        try:
-            data = (self.directory / f"{name}.csv").read_bytes()
-        except OSError:
-            return 0
-        return max(0, data.count(b"\n") - (1 if data.endswith(b"\n") else 0))
-
-
 # --- the fast path: a whole clean dataset, a column at a time ------------------------------------
-
-
-class _NotClean(Exception):
-    """The fast path met something that the full path must check and locate."""
 
 
 def _clean_dataset(files: Mapping[str, CsvTable]) -> dict[str, list[dict[str, Value]]] | None:
@@ -410,36 +298,22 @@ def _clean_dataset(files: Mapping[str, CsvTable]) -> dict[str, list[dict[str, Va
     when anything is wrong it returns None and `validate_dataset` runs the full path, which
     finds and locates every problem. The rows it returns equal the full path's.
     """
-    try:
-        return dict(_clean_tables(files.__getitem__))
-    except _NotClean:
+    tables = {name: table.rows for name, table in files.items() if isinstance(table.rows, CleanRows)}
+    if len(tables) != len(files):
         return None
-
-
-def _clean_tables(parsed: Callable[[str], CsvTable]) -> Iterator[tuple[str, list[dict[str, Value]]]]:
-    """`_clean_dataset` a table at a time, in `graph.schema.TABLES` order; raises _NotClean.
-
-    A table is yielded once its own checks and those into the tables it refers to pass
-    (``parsed(name)`` gives a table's parse; references only point to earlier tables).
-    """
-
-    def clean_rows(name: str) -> CleanRows:
-        rows = parsed(name).rows
-        if not isinstance(rows, CleanRows):
-            raise _NotClean(name)
-        return rows
-
+    typed: dict[str, dict[str, list[Value]]] = {}
     for spec in TABLES:
-        rows = clean_rows(spec.name)
+        rows = tables[spec.name]
         columns: dict[str, list[Value]] = {}
         for column in spec.columns:
             values = _clean_column(column, rows.column(column.name))
             if values is None:
-                raise _NotClean(spec.name)
+                return None
             columns[column.name] = values
-        if not _clean_relations(spec, columns, clean_rows):
-            raise _NotClean(spec.name)
-        yield spec.name, _records(spec.column_names, columns.values())
+        typed[spec.name] = columns
+    if not _clean_relations(typed, tables):
+        return None
+    return {spec.name: _records(spec.column_names, typed[spec.name].values()) for spec in TABLES}
 
 
 def _records(names: list[str], columns: Iterable[list[Value]]) -> list[dict[str, Value]]:
@@ -469,35 +343,34 @@ def _clean_column(column: Column, raw: Sequence[str]) -> list[Value] | None:
     return values
 
 
-def _clean_relations(spec: TableSpec, columns: Mapping[str, list[Value]],
-                     clean_rows: Callable[[str], CleanRows]) -> bool:
-    """One table's unique key, references and rules across columns (member levels, the theme list,
-    score ranges) all hold."""
-    keys = list(zip(*(columns[c] for c in spec.key), strict=True))
-    if len(set(keys)) != len(keys):
-        return False
-    for column in spec.columns:
-        if column.ref is None:
-            continue
-        table_name, target = column.ref.split(".")
-        existing = {text.strip() for text in clean_rows(table_name).column(target)}
-        if not {v for v in columns[column.name] if v is not None} <= existing:
+def _clean_relations(typed: Mapping[str, Mapping[str, list[Value]]], tables: Mapping[str, CleanRows]) -> bool:
+    """Unique keys, references, member levels, the theme list and score ranges all hold."""
+    for spec in TABLES:
+        columns = typed[spec.name]
+        keys = list(zip(*(columns[c] for c in spec.key), strict=True))
+        if len(set(keys)) != len(keys):
             return False
-    if spec.name == "memberships":
-        ids = {name: {text.strip() for text in clean_rows(name).column("id")} for name in ("organisations", "members")}
-        for kind, participant in zip(columns["participant_type"], columns["participant_id"], strict=True):
-            if participant not in ids["organisations" if kind == "organisation" else "members"]:
+        for column in spec.columns:
+            if column.ref is None:
+                continue
+            table_name, target = column.ref.split(".")
+            existing = {text.strip() for text in tables[table_name].column(target)}
+            if not {v for v in columns[column.name] if v is not None} <= existing:
                 return False
-    if spec.name == "members":
-        for level, parent, iso3 in zip(columns["level"], columns["parent_iso3"], columns["iso3"], strict=True):
-            if (parent is not None) if level == "national" else (parent is None or iso3 != parent):
-                return False
-    if spec.name == "themes" and not set(THEMES) <= set(columns["id"]):
+    ids = {name: {text.strip() for text in tables[name].column("id")} for name in ("organisations", "members")}
+    memberships = typed["memberships"]
+    for kind, participant in zip(memberships["participant_type"], memberships["participant_id"], strict=True):
+        if participant not in ids["organisations" if kind == "organisation" else "members"]:
+            return False
+    members = typed["members"]
+    for level, parent, iso3 in zip(members["level"], members["parent_iso3"], members["iso3"], strict=True):
+        if (parent is not None) if level == "national" else (parent is None or iso3 != parent):
+            return False
+    if not set(THEMES) <= {text.strip() for text in tables["themes"].column("id")}:
         return False
-    if spec.name == "signals":
-        return all(not (kind == "score" and isinstance(value, float) and not 0 <= value <= 100)
-                   for kind, value in zip(columns["kind"], columns["value"], strict=True))
-    return True
+    signals = typed["signals"]
+    return all(not (kind == "score" and isinstance(value, float) and not 0 <= value <= 100)
+               for kind, value in zip(signals["kind"], signals["value"], strict=True))
 
 
 def format_problems(problems: Iterable[Problem]) -> str:

@@ -196,10 +196,7 @@ def data_build(raw: Path | None, out: Path | None) -> None:
               "from OGPNET_RAW_DIR).")
 @fail_cleanly
 def load(directory: Path | None, batch_size: int | None, quiet: bool, source: str | None) -> None:
-    """Validate DIRECTORY (default data/) completely and load it in one transaction.
-
-    Tables that have passed are written while later files are still checked; the transaction
-    commits only when every file has passed.
+    """Validate DIRECTORY (default data/) completely, then load it in one transaction.
 
     Any problem: exit code 2, every problem listed with file, row and column, nothing written.
     With --source NAME, the argument is a raw export FILE of that source instead.

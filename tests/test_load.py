@@ -12,14 +12,12 @@ import pytest
 
 from graph.db import Database, connect
 from graph.dump import dump_text
-from graph.errors import Problem, ValidationError
+from graph.errors import ValidationError
 from graph.projection import read_snapshot
 from graph.schema import TABLES
 from graph.settings import Settings
 from graph.tables import normalise_tables, read_tables
 from loaders.load import load_directory
-from loaders.neo4j_writer import load_tables
-from loaders.validate import validate_dataset
 from queries import load as q
 from tests.conftest import FIXTURE_DATASET
 
@@ -79,34 +77,6 @@ def test_reading_the_graph_back_gives_the_files_tables(empty_database: Database)
         a = got[spec.name].sort_values(key).reset_index(drop=True)
         b = want[spec.name].sort_values(key).reset_index(drop=True)
         pd.testing.assert_frame_equal(a, b, obj=spec.name)
-
-
-class _FailsAt(dict):  # type: ignore[type-arg]
-    """Validated tables, except that taking ``failing`` raises (as a StreamedDataset does on a bad file)."""
-
-    failing = "signals"
-
-    def __getitem__(self, name: str) -> object:
-        if name == self.failing:
-            raise ValidationError([Problem(f"{name}.csv", 2, "value", "x", "not a number")])
-        return super().__getitem__(name)
-
-    def expected_rows(self, name: str) -> int:  # as a StreamedDataset knows them before validating
-        return len(super().__getitem__(name))
-
-
-def test_a_problem_found_while_writing_rolls_back_what_was_written(empty_database: Database) -> None:
-    """The load writes the tables that passed while later ones are checked; a late problem undoes it all."""
-    load_directory(empty_database, FIXTURE_DATASET)
-    before = dump_text(empty_database)
-    tables = dict(validate_dataset(FIXTURE_DATASET).tables)
-    renamed = [{**row, "name": f"{row['name']} (renamed)"} for row in tables["organisations"]]
-    written: list[str] = []
-    with pytest.raises(ValidationError, match="1 problem"):
-        load_tables(empty_database, _FailsAt(tables, organisations=renamed), [],
-                    progress=lambda table, done, total: written.append(table))
-    assert "organisations" in written and "engagements" in written  # writes had begun, then rolled back
-    assert dump_text(empty_database) == before
 
 
 def test_problems_in_the_files_are_reported_before_an_unreachable_database(tmp_path: Path) -> None:

@@ -39,52 +39,12 @@ def test_fast_path_equals_full_path_on_synthetic_data(tmp_path: Path) -> None:
     assert fast is not None and fast == full_path(tmp_path)
 
 
-def _dataset_with_a_bad_signal_kind(directory: Path) -> None:
-    """A synthetic dataset whose only problem is the ``kind`` of signals.csv line 4."""
-    write_dataset(generate(0.5, seed=5), directory)
-    path = directory / "signals.csv"
+def test_any_problem_falls_back_to_the_full_path(tmp_path: Path) -> None:
+    write_dataset(generate(0.5, seed=5), tmp_path)
+    path = tmp_path / "signals.csv"
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     lines[3] = lines[3].replace(",score,", ",scores,", 1).replace(",pledge,", ",pledges,", 1)
     path.write_text("".join(lines), encoding="utf-8")
-
-
-def test_any_problem_falls_back_to_the_full_path(tmp_path: Path) -> None:
-    _dataset_with_a_bad_signal_kind(tmp_path)
     with pytest.raises(validate.ValidationError) as info:
         validate.validate_dataset(tmp_path)
     assert [(p.file, p.row, p.column) for p in info.value.problems] == [("signals.csv", 4, "kind")]
-
-
-def test_streamed_dataset_equals_validate_dataset(tmp_path: Path) -> None:
-    write_dataset(generate(2, seed=5), tmp_path)
-    streamed = validate.StreamedDataset(tmp_path)
-    assert "signals" in streamed and len(streamed) == len(TABLES)  # without waiting
-    whole = dict(validate.validate_dataset(tmp_path).tables)
-    assert streamed["signals"] == whole["signals"]
-    assert dict(streamed.result().tables) == whole
-    assert streamed.failure() is None and streamed.seconds is not None
-    assert {name: streamed.expected_rows(name) for name in streamed} == {n: len(r) for n, r in whole.items()}
-
-
-def test_streamed_dataset_raises_the_full_report_on_every_access(tmp_path: Path) -> None:
-    _dataset_with_a_bad_signal_kind(tmp_path)
-    streamed = validate.StreamedDataset(tmp_path)
-    with pytest.raises(validate.ValidationError) as info:
-        streamed["signals"]
-    assert [(p.file, p.row, p.column) for p in info.value.problems] == [("signals.csv", 4, "kind")]
-    with pytest.raises(validate.ValidationError):
-        streamed["sources"]  # a clean table too, once anything failed
-    assert isinstance(streamed.failure(), validate.ValidationError)
-
-
-def test_streamed_dataset_of_a_valid_but_unusual_file_takes_the_full_path(tmp_path: Path) -> None:
-    """A quoted line break is valid, but only the full path locates records that span lines."""
-    write_dataset(generate(0.5, seed=5), tmp_path)
-    path = tmp_path / "organisations.csv"
-    header, first, *rest = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    fields = first.rstrip("\n").split(",")
-    fields[1] = '"' + fields[1] + '\nsecond line"'
-    path.write_text("".join([header, ",".join(fields) + "\n", *rest]), encoding="utf-8")
-    streamed = validate.StreamedDataset(tmp_path)
-    assert dict(streamed.result().tables) == full_path(tmp_path)
-    assert streamed["organisations"][0]["name"].endswith("\nsecond line")
