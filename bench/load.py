@@ -42,7 +42,6 @@ from typing import Any, LiteralString, cast
 from bench.synthetic import dataset_rows, generate, write_dataset
 from graph.db import Database, connect
 from graph.dump import dump_text
-from graph.projection import read_snapshot
 from graph.schema import TABLE_BY_NAME, Column, Label
 from graph.server import LocalServer, find_java, java_major, neo4j_version, throwaway_server
 from graph.settings import REPO_ROOT, Settings
@@ -85,7 +84,6 @@ class Run:
     validate_seconds: float | None = None
     python_cpu_seconds: float = 0.0
     neo4j_cpu_seconds: float = 0.0
-    projection_seconds: float | None = None  # ours: reading the graph back (graph.projection); not in `seconds`
 
     @property
     def rows_per_second(self) -> float:
@@ -275,8 +273,7 @@ def measure(method: str, db: Database, server: LocalServer, directory: Path, sca
     nodes, rels = graph_counts(db)
     return Run(method, scale, repeat, expected_rows(directory), result["seconds"], result["python_peak_mib"],
                peak_mib(server_pid), sampler.peak / 2**20 if sampler else None, nodes, rels,
-               result.get("validate_seconds"), result["python_cpu_seconds"], neo4j_cpu,
-               result.get("projection_seconds"))
+               result.get("validate_seconds"), result["python_cpu_seconds"], neo4j_cpu)
 
 
 def worker(method: str, directory: Path, batch_size: int) -> dict[str, Any]:
@@ -299,15 +296,26 @@ def worker(method: str, directory: Path, batch_size: int) -> dict[str, Any]:
         # VmHWM, not ru_maxrss: Linux carries ru_maxrss over from the parent through fork and exec.
         usage = resource.getrusage(resource.RUSAGE_SELF)
         python_peak = peak_mib(os.getpid())
-        projection_seconds = None
-        if method == "ours":
-            # what every analysis starts with: the whole graph read back into tables (one read transaction)
-            t1 = time.perf_counter()
-            read_snapshot(db)
-            projection_seconds = time.perf_counter() - t1
     return {"seconds": seconds, "python_peak_mib": python_peak, "validate_seconds": validate_seconds,
-            "python_cpu_seconds": usage.ru_utime + usage.ru_stime - cpu_before,
-            "projection_seconds": projection_seconds}
+            "python_cpu_seconds": usage.ru_utime + usage.ru_stime - cpu_before}
+
+
+def read_back(db: Database, server: LocalServer) -> float:
+    """Seconds to read the loaded graph back into tables (`graph.projection.read_snapshot`), in a fresh process.
+
+    What every analysis starts with. Measured on its own, after a load: inside a timed run its server CPU
+    would count as the load's, and its garbage would land on the next run.
+    """
+    env = {**os.environ, "NEO4J_URI": server.uri, "NEO4J_USER": "neo4j", "NEO4J_PASSWORD": server.password(),
+           "NEO4J_DATABASE": db.database, "PYTHONPATH": str(REPO_ROOT)}
+    code = ("import time; from graph.db import connect; from graph.projection import read_snapshot; "
+            "from graph.settings import Settings\n"
+            "with connect(Settings.from_env()) as db:\n"
+            "    t = time.perf_counter(); read_snapshot(db); print(time.perf_counter() - t)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=REPO_ROOT)
+    if out.returncode != 0:
+        raise RuntimeError(f"reading the graph back failed: {out.stderr.strip()[-2000:]}")
+    return float(out.stdout.strip().splitlines()[-1])
 
 
 def _copy_to_import(directory: Path, server: LocalServer) -> None:
@@ -381,6 +389,9 @@ def _bench_scale(db: Database, server: LocalServer, scale: float, repeat: int, *
         entry["memory_runs"].append(asdict(run))
         log(f"  {method:<16} untimed run polling transaction memory: {run.tx_memory_peak_mib or 0:,.0f} MiB "
             f"({run.seconds:.2f}s)")
+        if method == "ours":  # the graph our loader wrote, read back (with its LoadRun record) `repeat` times
+            entry["read_back_seconds"] = [read_back(db, server) for _ in range(repeat)]
+            log(f"  reading the graph back: {', '.join(f'{x:.2f}s' for x in entry['read_back_seconds'])}")
     for i in range(repeat):
         for method in (list(methods) if i % 2 == 0 else list(reversed(methods))):
             run = measure(method, db, server, directory, scale, i, batch_size)
@@ -390,11 +401,13 @@ def _bench_scale(db: Database, server: LocalServer, scale: float, repeat: int, *
                 f"  cpu python {run.python_cpu_seconds:.1f}s neo4j {run.neo4j_cpu_seconds:.1f}s"
                 f"  ({run.nodes:,} nodes, {run.relationships:,} rels)")
     entry.update(summarise(entry["runs"], methods, entry["memory_runs"]))
+    if entry.get("read_back_seconds") and "ours" in entry["median"]:
+        entry["median"]["ours"]["projection_seconds"] = statistics.median(entry["read_back_seconds"])
     return entry
 
 
 _MEDIANS = ("seconds", "rows_per_second", "python_peak_mib", "neo4j_peak_mib", "tx_memory_peak_mib",
-            "validate_seconds", "python_cpu_seconds", "neo4j_cpu_seconds", "projection_seconds")
+            "validate_seconds", "python_cpu_seconds", "neo4j_cpu_seconds")
 
 
 def summarise(runs: list[dict[str, Any]], methods: Sequence[str],
