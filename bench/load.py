@@ -42,6 +42,7 @@ from typing import Any, LiteralString, cast
 from bench.synthetic import dataset_rows, generate, write_dataset
 from graph.db import Database, connect
 from graph.dump import dump_text
+from graph.projection import read_snapshot
 from graph.schema import TABLE_BY_NAME, Column, Label
 from graph.server import LocalServer, find_java, java_major, neo4j_version, throwaway_server
 from graph.settings import REPO_ROOT, Settings
@@ -50,6 +51,7 @@ from loaders.neo4j_writer import init_schema
 from queries import load as q
 
 METHODS = ("ours", "load_csv", "load_csv_one_tx")
+READ_BACK = "read_back"  # the worker's other job: time graph.projection.read_snapshot
 
 
 @dataclass(frozen=True)
@@ -259,17 +261,12 @@ def measure(method: str, db: Database, server: LocalServer, directory: Path, sca
     init_schema(db)
     server_pid = server.pid() or 0
     reset_peak(server_pid)
-    env = {**os.environ, "NEO4J_URI": server.uri, "NEO4J_USER": "neo4j", "NEO4J_PASSWORD": server.password(),
-           "NEO4J_DATABASE": db.database, "PYTHONPATH": str(REPO_ROOT)}
-    cmd = [sys.executable, "-m", "bench.load", method, str(directory), "--batch-size", str(batch_size)]
     cpu_before = cpu_seconds(server_pid)
     sampler = TxMemorySampler(db) if sample_memory else None
     with sampler or contextlib.nullcontext():
-        out = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=REPO_ROOT)
+        result = _run_worker(db, server, [method, str(directory), "--batch-size", str(batch_size)],
+                             f"{method} at scale {scale:g}")
     neo4j_cpu = cpu_seconds(server_pid) - cpu_before
-    if out.returncode != 0:
-        raise RuntimeError(f"{method} at scale {scale:g} failed: {out.stderr.strip()[-2000:]}")
-    result = json.loads(out.stdout.strip().splitlines()[-1])
     nodes, rels = graph_counts(db)
     return Run(method, scale, repeat, expected_rows(directory), result["seconds"], result["python_peak_mib"],
                peak_mib(server_pid), sampler.peak / 2**20 if sampler else None, nodes, rels,
@@ -306,16 +303,19 @@ def read_back(db: Database, server: LocalServer) -> float:
     What every analysis starts with. Measured on its own, after a load: inside a timed run its server CPU
     would count as the load's, and its garbage would land on the next run.
     """
+    return float(_run_worker(db, server, [READ_BACK], "reading the graph back")["seconds"])
+
+
+def _run_worker(db: Database, server: LocalServer, args: list[str], what: str) -> dict[str, Any]:
+    """Run ``python -m bench.load ARGS`` against the benchmark's server; its JSON line as a dict."""
     env = {**os.environ, "NEO4J_URI": server.uri, "NEO4J_USER": "neo4j", "NEO4J_PASSWORD": server.password(),
            "NEO4J_DATABASE": db.database, "PYTHONPATH": str(REPO_ROOT)}
-    code = ("import time; from graph.db import connect; from graph.projection import read_snapshot; "
-            "from graph.settings import Settings\n"
-            "with connect(Settings.from_env()) as db:\n"
-            "    t = time.perf_counter(); read_snapshot(db); print(time.perf_counter() - t)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=REPO_ROOT)
+    out = subprocess.run([sys.executable, "-m", "bench.load", *args], capture_output=True, text=True, env=env,
+                         cwd=REPO_ROOT)
     if out.returncode != 0:
-        raise RuntimeError(f"reading the graph back failed: {out.stderr.strip()[-2000:]}")
-    return float(out.stdout.strip().splitlines()[-1])
+        raise RuntimeError(f"{what} failed: {out.stderr.strip()[-2000:]}")
+    result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
 
 
 def _copy_to_import(directory: Path, server: LocalServer) -> None:
@@ -467,13 +467,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     """The worker: ``python -m bench.load METHOD DIR`` loads DIR into the server named by NEO4J_URI etc.
 
     Prints one JSON line: seconds, this process's peak RSS, and (ours) the seconds spent validating.
+    ``python -m bench.load read_back`` times reading the whole graph back instead (`read_back`).
     `measure` runs it; use ``python -m bench.run --only load`` for the benchmark itself.
     """
     parser = argparse.ArgumentParser(prog="python -m bench.load", description=main.__doc__)
-    parser.add_argument("method", choices=METHODS)
-    parser.add_argument("directory", type=Path)
+    parser.add_argument("method", choices=(*METHODS, READ_BACK))
+    parser.add_argument("directory", type=Path, nargs="?", help="the dataset to load (not for read_back)")
     parser.add_argument("--batch-size", type=int, default=5000)
     args = parser.parse_args(argv)
+    if args.method == READ_BACK:
+        with connect(Settings.from_env()) as db:
+            t0 = time.perf_counter()
+            read_snapshot(db)
+            print(json.dumps({"seconds": time.perf_counter() - t0}))
+        return 0
+    if args.directory is None:
+        parser.error(f"{args.method} needs the dataset DIRECTORY")
     print(json.dumps(worker(args.method, args.directory, args.batch_size)))
     return 0
 

@@ -228,8 +228,7 @@ class _RelTable:
         self.rows = rows
         self.columns = q.rel_property_columns(mapping)
         self.lists = _list_columns(mapping.table, self.columns)
-        self.list_at = [i + 3 for i, c in enumerate(self.columns) if c in self.lists]
-        self.flat_columns = [mapping.start_column, mapping.end_column, "", *self.columns]  # "": the key
+        self.list_at = [i for i, c in enumerate(self.columns) if c in self.lists]
         key_columns = q.rel_key_columns(mapping.table)
         self.key_of: Callable[[Mapping[str, Any]], tuple[Any, ...]] = (
             itemgetter(*key_columns) if len(key_columns) > 1 else lambda row: (row[key_columns[0]],))
@@ -243,9 +242,8 @@ class _RelTable:
 
     def flat(self, row: Mapping[str, Any], key: str) -> list[Any]:
         """A row for :func:`queries.load.merge_rels_flat`: ``[start, end, key, *properties]``, blanks as None."""
-        out = _values(row, self.flat_columns, self.list_at)
-        out[2] = key
-        return out
+        return [row[self.mapping.start_column], row[self.mapping.end_column], key,
+                *_values(row, self.columns, self.list_at)]
 
     def props(self, row: Mapping[str, Any], key: str) -> dict[str, Any]:
         """The relationship's properties, as Neo4j holds them."""

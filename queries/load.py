@@ -127,8 +127,8 @@ def merge_nodes_flat(table: str) -> LiteralString:
     """Upsert a batch of positional rows of a node table: ``row[i]`` is column ``i`` of
     :func:`node_property_columns` (``id`` first), each set by name.
 
-    No ``SET n = map``, so no Eager operator: the query streams. Lists instead of maps make the
-    parameters about half as large to send and cheaper for the server to decode. A blank (null)
+    No ``SET n = map``, so no Eager operator: the query streams. Lists instead of maps carry no key
+    names per row (at 100×, same run, the server's CPU for a load fell from 24.5 to 22.9 s). A blank (null)
     value removes the property; properties outside the schema would stay, so the loader uses this
     for new nodes and :func:`merge_nodes` for changed ones.
 
