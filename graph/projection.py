@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 
+from graph.bulk import collector_paused
 from graph.db import Database
 from graph.schema import TABLE_BY_NAME, TABLES
 from queries import load as q
@@ -37,7 +38,9 @@ def read_snapshot(db: Database) -> Snapshot:
     """Read every canonical table from Neo4j in one read transaction.
 
     Each record is one list of values (see :func:`queries.load.read_nodes`): reading back
-    ~555,000 records at 100× took 30 s with a property map per record.
+    ~555,000 records at 100× took 30 s with a property map per record. Python's cyclic garbage
+    collector is paused meanwhile (:func:`graph.bulk.collector_paused`): 12.6 s instead of 13.5 s at
+    100× (same run, medians of 3).
     """
 
     def work(tx: Any) -> Snapshot:
@@ -59,5 +62,6 @@ def read_snapshot(db: Database) -> Snapshot:
         return Snapshot(latest.get("id"), latest.get("snapshot"), latest.get("finished"),
                         {t.name: frames[t.name] for t in TABLES})
 
-    result: Snapshot = db.read_transaction(work)
+    with collector_paused():
+        result: Snapshot = db.read_transaction(work)
     return result

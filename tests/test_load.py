@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gc
 import shutil
 import subprocess
 from pathlib import Path
@@ -89,6 +90,7 @@ def test_problems_in_the_files_are_reported_before_an_unreachable_database(tmp_p
         with pytest.raises(ValidationError) as info:
             load_directory(db, bad)
     assert [(p.file, p.row, p.column) for p in info.value.problems] == [("signals.csv", 2, "kind")]
+    assert gc.isenabled()  # the load paused the garbage collector (graph.bulk) and put it back
 
 
 def test_changed_rows_update_and_gone_rows_disappear(empty_database: Database, tmp_path: Path) -> None:
