@@ -5,7 +5,8 @@ For each scale, `bench_load` writes a synthetic dataset (`bench.synthetic`), sta
 in alternating order on an empty database each time:
 
 * ``ours``: `loaders.load.load_directory`: validation of every file, then ONE transaction of batched
-  ``UNWIND … MERGE`` (with change counts, stale-row deletion and the ``LoadRun`` record);
+  ``UNWIND … CREATE`` for the rows it has just read to be absent and ``UNWIND … MERGE`` for changed ones
+  (with change counts, stale-row deletion, the load lock and the ``LoadRun`` record);
 * ``load_csv``: the reference, Neo4j's server-side ``LOAD CSV`` of the same files copied into the server's
   import folder, with equivalent ``MERGE`` statements (same constraints, same properties and types), each
   file in ``CALL { … } IN TRANSACTIONS OF <batch> ROWS``, Neo4j's recommended way to load CSV;

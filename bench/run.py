@@ -108,7 +108,8 @@ def summarise_load(results: dict[str, Any]) -> list[str]:
         "",
         "Same files, same server, same run, the order of the methods alternating, an emptied database for "
         "every run. *ours*: `loaders.load.load_directory` (validation of every file, then ONE transaction of "
-        "batched `UNWIND … MERGE`, change counts, stale-row deletion, LoadRun record). *LOAD CSV*: server-side "
+        "batched `UNWIND … CREATE` of the rows it has read to be absent, `MERGE` of changed ones, change counts, "
+        "stale-row deletion, LoadRun record). *LOAD CSV*: server-side "
         "`LOAD CSV` of the same files with equivalent `MERGE` statements, each file in `CALL { … } IN "
         f"TRANSACTIONS OF {results['batch_size']} ROWS` (Neo4j's recommended bulk form: a commit every "
         f"{results['batch_size']} rows, so not atomic). *LOAD CSV one tx*: the same statements in one explicit "

@@ -117,7 +117,10 @@ def load_tables(
     each row is classified as created, updated or unchanged here rather than by
     an ``OPTIONAL MATCH`` per row: only created and updated rows are written, rows
     gone from the files are deleted by id, and a load into an empty database
-    reads nothing but the (absent) ids.
+    reads nothing but the (absent) ids. New rows are written with ``CREATE``, not
+    ``MERGE``: the read has just shown them absent, and the transaction first takes
+    the load lock (:data:`queries.load.TAKE_LOAD_LOCK`), so no other load can add
+    them in between; a second load waits for the first and then reads its result.
     """
     missing = [t.name for t in TABLES if t.name not in tables]
     if missing:
@@ -143,6 +146,7 @@ def load_tables(
             progress(table, done, total)
 
     with db.transaction() as tx:
+        tx.write(q.TAKE_LOAD_LOCK, {"lock": q.LOAD_LOCK_ID})  # before reading: see queries.load
         existing = {n.label: {rec["id"] for rec in tx.run(q.node_ids(n.label)) if rec["id"] is not None}
                     for n in nodes}
         # Relationships gone from the files first, then nodes (which DETACH their remaining ones).
@@ -157,6 +161,7 @@ def load_tables(
             n.write(tx, batch_size, summary.counts[n.label.value], tick)
         for r in rels:
             r.write(tx, batch_size, summary.counts[r.mapping.rel_type.value], tick)
+        tx.write(q.RELEASE_LOAD_LOCK, {"lock": q.LOAD_LOCK_ID})
         tx.write(q.CREATE_LOAD_RUN, {
             "id": summary.load_id, "started": started.isoformat(timespec="seconds"),
             "finished": datetime.now(UTC).isoformat(timespec="seconds"), "source_dir": source_dir,
@@ -189,7 +194,7 @@ class _NodeTable:
         return _neo4j_props(row, self.columns, self.lists)
 
     def positional(self, row: Mapping[str, Any]) -> list[Any]:
-        """A row for :func:`queries.load.merge_nodes_flat`: the values of ``columns`` in order, blanks as None."""
+        """A row for :func:`queries.load.create_nodes_flat`: the values of ``columns`` in order, blanks as None."""
         return _values(row, self.columns, self.list_at)
 
     def compare(self, tx: Transaction, existing: set[str], batch_size: int) -> list[str]:
@@ -204,14 +209,14 @@ class _NodeTable:
         return sorted(existing - by_id.keys())
 
     def write(self, tx: Transaction, batch_size: int, counts: TableCounts, tick: Callable[[str, int], None]) -> None:
-        """New rows by the streaming flat query, changed ones by the replacing one, unchanged ones not at all."""
+        """New rows by the creating flat query, changed ones by the replacing one, unchanged ones not at all."""
         counts.unchanged += len(self.unchanged)
         counts.updated += len(self.updated)
         counts.created += len(self.rows) - len(self.unchanged) - len(self.updated)
         if self.unchanged:
             tick(self.table, len(self.unchanged))
         known = self.unchanged | self.updated
-        _write(tx, q.merge_nodes_flat(self.table), (self.positional(r) for r in self.rows if r["id"] not in known),
+        _write(tx, q.create_nodes_flat(self.table), (self.positional(r) for r in self.rows if r["id"] not in known),
                batch_size, self.table, tick)
         changed = ({"id": r["id"], "props": self.props(r)} for r in self.rows if r["id"] in self.updated)
         _write(tx, q.merge_nodes(self.label), changed, batch_size, self.table, tick)
@@ -241,7 +246,7 @@ class _RelTable:
         return "|".join(["" if v is None else str(v) for v in self.key_of(row)])
 
     def flat(self, row: Mapping[str, Any], key: str) -> list[Any]:
-        """A row for :func:`queries.load.merge_rels_flat`: ``[start, end, key, *properties]``, blanks as None."""
+        """A row for :func:`queries.load.create_rels_flat`: ``[start, end, key, *properties]``, blanks as None."""
         return [row[self.mapping.start_column], row[self.mapping.end_column], key,
                 *_values(row, self.columns, self.list_at)]
 
@@ -267,7 +272,7 @@ class _RelTable:
         return stale
 
     def write(self, tx: Transaction, batch_size: int, counts: TableCounts, tick: Callable[[str, int], None]) -> None:
-        """New rows by the streaming flat query, changed ones by the replacing one, unchanged ones not at all."""
+        """New rows by the creating flat query, changed ones by the replacing one, unchanged ones not at all."""
         counts.unchanged += len(self.unchanged)
         counts.updated += len(self.updated)
         counts.created += len(self.rows) - len(self.unchanged) - len(self.updated)
@@ -276,7 +281,7 @@ class _RelTable:
             tick(table, len(self.unchanged))
         known = self.unchanged | self.updated
         new = (self.flat(r, k) for k, r in zip(self.keys, self.rows, strict=True) if k not in known)
-        _write(tx, q.merge_rels_flat(self.mapping, self.start_label), new, batch_size, table, tick)
+        _write(tx, q.create_rels_flat(self.mapping, self.start_label), new, batch_size, table, tick)
         changed = ({"start": r[self.mapping.start_column], "end": r[self.mapping.end_column], "key": k,
                     "props": self.props(r, k)} for k, r in zip(self.keys, self.rows, strict=True)
                    if k in self.updated)

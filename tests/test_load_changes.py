@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import shutil
+import threading
+import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -120,3 +122,47 @@ def test_relationship_keys_are_the_documented_ones() -> None:
         for start in ([*q.PARTICIPANT_LABELS.values()] if m.start_by else [m.start_label]):
             table = _RelTable(m, start, dataset.tables[m.table])
             assert all(table.key(row) == q.rel_key(m.table, dict(row)) for row in table.rows)
+
+
+@pytest.mark.integration
+def test_a_second_load_waits_for_the_load_in_progress(empty_database: Database) -> None:
+    first = load_directory(empty_database, FIXTURE_DATASET)
+    assert sum(c.created for c in first.counts.values()) == first.rows
+    done: list[Any] = []
+    with empty_database.transaction() as tx:  # a load in progress: it holds the lock
+        tx.write(q.TAKE_LOAD_LOCK, {"lock": q.LOAD_LOCK_ID})
+        waiting = threading.Thread(target=lambda: done.append(load_directory(empty_database, FIXTURE_DATASET)))
+        waiting.start()
+        blocked: list[dict[str, Any]] = []
+        deadline = time.monotonic() + 60
+        while not blocked and waiting.is_alive() and time.monotonic() < deadline:
+            time.sleep(0.2)
+            blocked = [t for t in empty_database.read("SHOW TRANSACTIONS YIELD currentQuery, status "
+                                                      "RETURN currentQuery, status")
+                       if t["currentQuery"] == q.TAKE_LOAD_LOCK and t["status"].startswith("Blocked")]
+        assert blocked and not done  # the second load waits on the lock, not on anything else
+        tx.write(q.RELEASE_LOAD_LOCK, {"lock": q.LOAD_LOCK_ID})
+    waiting.join(timeout=120)
+    assert len(done) == 1
+    second = done[0]
+    assert all(c.created == c.updated == c.deleted == 0 for c in second.counts.values())  # it read the first's graph
+    runs = empty_database.read("MATCH (r:LoadRun) RETURN r.id AS id")
+    assert sorted(r["id"] for r in runs) == sorted([first.load_id, second.load_id])  # the lock node never commits
+
+
+@pytest.mark.integration
+def test_concurrent_loads_of_the_same_files_give_one_graph(empty_database: Database) -> None:
+    summaries: list[Any] = []
+    loads = [threading.Thread(target=lambda: summaries.append(load_directory(empty_database, FIXTURE_DATASET)))
+             for _ in range(2)]
+    for t in loads:
+        t.start()
+    for t in loads:
+        t.join(timeout=120)
+    assert len(summaries) == 2
+    created = sorted(sum(c.created for c in s.counts.values()) for s in summaries)
+    assert created == [0, summaries[0].rows]  # one load created everything, the other found it unchanged
+    after = dump_text(empty_database)
+    empty_database.write("MATCH (n) DETACH DELETE n")
+    load_directory(empty_database, FIXTURE_DATASET)
+    assert dump_text(empty_database) == after  # no duplicated node or relationship
