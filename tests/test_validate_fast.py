@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from bench.synthetic import generate, write_dataset
 from graph.schema import TABLES
-from loaders import validate
+from loaders import csvio, validate
 from loaders.csvio import CleanRows, parse_table
 
 REPO = Path(__file__).resolve().parent.parent
@@ -37,6 +41,66 @@ def test_fast_path_equals_full_path_on_synthetic_data(tmp_path: Path) -> None:
     assert all(isinstance(t.rows, CleanRows) for t in files.values())
     fast = validate._clean_dataset(files)
     assert fast is not None and fast == full_path(tmp_path)
+
+
+def test_large_files_are_read_by_pyarrow_and_give_csv_readers_rows(tmp_path: Path) -> None:
+    write_dataset(generate(3, seed=7), tmp_path)
+    for name in ("signals", "commitments", "commitment_themes"):  # quoted fields with doubled quotes; none
+        data = (tmp_path / f"{name}.csv").read_bytes()
+        assert len(data) >= csvio.ARROW_MIN_BYTES
+        text = data.decode("utf-8")
+        header, *body = list(csv.reader(io.StringIO(text, newline=""), strict=True))
+        fields = csvio._arrow_fields(data, text, len(header), len(body))
+        assert fields is not None, name  # the fast reader is really used on such files
+        assert [list(row) for row in zip(*fields, strict=True)] == body
+
+
+def _field(text: str, how: str) -> str:
+    """A field as a writer would quote it, without the characters that need quoting, or raw."""
+    if how == "quoted":
+        return '"' + text.replace('"', '""') + '"'
+    return text.replace('"', "").replace(",", "") if how == "plain" else text
+
+
+_FIELD = st.tuples(st.text(st.sampled_from('ab ,""\té;'), max_size=6), st.sampled_from(["quoted", "plain", "raw"]))
+_RECORDS = st.integers(1, 4).flatmap(lambda width: st.lists(st.lists(_FIELD, min_size=width, max_size=width),
+                                                            min_size=2, max_size=6))
+
+
+@settings(max_examples=400, deadline=None)
+@given(records=_RECORDS, ending=st.sampled_from(["\n", "\r\n"]), final=st.booleans(),
+       damage=st.lists(st.tuples(st.integers(0, 200), st.sampled_from(['"', ",", "\n", "\r", "", "x"])),
+                       max_size=2))
+@example(records=[[("a", "plain"), ("b", "plain")], [('x"y', "raw"), ("z", "plain")]], ending="\n", final=True,
+         damage=[])  # a quote inside an unquoted field: csv.reader keeps it, pyarrow is not asked
+@example(records=[[("a", "plain"), ("b", "plain")], [("x", "quoted"), ("z", "plain")]], ending="\n", final=True,
+         damage=[(7, "q")])  # "x"q,z: text after a closing quote
+def test_the_pyarrow_reader_gives_csv_readers_fields_or_declines(records: list[list[tuple[str, str]]],
+                                                                  ending: str, final: bool,
+                                                                  damage: list[tuple[int, str]]) -> None:
+    """Whenever `_arrow_fields` answers, its fields are exactly ``csv.reader``'s; the rest goes to ``csv.reader``."""
+    text = ending.join(",".join(_field(t, how) for t, how in record) for record in records) + (ending if final else "")
+    for at, char in damage:  # malformed quoting, stray line breaks, wrong field counts
+        at = min(at, len(text))
+        text = text[:at] + char + text[at + 1:]
+    if "\x00" in text or text.count("\r") != text.count("\r\n") or "\n" not in text:
+        return  # _clean_table never asks pyarrow about these
+    lines = text.count("\n") + (0 if text.endswith("\n") else 1)
+    header = next(csv.reader([text[:text.index("\n")].removesuffix("\r")]))
+    fields = csvio._arrow_fields(text.encode(), text, len(header), lines - 1)
+    if fields is None:
+        return
+    expected = list(csv.reader(io.StringIO(text, newline=""), strict=True))  # raises if pyarrow accepted bad CSV
+    assert len(expected) == lines and expected[0] == header
+    assert [list(row) for row in zip(*fields, strict=True)] == expected[1:]
+
+
+@pytest.mark.parametrize("directory", [FIXTURES / "dataset", REPO / "data"], ids=["dataset", "data"])
+def test_validation_with_pyarrow_equals_validation_without(directory: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(csvio, "ARROW_MIN_BYTES", 0)  # every file through pyarrow when it qualifies
+    with_arrow = dict(validate.validate_dataset(directory).tables)
+    monkeypatch.setattr(csvio, "ARROW_MIN_BYTES", 1 << 40)
+    assert with_arrow == dict(validate.validate_dataset(directory).tables)
 
 
 def test_any_problem_falls_back_to_the_full_path(tmp_path: Path) -> None:
