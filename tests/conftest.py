@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import atexit
 import os
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import LiteralString
 
 import pytest
 
@@ -82,3 +85,14 @@ def bundled_database(neo4j_settings: Settings) -> Iterator[Database]:
         db.write("MATCH (n) DETACH DELETE n")
         load_directory(db, BUNDLED_DATASET)
         yield db
+
+
+def blocked_on(db: Database, query: LiteralString, worker: threading.Thread, timeout: float = 60) -> bool:
+    """Wait until some transaction is blocked running exactly ``query`` (True), or ``worker`` ends (False)."""
+    deadline = time.monotonic() + timeout
+    while worker.is_alive() and time.monotonic() < deadline:
+        rows = db.read("SHOW TRANSACTIONS YIELD currentQuery, status RETURN currentQuery, status")
+        if any(r["currentQuery"] == query and str(r["status"]).startswith("Blocked") for r in rows):
+            return True
+        time.sleep(0.2)
+    return False

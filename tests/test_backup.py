@@ -5,16 +5,18 @@ from __future__ import annotations
 import gzip
 import json
 import subprocess
+import threading
 from pathlib import Path
 
 import pytest
 
-from graph.backup import check_dump
+from graph.backup import check_dump, restore_dump, write_dump
 from graph.db import Database
 from graph.dump import dump_text
 from graph.settings import REPO_ROOT
 from loaders.load import load_directory
-from tests.conftest import FIXTURE_DATASET
+from queries import load as q
+from tests.conftest import FIXTURE_DATASET, blocked_on
 
 pytestmark = pytest.mark.integration
 OGPNET = str(REPO_ROOT / ".venv" / "bin" / "ogpnet")
@@ -57,3 +59,18 @@ def test_bad_backup_changes_nothing(empty_database: Database, neo4j_env: dict[st
     reasons = [(p.row, p.reason) for p in check_dump(data)]
     assert (1, "label 'Member`) DETACH DELETE n //' is not one of the schema's labels") in reasons
     assert (1, "end node not in the dump") in reasons
+
+
+def test_a_restore_waits_for_the_load_in_progress(empty_database: Database, tmp_path: Path) -> None:
+    load_directory(empty_database, FIXTURE_DATASET)
+    before = dump_text(empty_database, with_runs=True)
+    write_dump(empty_database, tmp_path / "backup.json")
+    done: list[dict[str, int]] = []
+    with empty_database.transaction() as tx:  # a load in progress: it holds the lock
+        tx.write(q.TAKE_LOAD_LOCK, {"lock": q.LOAD_LOCK_ID})
+        restore = threading.Thread(target=lambda: done.append(restore_dump(empty_database, tmp_path / "backup.json")))
+        restore.start()
+        assert blocked_on(empty_database, q.TAKE_LOAD_LOCK, restore) and not done
+        tx.write(q.RELEASE_LOAD_LOCK, {"lock": q.LOAD_LOCK_ID})
+    restore.join(timeout=120)
+    assert done and dump_text(empty_database, with_runs=True) == before  # the lock node was not restored or left

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import shutil
 import threading
-import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,7 +19,7 @@ from loaders.load import load_directory
 from loaders.neo4j_writer import _RelTable, load_tables
 from loaders.validate import validate_dataset
 from queries import load as q
-from tests.conftest import FIXTURE_DATASET
+from tests.conftest import FIXTURE_DATASET, blocked_on
 
 MINIMAL = Path(__file__).parent / "fixtures" / "minimal"
 
@@ -133,14 +132,7 @@ def test_a_second_load_waits_for_the_load_in_progress(empty_database: Database) 
         tx.write(q.TAKE_LOAD_LOCK, {"lock": q.LOAD_LOCK_ID})
         waiting = threading.Thread(target=lambda: done.append(load_directory(empty_database, FIXTURE_DATASET)))
         waiting.start()
-        blocked: list[dict[str, Any]] = []
-        deadline = time.monotonic() + 60
-        while not blocked and waiting.is_alive() and time.monotonic() < deadline:
-            time.sleep(0.2)
-            blocked = [t for t in empty_database.read("SHOW TRANSACTIONS YIELD currentQuery, status "
-                                                      "RETURN currentQuery, status")
-                       if t["currentQuery"] == q.TAKE_LOAD_LOCK and t["status"].startswith("Blocked")]
-        assert blocked and not done  # the second load waits on the lock, not on anything else
+        assert blocked_on(empty_database, q.TAKE_LOAD_LOCK, waiting) and not done  # on the lock, not on anything else
         tx.write(q.RELEASE_LOAD_LOCK, {"lock": q.LOAD_LOCK_ID})
     waiting.join(timeout=120)
     assert len(done) == 1
