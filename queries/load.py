@@ -129,7 +129,8 @@ def create_nodes_flat(table: str) -> LiteralString:
 
     Only for ids the load has just read to be absent, inside the same transaction (the load holds
     :data:`TAKE_LOAD_LOCK`, and the id's uniqueness constraint still guards it): ``CREATE`` skips the
-    lookup and lock that ``MERGE`` makes per row. A blank (null) value sets no property. Lists instead
+    lookup and lock that ``MERGE`` makes per row (with :func:`create_rels_flat`, at 100×, same run,
+    medians of 3: load 23.2 -> 21.9 s, server CPU 22.6 -> 21.3 s). A blank (null) value sets no property. Lists instead
     of maps carry no key names per row (at 100×, same run, the server's CPU for a load fell from 24.5
     to 22.9 s). Changed nodes go through :func:`merge_nodes`.
 
