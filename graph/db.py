@@ -69,7 +69,11 @@ class Database:
                     tx.rollback()
 
     def read_transaction(self, work: Any) -> Any:
-        """Run ``work(tx)`` in one read transaction (a consistent snapshot of several queries)."""
+        """Run ``work(tx)`` in one read transaction.
+
+        Neo4j isolates transactions as read-committed: each query sees what was committed when it
+        started, so two queries may see different commits (see :func:`graph.projection.read_snapshot`).
+        """
         with _wrapped(self.uri), self.driver.session(database=self.database,
                                                      default_access_mode=READ_ACCESS) as session:
             return session.execute_read(lambda tx: work(_ManagedReader(tx)))

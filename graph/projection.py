@@ -4,6 +4,13 @@
 :func:`graph.tables.read_tables` reads from CSV files (one query per node or
 relationship type), plus the id of the load they came from, so that analyses
 and caches can be keyed by load snapshot.
+
+Neo4j's transactions are read-committed: each query of a read transaction sees
+what was committed when it ran, so a load committing half-way through the reads
+would mix two loads' tables. Every load commits a new ``LoadRun`` with its
+data, so :func:`read_snapshot` reads the latest one before and after the tables
+and reads again when they differ. (A restore brings back the dump's ``LoadRun``
+records; one restoring the same latest load is not detected.)
 """
 
 from __future__ import annotations
@@ -15,13 +22,14 @@ import pandas as pd
 
 from graph.bulk import collector_paused
 from graph.db import Database
+from graph.errors import DatabaseError
 from graph.schema import TABLE_BY_NAME, TABLES
 from queries import load as q
 
 
 @dataclass(frozen=True)
 class Snapshot:
-    """The tables of one complete load, read consistently."""
+    """The tables of one complete load (no load committed while they were read)."""
 
     load_id: str | None
     snapshot: str | None
@@ -34,8 +42,16 @@ def _frame(table: str, columns: list[str], rows: list[list[Any]]) -> pd.DataFram
     return pd.DataFrame.from_records(rows, columns=columns).reindex(columns=TABLE_BY_NAME[table].column_names)
 
 
-def read_snapshot(db: Database) -> Snapshot:
-    """Read every canonical table from Neo4j in one read transaction.
+#: How many times :func:`read_snapshot` reads the tables when loads keep committing meanwhile.
+READ_ATTEMPTS = 3
+
+
+def read_snapshot(db: Database, *, attempts: int = READ_ATTEMPTS) -> Snapshot:
+    """Read every canonical table from Neo4j in one read transaction, again if a load committed meanwhile.
+
+    The latest ``LoadRun`` is read before and after the tables; when it changed, the tables may
+    mix two loads and are read again, up to ``attempts`` times (loads are serialised and take
+    seconds, so a second read normally sees none commit), then `DatabaseError`.
 
     Each record is one list of values (see :func:`queries.load.read_nodes`): reading back
     ~555,000 records at 100× took 30 s with a property map per record. Python's cyclic garbage
@@ -43,7 +59,7 @@ def read_snapshot(db: Database) -> Snapshot:
     100× (same run, medians of 3).
     """
 
-    def work(tx: Any) -> Snapshot:
+    def work(tx: Any) -> Snapshot | None:
         run = tx.read(q.LATEST_LOAD_RUN)
         frames: dict[str, pd.DataFrame] = {}
         for table in q.NODE_TABLES:
@@ -58,10 +74,16 @@ def read_snapshot(db: Database) -> Snapshot:
                 frames["commitments"]["member_id"] = frames["commitments"]["id"].map(member)
                 continue
             frames[m.table] = _frame(m.table, columns, rows)
+        if tx.read(q.LATEST_LOAD_RUN) != run:
+            return None  # a load committed while the tables were read
         latest = run[0] if run else {}
         return Snapshot(latest.get("id"), latest.get("snapshot"), latest.get("finished"),
                         {t.name: frames[t.name] for t in TABLES})
 
     with collector_paused():
-        result: Snapshot = db.read_transaction(work)
-    return result
+        for _ in range(attempts):
+            result: Snapshot | None = db.read_transaction(work)
+            if result is not None:
+                return result
+    raise DatabaseError(f"the graph changed while it was read, {attempts} times in a row: loads kept committing",
+                        hint="run the command again when the loads in progress have finished")

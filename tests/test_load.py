@@ -7,13 +7,15 @@ import gc
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
 
+import graph.db
 from graph.db import Database, connect
 from graph.dump import dump_text
-from graph.errors import ValidationError
+from graph.errors import DatabaseError, ValidationError
 from graph.projection import read_snapshot
 from graph.schema import TABLES
 from graph.settings import Settings
@@ -78,6 +80,58 @@ def test_reading_the_graph_back_gives_the_files_tables(empty_database: Database)
         a = got[spec.name].sort_values(key).reset_index(drop=True)
         b = want[spec.name].sort_values(key).reset_index(drop=True)
         pd.testing.assert_frame_equal(a, b, obj=spec.name)
+
+
+def half_the_signals(tmp_path: Path) -> Path:
+    changed = tmp_path / "changed"
+    shutil.copytree(FIXTURE_DATASET, changed)
+    rows = csv_rows(changed, "signals")
+    with open(changed / "signals.csv", "w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows[: len(rows) // 2])
+    return changed
+
+
+def test_a_load_committing_while_the_graph_is_read_is_not_mixed_in(empty_database: Database, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    load_directory(empty_database, FIXTURE_DATASET)
+    changed = half_the_signals(tmp_path)
+    loads = []
+    column = graph.db._ManagedReader.column
+
+    def column_then_load(reader: graph.db._ManagedReader, *args: Any) -> list[Any]:
+        values = column(reader, *args)
+        if not loads:  # a load commits between the first and the second table of the first read
+            loads.append(load_directory(empty_database, changed))
+        return values
+
+    monkeypatch.setattr(graph.db._ManagedReader, "column", column_then_load)
+    snapshot = read_snapshot(empty_database)
+    assert len(loads) == 1 and snapshot.load_id == loads[0].load_id
+    got, want = normalise_tables(snapshot.tables), read_tables(changed)
+    for spec in TABLES:
+        key = list(spec.key)
+        pd.testing.assert_frame_equal(got[spec.name].sort_values(key).reset_index(drop=True),
+                                      want[spec.name].sort_values(key).reset_index(drop=True), obj=spec.name)
+
+
+def test_reading_gives_up_when_loads_keep_committing(empty_database: Database, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    load_directory(empty_database, FIXTURE_DATASET)
+    datasets = [half_the_signals(tmp_path), FIXTURE_DATASET]
+    loads = []
+    column = graph.db._ManagedReader.column
+
+    def column_then_load(reader: graph.db._ManagedReader, query: Any, *args: Any) -> list[Any]:
+        if query == q.read_nodes("sources"):  # first table of every attempt
+            loads.append(load_directory(empty_database, datasets[len(loads) % 2]))
+        return column(reader, query, *args)
+
+    monkeypatch.setattr(graph.db._ManagedReader, "column", column_then_load)
+    with pytest.raises(DatabaseError, match="changed while it was read, 2 times"):
+        read_snapshot(empty_database, attempts=2)
+    assert len(loads) == 2
 
 
 def test_problems_in_the_files_are_reported_before_an_unreachable_database(tmp_path: Path) -> None:
