@@ -17,6 +17,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.selection import ALL, widget_key
 from dashboard.sitemap import PAGES
+from dashboard import views
 from dashboard.views import theme_name
 from graph.analysis import (
     AnalysisConfig,
@@ -224,11 +225,25 @@ def test_what_if_removal(app: Callable[..., AppTest], facts: Facts, cells: pd.Da
 # -- network explorer --------------------------------------------------------------------------------------
 
 
-def test_network_search_expand_and_views(app: Callable[..., AppTest], facts: Facts, config: AnalysisConfig) -> None:
+def drawing_caption(facts: Facts, config: AnalysisConfig, cells: pd.DataFrame, view: str,
+                    keep: list[str] | None = None) -> str:
+    """What the network page says about the drawing of ``view`` (no filters): cut to the budget, or all of it."""
+    drawn, _ = views.without_isolates(views.explorer_graph(facts, view, config, cells=cells))
+    _, cut = views.cut_to_budget(drawn, keep=keep or [])
+    if cut.cut:
+        return (f"showing {cut.nodes_shown} of {cut.nodes_total} nodes and {cut.edges_shown} of {cut.edges_total}"
+                " links")
+    return f"Showing all {cut.nodes_shown} nodes and {cut.edges_shown} links."
+
+
+def test_network_search_expand_and_views(app: Callable[..., AppTest], facts: Facts, config: AnalysisConfig,
+                                         cells: pd.DataFrame) -> None:
     at = app("network")
     H = organisation_network(facts, config.max_affiliation_size)
     linked = [n for n in H if H.degree(n) > 0]
-    assert f"of {len(linked)} nodes" in texts(at) or f"all {len(linked)} nodes" in texts(at)
+    caption = drawing_caption(facts, config, cells, "organisations")
+    assert caption in texts(at)
+    assert f"of {len(linked)} nodes" in caption or f"all {len(linked)} nodes" in caption  # the same network
     org = min((n for n in linked if 3 <= H.degree(n) <= 12), key=str)
     name = facts.organisations.set_index("organisation_id").loc[org, "name"]
     at.selectbox(key=key("network", "node")).select(f"organisation:{org}").run()
@@ -247,7 +262,7 @@ def test_network_search_expand_and_views(app: Callable[..., AppTest], facts: Fac
     at.selectbox(key=key("network", "size_by")).select("betweenness").run()
     at.selectbox(key=key("network", "colour")).select("sector").run()
     assert_clean(at)
-    assert "The drawing was cut" in texts(at) or "Showing all" in texts(at)
+    assert drawing_caption(facts, config, cells, "partnerships", keep=[f"organisation:{org}"]) in texts(at)
 
 
 # -- brokers --------------------------------------------------------------------------------------------------
