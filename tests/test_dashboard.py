@@ -15,9 +15,9 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from dashboard import views
 from dashboard.selection import ALL, widget_key
 from dashboard.sitemap import PAGES
-from dashboard import views
 from dashboard.views import theme_name
 from graph.analysis import (
     AnalysisConfig,
