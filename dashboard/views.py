@@ -21,6 +21,7 @@ from graph.analysis import (
     Coalition,
     Facts,
     capabilities,
+    coverage_headline,
     coverage_rollup,
     neighbour_pairs,
     organisation_network,
@@ -78,14 +79,8 @@ def sector_name(sector: str | None) -> str:
 
 
 def headline(facts: Facts, cells: pd.DataFrame) -> dict[str, int]:
-    """The headline numbers of ``ogpnet summary``: node counts and demanded cells by status."""
-    counts = cells["status"].value_counts()
-    return {
-        "members": int(len(facts.members)), "organisations": int(len(facts.organisations)),
-        "consortia": int(len(facts.consortia)), "themes": len(facts.themes),
-        "demanded_cells": int(cells["status"].notna().sum()),
-        **{f"{s}_cells": int(counts.get(s, 0)) for s in STATUSES},
-    }
+    """The headline numbers of ``ogpnet summary`` (:func:`graph.analysis.coverage_headline`)."""
+    return coverage_headline(facts, cells)
 
 
 def theme_rollup(cells: pd.DataFrame) -> pd.DataFrame:

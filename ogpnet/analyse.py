@@ -19,6 +19,7 @@ from graph.analysis import (
     build_coalition,
     compare_snapshots,
     coverage_cells,
+    coverage_headline,
     coverage_rollup,
     find_partners,
     similar_organisations,
@@ -117,13 +118,7 @@ def summary(fmt: str) -> None:
         facts = ctx.facts
         cells = coverage_cells(facts, ctx.config)
         by_theme = coverage_rollup(cells, "theme_id")
-    counts = cells["status"].value_counts()
-    headline = {
-        "members": int(len(facts.members)), "organisations": int(len(facts.organisations)),
-        "consortia": int(len(facts.consortia)), "themes": len(facts.themes),
-        "demanded_cells": int(cells["status"].notna().sum()),
-        **{f"{s}_cells": int(counts.get(s, 0)) for s in STATUSES},
-    }
+    headline = coverage_headline(facts, cells)
     if fmt == "json":
         click.echo(to_json(envelope("summary", ctx.meta, {}, headline=headline, themes=records(by_theme))))
         return

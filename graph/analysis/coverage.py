@@ -271,6 +271,29 @@ def coverage_rollup(cells: pd.DataFrame, by: str = "theme_id") -> pd.DataFrame:
     return out.reset_index()
 
 
+def coverage_headline(facts: Facts, cells: pd.DataFrame) -> dict[str, int]:
+    """The headline numbers of a load: node counts, then demanded cells in total and by status.
+
+    What ``ogpnet summary`` prints (its JSON ``headline``) and the dashboard's overview shows.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> facts = SimpleNamespace(members=[1, 2], organisations=[1], consortia=[], themes=[1, 2, 3])
+    >>> cells = pd.DataFrame({"status": ["gap", "gap", "covered", None]})
+    >>> coverage_headline(facts, cells)  # doctest: +NORMALIZE_WHITESPACE
+    {'members': 2, 'organisations': 1, 'consortia': 0, 'themes': 3, 'demanded_cells': 3, 'gap_cells': 2,
+     'fragile_cells': 0, 'covered_cells': 1, 'redundant_cells': 0}
+    """
+    counts = cells["status"].value_counts()
+    return {
+        "members": int(len(facts.members)), "organisations": int(len(facts.organisations)),
+        "consortia": int(len(facts.consortia)), "themes": int(len(facts.themes)),
+        "demanded_cells": int(cells["status"].notna().sum()),
+        **{f"{s}_cells": int(counts.get(s, 0)) for s in STATUSES},
+    }
+
+
 def what_if_remove(
     G: nx.MultiDiGraph | Facts,
     organisation: str | Iterable[str] | None = None,
