@@ -210,12 +210,7 @@ class _NodeTable:
 
     def write(self, tx: Transaction, batch_size: int, counts: TableCounts, tick: Callable[[str, int], None]) -> None:
         """New rows by the creating flat query, changed ones by the replacing one, unchanged ones not at all."""
-        counts.unchanged += len(self.unchanged)
-        counts.updated += len(self.updated)
-        counts.created += len(self.rows) - len(self.unchanged) - len(self.updated)
-        if self.unchanged:
-            tick(self.table, len(self.unchanged))
-        known = self.unchanged | self.updated
+        known = _tally(counts, len(self.rows), self.unchanged, self.updated, lambda n: tick(self.table, n))
         _write(tx, q.create_nodes_flat(self.table), (self.positional(r) for r in self.rows if r["id"] not in known),
                batch_size, self.table, tick)
         changed = ({"id": r["id"], "props": self.props(r)} for r in self.rows if r["id"] in self.updated)
@@ -273,13 +268,8 @@ class _RelTable:
 
     def write(self, tx: Transaction, batch_size: int, counts: TableCounts, tick: Callable[[str, int], None]) -> None:
         """New rows by the creating flat query, changed ones by the replacing one, unchanged ones not at all."""
-        counts.unchanged += len(self.unchanged)
-        counts.updated += len(self.updated)
-        counts.created += len(self.rows) - len(self.unchanged) - len(self.updated)
         table = self.mapping.table
-        if self.unchanged:
-            tick(table, len(self.unchanged))
-        known = self.unchanged | self.updated
+        known = _tally(counts, len(self.rows), self.unchanged, self.updated, lambda n: tick(table, n))
         new = (self.flat(r, k) for k, r in zip(self.keys, self.rows, strict=True) if k not in known)
         _write(tx, q.create_rels_flat(self.mapping, self.start_label), new, batch_size, table, tick)
         changed = ({"start": r[self.mapping.start_column], "end": r[self.mapping.end_column], "key": k,
@@ -287,6 +277,24 @@ class _RelTable:
                    if k in self.updated)
         query = q.merge_rels(self.start_label, self.mapping.rel_type, self.mapping.end_label)
         _write(tx, query, changed, batch_size, table, tick)
+
+
+def _tally(counts: TableCounts, rows: int, unchanged: set[str], updated: set[str],
+           tick: Callable[[int], None]) -> set[str]:
+    """Count a table's rows as unchanged, updated or created (the rest); report the unchanged ones as done.
+
+    Returns the keys the creating query must skip (unchanged or updated).
+
+    >>> counts = TableCounts()
+    >>> sorted(_tally(counts, 5, {"a"}, {"b", "c"}, lambda n: None)), counts
+    (['a', 'b', 'c'], TableCounts(created=2, updated=2, unchanged=1, deleted=0))
+    """
+    counts.unchanged += len(unchanged)
+    counts.updated += len(updated)
+    counts.created += rows - len(unchanged) - len(updated)
+    if unchanged:
+        tick(len(unchanged))
+    return unchanged | updated
 
 
 def _list_columns(table: str, columns: Sequence[str]) -> tuple[str, ...]:
