@@ -251,15 +251,20 @@ LOAD_LOCK_ID = "ogpnet-load-in-progress"
 TAKE_LOAD_LOCK: LiteralString = "CREATE (:LoadRun {id: $lock})"
 RELEASE_LOAD_LOCK: LiteralString = "MATCH (l:LoadRun {id: $lock}) DELETE l"
 
+#: The record of a load, created last in its transaction. ``seq`` numbers the loads 1, 2, 3, … (taken
+#: under the load lock, so it only grows); it orders them where ``finished`` (to the second) may tie.
 CREATE_LOAD_RUN: LiteralString = (
-    "CREATE (r:LoadRun {id: $id, started: $started, finished: $finished, source_dir: $source_dir, "
+    "MATCH (p:LoadRun) WITH coalesce(max(p.seq), 0) + 1 AS seq "
+    "CREATE (r:LoadRun {id: $id, seq: seq, started: $started, finished: $finished, source_dir: $source_dir, "
     "files: $files, counts: $counts, snapshot: $snapshot})"
 )
+# Records from before ``seq`` existed count as 0 and are ordered by ``finished``.
 LATEST_LOAD_RUN: LiteralString = (
     "MATCH (r:LoadRun) RETURN r.id AS id, r.started AS started, r.finished AS finished, r.files AS files, "
-    "r.counts AS counts, r.snapshot AS snapshot, r.source_dir AS source_dir ORDER BY r.finished DESC LIMIT 1"
+    "r.counts AS counts, r.snapshot AS snapshot, r.source_dir AS source_dir "
+    "ORDER BY coalesce(r.seq, 0) DESC, r.finished DESC LIMIT 1"
 )
 LOAD_RUNS: LiteralString = (
     "MATCH (r:LoadRun) RETURN r.id AS id, r.started AS started, r.finished AS finished, r.snapshot AS snapshot "
-    "ORDER BY r.finished DESC LIMIT $limit"
+    "ORDER BY coalesce(r.seq, 0) DESC, r.finished DESC LIMIT $limit"
 )

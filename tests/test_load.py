@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime
 import gc
 import shutil
 import subprocess
@@ -20,6 +21,7 @@ from graph.projection import read_snapshot
 from graph.schema import TABLES
 from graph.settings import Settings
 from graph.tables import normalise_tables, read_tables
+from loaders import neo4j_writer
 from loaders.load import load_directory
 from queries import load as q
 from tests.conftest import FIXTURE_DATASET
@@ -80,6 +82,20 @@ def test_reading_the_graph_back_gives_the_files_tables(empty_database: Database)
         a = got[spec.name].sort_values(key).reset_index(drop=True)
         b = want[spec.name].sort_values(key).reset_index(drop=True)
         pd.testing.assert_frame_equal(a, b, obj=spec.name)
+
+
+def test_the_latest_load_is_the_last_one_even_within_the_same_second(empty_database: Database,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    class FrozenClock(datetime.datetime):
+        @classmethod
+        def now(cls, tz: datetime.tzinfo | None = None) -> FrozenClock:
+            return cls(2026, 1, 1, 12, 0, 0, tzinfo=tz)
+
+    monkeypatch.setattr(neo4j_writer, "datetime", FrozenClock)  # every load starts and finishes at 12:00:00
+    ids = [load_directory(empty_database, FIXTURE_DATASET).load_id for _ in range(3)]
+    assert [r["id"] for r in empty_database.read(q.LATEST_LOAD_RUN)] == [ids[-1]]
+    assert [r["id"] for r in empty_database.read(q.LOAD_RUNS, {"limit": 3})] == ids[::-1]
+    assert read_snapshot(empty_database).load_id == ids[-1]
 
 
 def half_the_signals(tmp_path: Path) -> Path:
