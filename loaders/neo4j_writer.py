@@ -29,6 +29,8 @@ from queries.schema import schema_statements
 
 Rows = Sequence[Mapping[str, Any]]
 Progress = Callable[[str, int, int], None]  # (table, rows done, rows total)
+#: What the progress callback gets as its table while the load waits for another load or a restore.
+WAITING = "(waiting for the load or restore in progress)"
 Payload = dict[str, Any] | list[Any]  # one row of a write query's $rows: a map, or positional values
 
 
@@ -146,7 +148,7 @@ def load_tables(
             progress(table, done, total)
 
     with db.transaction() as tx:
-        tx.write(q.TAKE_LOAD_LOCK, {"lock": q.LOAD_LOCK_ID})  # before reading: see queries.load
+        _take_load_lock(tx, lambda: progress(WAITING, 0, total) if progress else None)  # before reading
         existing = {n.label: {rec["id"] for rec in tx.run(q.node_ids(n.label)) if rec["id"] is not None}
                     for n in nodes}
         # Relationships gone from the files first, then nodes (which DETACH their remaining ones).
@@ -172,6 +174,25 @@ def load_tables(
         })
     summary.seconds = time.perf_counter() - t0
     return summary
+
+
+def _take_load_lock(tx: Transaction, waiting: Callable[[], None], after: float = 1.0) -> None:
+    """Take the load lock (:data:`queries.load.TAKE_LOAD_LOCK`), calling ``waiting`` once if that takes
+    longer than ``after`` seconds: another load or a restore holds it, and the progress bar says so
+    instead of sitting at zero."""
+    granted = Event()
+
+    def notice() -> None:
+        if not granted.wait(after):
+            waiting()
+
+    watcher = Thread(target=notice, name="load-lock-notice", daemon=True)
+    watcher.start()
+    try:
+        tx.write(q.TAKE_LOAD_LOCK, {"lock": q.LOAD_LOCK_ID})
+    finally:
+        granted.set()
+        watcher.join()
 
 
 def _start_labels(m: q.RelMapping) -> list[Label]:

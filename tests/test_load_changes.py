@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import shutil
 import threading
+import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,7 +17,7 @@ from graph.db import Database
 from graph.dump import dump_text
 from graph.schema import TABLES
 from loaders.load import load_directory
-from loaders.neo4j_writer import _RelTable, load_tables
+from loaders.neo4j_writer import WAITING, _RelTable, load_tables
 from loaders.validate import validate_dataset
 from queries import load as q
 from tests.conftest import FIXTURE_DATASET, blocked_on
@@ -128,11 +129,17 @@ def test_a_second_load_waits_for_the_load_in_progress(empty_database: Database) 
     first = load_directory(empty_database, FIXTURE_DATASET)
     assert sum(c.created for c in first.counts.values()) == first.rows
     done: list[Any] = []
+    shown: list[str] = []
     with empty_database.transaction() as tx:  # a load in progress: it holds the lock
         tx.write(q.TAKE_LOAD_LOCK, {"lock": q.LOAD_LOCK_ID})
-        waiting = threading.Thread(target=lambda: done.append(load_directory(empty_database, FIXTURE_DATASET)))
+        waiting = threading.Thread(target=lambda: done.append(load_directory(
+            empty_database, FIXTURE_DATASET, progress=lambda table, *_: shown.append(table))))
         waiting.start()
         assert blocked_on(empty_database, q.TAKE_LOAD_LOCK, waiting) and not done  # on the lock, not on anything else
+        deadline = time.monotonic() + 30
+        while WAITING not in shown and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert shown == [WAITING]  # the progress bar says why it does not move
         tx.write(q.RELEASE_LOAD_LOCK, {"lock": q.LOAD_LOCK_ID})
     waiting.join(timeout=120)
     assert len(done) == 1
