@@ -8,7 +8,7 @@ ends in ``.gz``. It works online and against any server (local, Docker, Aura).
 A restore checks the whole file first (labels and types from the schema's
 whitelists, plain property values), then replaces the graph in ONE
 transaction: readers see the old graph or the restored one. A restore waits for a load in progress (and
-a load for a restore) on the load lock (`queries.load.TAKE_LOAD_LOCK`).
+a load for a restore) on the load lock (`graph.load_lock`).
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ from typing import Any, LiteralString, cast
 from graph.db import Database
 from graph.dump import dump_graph
 from graph.errors import ConfigError, Problem, ValidationError
+from graph.load_lock import holding_load_lock
 from graph.schema import Label, RelType
-from queries.load import LOAD_LOCK_ID, TAKE_LOAD_LOCK
 from queries.schema import schema_statements
 
 FORMAT = "ogpnet-dump"
@@ -128,10 +128,8 @@ def restore_dump(db: Database, path: Path) -> dict[str, int]:
     for rel in data["relationships"]:
         by_rel.setdefault((rel["start_label"], rel["type"], rel["end_label"]), []).append(
             {"start": rel["start"], "end": rel["end"], "props": rel["props"]})
-    with db.transaction() as tx:
-        # Like a load, a restore holds the load lock (it is deleted with everything else on the next line,
-        # and stays held until this transaction ends), so loads and restores never interleave.
-        tx.write(TAKE_LOAD_LOCK, {"lock": LOAD_LOCK_ID})
+    # Like a load, a restore holds the load lock, so loads and restores never interleave.
+    with db.transaction() as tx, holding_load_lock(tx):
         tx.write("MATCH (n) DETACH DELETE n")
         for label, rows in by_label.items():
             lab = Label(label).value  # whitelisted above

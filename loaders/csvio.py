@@ -35,7 +35,6 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
-from operator import itemgetter
 from pathlib import Path
 from typing import overload
 
@@ -76,18 +75,15 @@ class CsvRow(dict[str, str]):
 class CleanRows(Sequence[CsvRow]):
     """The rows of a structurally sound file whose records are one line each, made on access.
 
-    A large file is held as its parsed records (lists of strings), or as its columns when
-    pyarrow read it, rather than as one dict per row; `column` gives one column's raw values for
-    column-at-a-time checks (the validator's fast path). The record at index ``i`` is on line
-    ``i + 2`` (line 1 is the header).
+    A large file is held as its columns (lists of raw strings, in the header's order) rather than as
+    one dict per row; `column` gives one column's raw values for column-at-a-time checks (the
+    validator's fast path). The record at index ``i`` is on line ``i + 2`` (line 1 is the header).
     """
 
-    def __init__(self, columns: Sequence[str], positions: dict[str, int], records: list[list[str]] | None = None,
-                 *, fields: list[list[str]] | None = None) -> None:
+    def __init__(self, columns: Sequence[str], positions: dict[str, int], fields: list[list[str]]) -> None:
         self._index = [(c, positions.get(c)) for c in columns]
-        self._records = records
-        self._columns: dict[int, list[str]] = dict(enumerate(fields)) if fields is not None else {}
-        self._length = len(records) if records is not None else len(fields[0]) if fields else 0
+        self._fields = fields
+        self._length = len(fields[0]) if fields else 0
 
     def __len__(self) -> int:
         return self._length
@@ -105,10 +101,7 @@ class CleanRows(Sequence[CsvRow]):
             i += len(self)
         if not 0 <= i < self._length:
             raise IndexError(i)
-        if self._records is not None:
-            fields = self._records[i]
-            return CsvRow({c: "" if p is None else fields[p] for c, p in self._index}, i + 2)
-        return CsvRow({c: "" if p is None else self._columns[p][i] for c, p in self._index}, i + 2)
+        return CsvRow({c: "" if p is None else self._fields[p][i] for c, p in self._index}, i + 2)
 
     def __iter__(self) -> Iterator[CsvRow]:
         for i in range(self._length):
@@ -122,12 +115,7 @@ class CleanRows(Sequence[CsvRow]):
     def column(self, name: str) -> Sequence[str]:
         """The raw values of one spec column, in file order (``""`` when the header lacks it)."""
         position = dict(self._index)[name]
-        if position is None:
-            return ("",) * self._length
-        if position not in self._columns:
-            assert self._records is not None
-            self._columns[position] = list(map(itemgetter(position), self._records))
-        return self._columns[position]
+        return ("",) * self._length if position is None else self._fields[position]
 
 
 @dataclass
@@ -260,9 +248,7 @@ def _clean_table(text: str, name: str, spec: TableSpec, data: bytes | None = Non
         except csv.Error:
             return None
         fields = _arrow_fields(data, text, len(header), lines - 1)
-    if fields is not None:
-        body: list[list[str]] = []
-    else:
+    if fields is None:
         try:
             records = list(csv.reader(io.StringIO(text, newline=""), strict=True))
         except csv.Error:
@@ -276,24 +262,24 @@ def _clean_table(text: str, name: str, spec: TableSpec, data: bytes | None = Non
         longest = max(map(len, chain.from_iterable(body)), default=0) if len(text) * 4 > MAX_FIELD_BYTES else 0
         if longest * 4 > MAX_FIELD_BYTES:
             return None
+        fields = [list(column) for column in zip(*body, strict=True)] if body else [[] for _ in header]
     if not header:  # a blank first line
         return None
     table = CsvTable(name)
     positions = _read_header(1, header, spec, table)
     if table.problems:
         return None
-    table.rows = CleanRows(spec.column_names, positions, body) if fields is None else \
-        CleanRows(spec.column_names, positions, fields=fields)
+    table.rows = CleanRows(spec.column_names, positions, fields)
     return table
 
 
 def _arrow_fields(data: bytes, text: str, width: int, rows: int) -> list[list[str]] | None:
     """The body of a one-line-per-record file as ``width`` columns of strings, read by pyarrow; or None.
 
-    pyarrow's reader runs in C++ on every core. On the 100× benchmark files (64 MB) it read them in
-    0.07-0.37 s, plus 0.26 s to make Python strings of the columns, where ``csv.reader`` took 0.77 s
-    and taking its records apart into columns 0.38 s; validating those files went from about 3.3
-    to 1.6 s (3 cold runs each, collector paused).
+    pyarrow's reader runs in C++ on every core. Turning the 100× benchmark files (64 MB) into columns
+    of raw strings (`parse_csv_bytes`) took 0.64 s with it against 1.53 s with ``csv.reader`` (same
+    process, collector paused, medians of 4); validating them, 3.0-3.6 s before it and 1.55-1.9 s
+    with it (cold runs).
 
     It gives exactly ``csv.reader``'s fields when no record has a quoted line break and every ``"``
     belongs to a quoted field that starts and ends at a field boundary (`_plain_quotes`); otherwise,

@@ -23,6 +23,7 @@ from typing import Any
 
 from graph.db import Database, Runner, Transaction
 from graph.errors import LoadError
+from graph.load_lock import holding_load_lock
 from graph.schema import TABLE_BY_NAME, TABLES, Label
 from queries import load as q
 from queries.schema import schema_statements
@@ -120,9 +121,9 @@ def load_tables(
     an ``OPTIONAL MATCH`` per row: only created and updated rows are written, rows
     gone from the files are deleted by id, and a load into an empty database
     reads nothing but the (absent) ids. New rows are written with ``CREATE``, not
-    ``MERGE``: the read has just shown them absent, and the transaction first takes
-    the load lock (:data:`queries.load.TAKE_LOAD_LOCK`), so no other load can add
-    them in between; a second load waits for the first and then reads its result.
+    ``MERGE``: the read has just shown them absent, and the transaction holds the
+    load lock (:mod:`graph.load_lock`), so no other load can add them in between; a
+    second load waits for the first and then reads its result.
     """
     missing = [t.name for t in TABLES if t.name not in tables]
     if missing:
@@ -148,22 +149,21 @@ def load_tables(
             progress(table, done, total)
 
     with db.transaction() as tx:
-        _take_load_lock(tx, lambda: progress(WAITING, 0, total) if progress else None)  # before reading
-        existing = {n.label: {rec["id"] for rec in tx.run(q.node_ids(n.label)) if rec["id"] is not None}
-                    for n in nodes}
-        # Relationships gone from the files first, then nodes (which DETACH their remaining ones).
-        for r in rels:
-            stale = r.compare(tx, sorted(existing[r.start_label]), batch_size)
-            summary.counts[r.mapping.rel_type.value].deleted += _delete(
-                tx, q.delete_rels(r.start_label, r.mapping.rel_type, r.mapping.end_label), stale, batch_size)
-        for n in nodes:
-            stale = n.compare(tx, existing[n.label], batch_size)
-            summary.counts[n.label.value].deleted += _delete(tx, q.delete_nodes(n.label), stale, batch_size)
-        for n in nodes:
-            n.write(tx, batch_size, summary.counts[n.label.value], tick)
-        for r in rels:
-            r.write(tx, batch_size, summary.counts[r.mapping.rel_type.value], tick)
-        tx.write(q.RELEASE_LOAD_LOCK, {"lock": q.LOAD_LOCK_ID})
+        with holding_load_lock(tx, lambda: progress(WAITING, 0, total) if progress else None):
+            existing = {n.label: {rec["id"] for rec in tx.run(q.node_ids(n.label)) if rec["id"] is not None}
+                        for n in nodes}
+            # Relationships gone from the files first, then nodes (which DETACH their remaining ones).
+            for r in rels:
+                stale = r.compare(tx, sorted(existing[r.start_label]), batch_size)
+                summary.counts[r.mapping.rel_type.value].deleted += _delete(
+                    tx, q.delete_rels(r.start_label, r.mapping.rel_type, r.mapping.end_label), stale, batch_size)
+            for n in nodes:
+                stale = n.compare(tx, existing[n.label], batch_size)
+                summary.counts[n.label.value].deleted += _delete(tx, q.delete_nodes(n.label), stale, batch_size)
+            for n in nodes:
+                n.write(tx, batch_size, summary.counts[n.label.value], tick)
+            for r in rels:
+                r.write(tx, batch_size, summary.counts[r.mapping.rel_type.value], tick)
         tx.write(q.CREATE_LOAD_RUN, {
             "id": summary.load_id, "started": started.isoformat(timespec="seconds"),
             "finished": datetime.now(UTC).isoformat(timespec="seconds"), "source_dir": source_dir,
@@ -174,25 +174,6 @@ def load_tables(
         })
     summary.seconds = time.perf_counter() - t0
     return summary
-
-
-def _take_load_lock(tx: Transaction, waiting: Callable[[], None], after: float = 1.0) -> None:
-    """Take the load lock (:data:`queries.load.TAKE_LOAD_LOCK`), calling ``waiting`` once if that takes
-    longer than ``after`` seconds: another load or a restore holds it, and the progress bar says so
-    instead of sitting at zero."""
-    granted = Event()
-
-    def notice() -> None:
-        if not granted.wait(after):
-            waiting()
-
-    watcher = Thread(target=notice, name="load-lock-notice", daemon=True)
-    watcher.start()
-    try:
-        tx.write(q.TAKE_LOAD_LOCK, {"lock": q.LOAD_LOCK_ID})
-    finally:
-        granted.set()
-        watcher.join()
 
 
 def _start_labels(m: q.RelMapping) -> list[Label]:

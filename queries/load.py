@@ -128,11 +128,11 @@ def create_nodes_flat(table: str) -> LiteralString:
     :func:`node_property_columns` (``id`` first).
 
     Only for ids the load has just read to be absent, inside the same transaction (the load holds
-    :data:`TAKE_LOAD_LOCK`, and the id's uniqueness constraint still guards it): ``CREATE`` skips the
-    lookup and lock that ``MERGE`` makes per row (with :func:`create_rels_flat`, at 100×, same run,
-    medians of 3: load 23.2 -> 21.9 s, server CPU 22.6 -> 21.3 s). A blank (null) value sets no property. Lists instead
-    of maps carry no key names per row (at 100×, same run, the server's CPU for a load fell from 24.5
-    to 22.9 s). Changed nodes go through :func:`merge_nodes`.
+    the load lock, :mod:`graph.load_lock`, and the id's uniqueness constraint still guards it):
+    ``CREATE`` skips the lookup and lock that ``MERGE`` makes per row (with :func:`create_rels_flat`,
+    at 100×, same run, medians of 3: load 23.2 -> 21.9 s, server CPU 22.6 -> 21.3 s). A blank (null)
+    value sets no property. Lists instead of maps carry no key names per row (at 100×, same run, the
+    server's CPU for a load fell from 24.5 to 22.9 s). Changed nodes go through :func:`merge_nodes`.
 
     >>> print(create_nodes_flat("themes"))  # doctest: +NORMALIZE_WHITESPACE
     UNWIND $rows AS row CREATE (n:Theme {id: row[0], name: row[1], source: row[2], as_of: row[3]})
@@ -242,12 +242,9 @@ def read_rel_columns(m: RelMapping) -> list[str]:
     return [] if m.table == "commitments" else rel_property_columns(m)
 
 
-#: The id of the lock node (never committed, see :data:`TAKE_LOAD_LOCK`).
+#: The load lock (how it works: :mod:`graph.load_lock`): the id of its node, which is never committed,
+#: and the statements that take and release it.
 LOAD_LOCK_ID = "ogpnet-load-in-progress"
-#: First statement of every load: serialises loads. A second load's ``CREATE`` of the same id waits on
-#: the uniqueness constraint of ``LoadRun.id`` until the first load's transaction ends; the node is
-#: deleted (:data:`RELEASE_LOAD_LOCK`) before the load commits, so readers never see it. A load that
-#: waited reads what the first one committed, which is what makes ``CREATE`` of "absent" rows safe.
 TAKE_LOAD_LOCK: LiteralString = "CREATE (:LoadRun {id: $lock})"
 RELEASE_LOAD_LOCK: LiteralString = "MATCH (l:LoadRun {id: $lock}) DELETE l"
 
@@ -263,8 +260,4 @@ LATEST_LOAD_RUN: LiteralString = (
     "MATCH (r:LoadRun) RETURN r.id AS id, r.started AS started, r.finished AS finished, r.files AS files, "
     "r.counts AS counts, r.snapshot AS snapshot, r.source_dir AS source_dir "
     "ORDER BY coalesce(r.seq, 0) DESC, r.finished DESC LIMIT 1"
-)
-LOAD_RUNS: LiteralString = (
-    "MATCH (r:LoadRun) RETURN r.id AS id, r.started AS started, r.finished AS finished, r.snapshot AS snapshot "
-    "ORDER BY coalesce(r.seq, 0) DESC, r.finished DESC LIMIT $limit"
 )

@@ -13,6 +13,7 @@ import pytest
 from graph.backup import check_dump, restore_dump, write_dump
 from graph.db import Database
 from graph.dump import dump_text
+from graph.load_lock import holding_load_lock
 from graph.settings import REPO_ROOT
 from loaders.load import load_directory
 from queries import load as q
@@ -66,11 +67,9 @@ def test_a_restore_waits_for_the_load_in_progress(empty_database: Database, tmp_
     before = dump_text(empty_database, with_runs=True)
     write_dump(empty_database, tmp_path / "backup.json")
     done: list[dict[str, int]] = []
-    with empty_database.transaction() as tx:  # a load in progress: it holds the lock
-        tx.write(q.TAKE_LOAD_LOCK, {"lock": q.LOAD_LOCK_ID})
+    with empty_database.transaction() as tx, holding_load_lock(tx):  # a load in progress: it holds the lock
         restore = threading.Thread(target=lambda: done.append(restore_dump(empty_database, tmp_path / "backup.json")))
         restore.start()
         assert blocked_on(empty_database, q.TAKE_LOAD_LOCK, restore) and not done
-        tx.write(q.RELEASE_LOAD_LOCK, {"lock": q.LOAD_LOCK_ID})
     restore.join(timeout=120)
     assert done and dump_text(empty_database, with_runs=True) == before  # the lock node was not restored or left

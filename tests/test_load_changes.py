@@ -15,6 +15,7 @@ import pytest
 
 from graph.db import Database
 from graph.dump import dump_text
+from graph.load_lock import holding_load_lock
 from graph.schema import TABLES
 from loaders.load import load_directory
 from loaders.neo4j_writer import WAITING, _RelTable, load_tables
@@ -130,8 +131,7 @@ def test_a_second_load_waits_for_the_load_in_progress(empty_database: Database) 
     assert sum(c.created for c in first.counts.values()) == first.rows
     done: list[Any] = []
     shown: list[str] = []
-    with empty_database.transaction() as tx:  # a load in progress: it holds the lock
-        tx.write(q.TAKE_LOAD_LOCK, {"lock": q.LOAD_LOCK_ID})
+    with empty_database.transaction() as tx, holding_load_lock(tx):  # a load in progress: it holds the lock
         waiting = threading.Thread(target=lambda: done.append(load_directory(
             empty_database, FIXTURE_DATASET, progress=lambda table, *_: shown.append(table))))
         waiting.start()
@@ -140,7 +140,6 @@ def test_a_second_load_waits_for_the_load_in_progress(empty_database: Database) 
         while WAITING not in shown and time.monotonic() < deadline:
             time.sleep(0.1)
         assert shown == [WAITING]  # the progress bar says why it does not move
-        tx.write(q.RELEASE_LOAD_LOCK, {"lock": q.LOAD_LOCK_ID})
     waiting.join(timeout=120)
     assert len(done) == 1
     second = done[0]
