@@ -68,8 +68,8 @@ bench: setup
 	$(BIN)/python -m bench.run
 
 lint: $(VENV)/.installed
-	$(BIN)/ruff check graph loaders queries dashboard ogpnet reports tests bench
-	$(BIN)/mypy graph loaders queries dashboard ogpnet reports
+	$(BIN)/ruff check model queries graph loaders presentation reports dashboard ogpnet tests bench
+	$(BIN)/mypy model queries graph loaders presentation reports dashboard ogpnet
 
 clean:
 	rm -rf $(VENV) .pytest_cache test-output

@@ -39,7 +39,7 @@ PIPELINE = ("facts", "coverage_cells", "coverage_rollup", "brokerage", "partners
 
 
 def _tables(scale: float, seed: int) -> dict[str, pd.DataFrame]:
-    from graph.tables import normalise_tables, read_tables
+    from model.tables import normalise_tables, read_tables
 
     if scale == 1:
         return read_tables(REPO_ROOT / "data")
@@ -73,9 +73,9 @@ def measure_scale(scale: float, repeat: int, seed: int = 1) -> dict[str, Any]:
         structural_holes,
     )
     from graph.analysis.groups import brokerage_by
+    from graph.analysis.multigraph import build_graph
     from graph.analysis.partners import find_partners, partner_index
-    from graph.analysis.views import facts_from_tables
-    from graph.network import build_graph
+    from model.facts import facts_from_tables
 
     cfg = AnalysisConfig()
     tables = _tables(scale, seed)

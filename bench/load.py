@@ -43,16 +43,25 @@ from typing import Any, LiteralString, cast
 from bench.synthetic import dataset_rows, generate, write_dataset
 from graph.db import Database, connect
 from graph.dump import dump_text
-from graph.projection import read_snapshot
-from graph.schema import TABLE_BY_NAME, Column, Label
 from graph.server import LocalServer, find_java, java_major, neo4j_version, throwaway_server
 from graph.settings import REPO_ROOT, Settings
+from graph.snapshot import read_snapshot
 from loaders.load import load_directory
 from loaders.neo4j_writer import init_schema
+from model.schema import (
+    NODE_TABLES,
+    PARTICIPANT_LABELS,
+    REL_MAPPINGS,
+    TABLE_BY_NAME,
+    Column,
+    Label,
+    node_property_columns,
+    rel_property_columns,
+)
 from queries import load as q
 
 METHODS = ("ours", "load_csv", "load_csv_one_tx")
-READ_BACK = "read_back"  # the worker's other job: time graph.projection.read_snapshot
+READ_BACK = "read_back"  # the worker's other job: time graph.snapshot.read_snapshot
 
 
 @dataclass(frozen=True)
@@ -124,19 +133,19 @@ def reference_statements(batch_rows: int | None) -> list[tuple[str, LiteralStrin
     {'url': 'file:///members.csv', 'batch': 5000}
     """
     out: list[tuple[str, str, dict[str, Any]]] = []
-    for table, label in q.NODE_TABLES.items():
+    for table, label in NODE_TABLES.items():
         spec = TABLE_BY_NAME[table]
         sets = ", ".join(f"n.{c.name} = {_value(c)}" for c in spec.columns
-                         if c.name != "id" and c.name not in q.NODE_REF_COLUMNS.get(table, ()))
+                         if c.name != "id" and c.name in node_property_columns(table))
         out.append((table, f"MERGE (n:{label.value} {{id: row.id}}) SET {sets}", {}))
-    for m in q.REL_TABLES:
+    for m in REL_MAPPINGS:
         spec = TABLE_BY_NAME[m.table]
         sets = ", ".join(f"r.{c} = {_value(spec.columns[spec.column_names.index(c)])}"
-                         for c in q.rel_property_columns(m))
+                         for c in rel_property_columns(m))
         starts: Sequence[tuple[Label, str, dict[str, Any]]] = [(m.start_label, "", {})]
         if m.start_by:
             starts = [(label, f"WITH row WHERE row.{m.start_by} = $participant ", {"participant": ptype})
-                      for ptype, label in q.PARTICIPANT_LABELS.items()]
+                      for ptype, label in PARTICIPANT_LABELS.items()]
         for start, where, params in starts:
             out.append((m.table, f"{where}MATCH (a:{start.value} {{id: row.{m.start_column}}}) "
                                  f"MATCH (b:{m.end_label.value} {{id: row.{m.end_column}}}) "
@@ -215,7 +224,7 @@ def empty_database(db: Database) -> None:
 def expected_rows(directory: Path) -> int:
     """Graph records a load of ``directory`` writes: node-table rows plus relationship-mapping rows."""
     counts = dataset_rows(directory)
-    return sum(counts[t] for t in q.NODE_TABLES) + sum(counts[m.table] for m in q.REL_TABLES)
+    return sum(counts[t] for t in NODE_TABLES) + sum(counts[m.table] for m in REL_MAPPINGS)
 
 
 class TxMemorySampler:
@@ -299,7 +308,7 @@ def worker(method: str, directory: Path, batch_size: int) -> dict[str, Any]:
 
 
 def read_back(db: Database, server: LocalServer) -> float:
-    """Seconds to read the loaded graph back into tables (`graph.projection.read_snapshot`), in a fresh process.
+    """Seconds to read the loaded graph back into tables (`graph.snapshot.read_snapshot`), in a fresh process.
 
     What every analysis starts with. Measured on its own, after a load: inside a timed run its server CPU
     would count as the load's, and its garbage would land on the next run.

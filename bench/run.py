@@ -169,7 +169,7 @@ def summarise_load(results: dict[str, Any]) -> list[str]:
                      "methods. Neo4j CPU: user + system time of the JVM (all threads, garbage collection "
                      "included) during the run; less disturbed than wall time when other work shares the machine. "
                      "JVM peak RSS: VmHWM, reset before each run; a JVM keeps the heap it has touched, so it "
-                     "grows run after run. Reading the graph back: `graph.projection.read_snapshot` (every table in "
+                     "grows run after run. Reading the graph back: `graph.snapshot.read_snapshot` (every table in "
                      "one read transaction, the first step of every analysis) in a fresh process after our "
                      "untimed load, median of as many runs as the loads; not part of the load time or CPU.")
     return lines

@@ -1,6 +1,6 @@
 """Synthetic canonical datasets with the bundled data's shapes, at any scale.
 
-`generate` returns the 12 tables of `graph.schema.TABLES` as rows of CSV text (pure, deterministic by seed);
+`generate` returns the 12 tables of `model.schema.TABLES` as rows of CSV text (pure, deterministic by seed);
 `write_dataset` writes them; ``python -m bench.synthetic --scale 10 --seed 1 --out DIR`` does both.
 
 Scale 1 has about the row counts of the bundled ``data/`` (~145 members, ~125 organisations, ~35 consortia,
@@ -45,7 +45,7 @@ from pathlib import Path
 import numpy as np
 import pycountry
 
-from graph.schema import TABLE_BY_NAME, TABLES, THEMES
+from model.schema import TABLE_BY_NAME, TABLES, THEMES
 
 __all__ = ["SHAPE", "Shape", "dataset_rows", "generate", "main", "write_dataset"]
 

@@ -32,9 +32,9 @@ from graph.analysis import (
 )
 from graph.analysis.groups import brokerage_by
 from graph.db import Database, connect
-from graph.errors import DatabaseUnavailable, OgpnetError
 from graph.settings import Settings, analysis_config
 from graph.snapshot import AnalysedGraph, current_graph
+from model.errors import DatabaseUnavailable, OgpnetError
 from queries.load import LATEST_LOAD_RUN
 
 

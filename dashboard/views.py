@@ -30,7 +30,7 @@ from graph.analysis import (
 )
 from graph.analysis.brokerage import betweenness, structural_holes
 from graph.analysis.groups import organisation_groups
-from graph.schema import THEMES
+from model.schema import THEMES
 
 NO_DEMAND = "no demand"
 #: Map and heatmap categories, in legend order (colour-blind safe: red-orange for problems, blues for cover).

@@ -22,9 +22,9 @@ from typing import Any, LiteralString, cast
 
 from graph.db import Database
 from graph.dump import dump_graph
-from graph.errors import ConfigError, Problem, ValidationError
 from graph.load_lock import holding_load_lock
-from graph.schema import Label, RelType
+from model.errors import ConfigError, Problem, ValidationError
+from model.schema import Label, RelType
 from queries.schema import schema_statements
 
 FORMAT = "ogpnet-dump"

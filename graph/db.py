@@ -3,7 +3,7 @@
 Everything else receives a :class:`Database` (a narrow runner over the driver)
 and passes Cypher text from :mod:`queries` with parameters — never values in
 the query text. Driver errors are wrapped here, at the boundary, into the
-project's own :class:`~graph.errors.DatabaseUnavailable` / ``DatabaseError``.
+project's own :class:`~model.errors.DatabaseUnavailable` / ``DatabaseError``.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from typing import Any, LiteralString, Protocol
 from neo4j import READ_ACCESS, WRITE_ACCESS, Driver, GraphDatabase, ManagedTransaction, RoutingControl
 from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavailable, SessionExpired
 
-from graph.errors import DatabaseError, DatabaseUnavailable
 from graph.settings import Settings
+from model.errors import DatabaseError, DatabaseUnavailable
 
 # The driver logs each retry as a warning; the project reports failures itself, once.
 logging.getLogger("neo4j").setLevel(logging.ERROR)
@@ -72,7 +72,7 @@ class Database:
         """Run ``work(tx)`` in one read transaction.
 
         Neo4j isolates transactions as read-committed: each query sees what was committed when it
-        started, so two queries may see different commits (see :func:`graph.projection.read_snapshot`).
+        started, so two queries may see different commits (see :func:`graph.snapshot.read_snapshot`).
         """
         with _wrapped(self.uri), self.driver.session(database=self.database,
                                                      default_access_mode=READ_ACCESS) as session:

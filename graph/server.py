@@ -6,7 +6,7 @@ state folder, sets a generated password before the first start, starts one
 foreground JVM (Java 17 or 21, chosen explicitly) detached from the caller,
 and waits until Bolt answers ``RETURN 1``.
 
-Every failure a user can meet is an :class:`~graph.errors.ServerError` whose
+Every failure a user can meet is an :class:`~model.errors.ServerError` whose
 message says what to do.
 """
 
@@ -26,8 +26,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from graph.errors import ConfigError, ServerError
 from graph.settings import REPO_ROOT, Settings
+from model.errors import ConfigError, ServerError
 
 POM = REPO_ROOT / "pom.xml"
 SUPPORTED_JAVA = (17, 21)
@@ -244,7 +244,7 @@ def check_memory(heap: str, tx_memory: str) -> None:
     >>> check_memory("1g", "2g")
     Traceback (most recent call last):
     ...
-    graph.errors.ConfigError: OGPNET_NEO4J_TX_MEMORY (2g) must be smaller than OGPNET_NEO4J_HEAP (1g)
+    model.errors.ConfigError: OGPNET_NEO4J_TX_MEMORY (2g) must be smaller than OGPNET_NEO4J_HEAP (1g)
     """
     heap_bytes, tx_bytes = memory_bytes(heap), memory_bytes(tx_memory)
     if heap_bytes and tx_bytes and tx_bytes >= heap_bytes:

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from graph.analysis.config import AnalysisConfig
+    from model.config import AnalysisConfig
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -97,7 +97,7 @@ class Settings:
                 try:
                     values[f.name] = int(raw)
                 except ValueError:
-                    from graph.errors import ConfigError
+                    from model.errors import ConfigError
 
                     raise ConfigError(f"{setting.env}={raw!r} is not a whole number",
                                       hint=f"set {setting.env} to a number or unset it") from None
@@ -121,7 +121,7 @@ def setting(env: str) -> Setting:
 
 
 def _analysis_settings() -> tuple[Setting, ...]:
-    from graph.analysis.config import AnalysisConfig
+    from model.config import AnalysisConfig
 
     out = []
     for name, default, help_text in AnalysisConfig.describe():
@@ -142,8 +142,8 @@ def analysis_config(env: Mapping[str, str] | None = None) -> AnalysisConfig:
     >>> analysis_config({"OGPNET_REDUNDANT_K": "5"}).redundant_k
     5
     """
-    from graph.analysis.config import AnalysisConfig
-    from graph.errors import ConfigError
+    from model.config import AnalysisConfig
+    from model.errors import ConfigError
 
     env = os.environ if env is None else env
     values = {s.env[len("OGPNET_"):].lower(): env[s.env] for s in ANALYSIS_SETTINGS if env.get(s.env)}

@@ -1,26 +1,96 @@
-"""The analysed graph of the current load, projected from Neo4j once per load snapshot.
+"""A load snapshot: the tables of one complete load, read from Neo4j in one read transaction and cached.
 
-:func:`current_graph` asks Neo4j for the id of the latest complete load (one
-cheap query) and reuses the projected graph while it is unchanged; a new load
-(a new content snapshot) is projected again in one read transaction.
+:func:`read_snapshot` returns the same DataFrames that :func:`model.tables.read_tables` reads from CSV files
+(one query per node or relationship type, generated from :mod:`model.schema`), plus the id of the load they
+came from, so that analyses and caches can be keyed by load snapshot. :func:`current_graph` asks Neo4j for
+the id of the latest complete load (one cheap query) and reuses the analysed snapshot while it is unchanged.
+
+Neo4j's transactions are read-committed: each query of a read transaction sees
+what was committed when it ran, so a load committing half-way through the reads
+would mix two loads' tables. Every load commits a new ``LoadRun`` with its
+data, so :func:`read_snapshot` reads the latest one before and after the tables
+and reads again when they differ. (A restore brings back the dump's ``LoadRun``
+records; one restoring the same latest load is not detected.)
 """
 
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
-import networkx as nx
 import pandas as pd
 
-from graph.analysis.views import Facts, facts_from_tables
+from graph.bulk import collector_paused
 from graph.db import Database
-from graph.errors import OgpnetError
-from graph.network import build_graph
-from graph.projection import Snapshot, read_snapshot
-from graph.tables import normalise_tables
-from queries.load import LATEST_LOAD_RUN
+from model.errors import DatabaseError, OgpnetError
+from model.facts import Facts, facts_from_tables
+from model.schema import NODE_TABLES, REL_MAPPINGS, TABLE_BY_NAME, TABLES, node_property_columns
+from model.tables import normalise_tables
+from queries import load as q
+
+__all__ = ["AnalysedGraph", "EmptyDatabase", "Snapshot", "current_graph", "latest_snapshot_id", "read_snapshot"]
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The tables of one complete load (no load committed while they were read)."""
+
+    load_id: str | None
+    snapshot: str | None
+    finished: str | None
+    tables: dict[str, pd.DataFrame]
+
+
+def _frame(table: str, columns: list[str], rows: list[list[Any]]) -> pd.DataFrame:
+    """The table's frame, its columns in schema order, from rows of ``columns`` values."""
+    return pd.DataFrame.from_records(rows, columns=columns).reindex(columns=TABLE_BY_NAME[table].column_names)
+
+
+#: How many times :func:`read_snapshot` reads the tables when loads keep committing meanwhile.
+READ_ATTEMPTS = 3
+
+
+def read_snapshot(db: Database, *, attempts: int = READ_ATTEMPTS) -> Snapshot:
+    """Read every canonical table from Neo4j in one read transaction, again if a load committed meanwhile.
+
+    The latest ``LoadRun`` is read before and after the tables; when it changed, the tables may
+    mix two loads and are read again, up to ``attempts`` times (loads are serialised and take
+    seconds, so a second read normally sees none commit), then `DatabaseError`.
+
+    Each record is one list of values (see :func:`queries.load.read_nodes`), not a property map, and
+    Python's cyclic garbage collector is paused meanwhile (:func:`graph.bulk.collector_paused`): both
+    measured by ``make bench`` (``bench/results/load.json``).
+    """
+
+    def work(tx: Any) -> Snapshot | None:
+        run = tx.read(q.LATEST_LOAD_RUN)
+        frames: dict[str, pd.DataFrame] = {}
+        for table in NODE_TABLES:
+            frames[table] = _frame(table, node_property_columns(table), tx.column(q.read_nodes(table)))
+        for m in REL_MAPPINGS:
+            columns = [m.start_column, m.end_column, *q.read_rel_columns(m)]
+            # memberships: one query per participant label (the type is a property of the relationship too)
+            rows = [row for label in m.start_labels for row in tx.column(q.read_rels(m, label))]
+            if TABLE_BY_NAME[m.table].label is not None:  # a node table's relationship gives its start column
+                start_of = {end: start for start, end in rows}
+                frames[m.table][m.start_column] = frames[m.table][m.end_column].map(start_of)
+                continue
+            frames[m.table] = _frame(m.table, columns, rows)
+        if tx.read(q.LATEST_LOAD_RUN) != run:
+            return None  # a load committed while the tables were read
+        latest = run[0] if run else {}
+        return Snapshot(latest.get("id"), latest.get("snapshot"), latest.get("finished"),
+                        {t.name: frames[t.name] for t in TABLES})
+
+    with collector_paused():
+        for _ in range(attempts):
+            result: Snapshot | None = db.read_transaction(work)
+            if result is not None:
+                return result
+    raise DatabaseError(f"the graph changed while it was read, {attempts} times in a row: loads kept committing",
+                        hint="run the command again when the loads in progress have finished")
 
 
 class EmptyDatabase(OgpnetError):
@@ -32,15 +102,13 @@ class EmptyDatabase(OgpnetError):
 
 @dataclass(frozen=True)
 class AnalysedGraph:
-    """A load snapshot, its tables as analysis facts, and its typed NetworkX graph.
+    """A load snapshot and its tables as analysis :class:`~model.facts.Facts` (computed once, on first use).
 
-    The analyses only need :attr:`facts`, built straight from the tables; the multigraph (:attr:`graph`,
-    for the network explorer and graph-shaped questions) is built the first time it is asked for, as
-    it costs more than every analysis together on large datasets. Pass ``prebuilt`` to supply one already built.
+    The network explorer builds the typed multigraph from :attr:`tables` itself
+    (:func:`graph.analysis.multigraph.build_graph`): no analysis needs it.
     """
 
     snapshot: Snapshot
-    prebuilt: nx.MultiDiGraph | None = field(default=None, repr=False, compare=False)
 
     @cached_property
     def tables(self) -> dict[str, pd.DataFrame]:
@@ -49,19 +117,13 @@ class AnalysedGraph:
 
     @cached_property
     def facts(self) -> Facts:
-        """The tidy tables every analysis takes (the same as ``graph_facts(self.graph)``)."""
+        """The tables as every analysis takes them."""
         return facts_from_tables(self.tables)
 
-    @cached_property
-    def graph(self) -> nx.MultiDiGraph:
-        """The typed multigraph (:func:`graph.network.build_graph`), built on first use."""
-        return self.prebuilt if self.prebuilt is not None else build_graph(self.tables)
-
-    @cached_property
+    @property
     def theme_names(self) -> dict[str, str]:
         """Theme id -> name, from the themes table."""
-        themes = self.tables["themes"]
-        return {str(i): str(n) for i, n in zip(themes["id"], themes["name"], strict=True) if isinstance(n, str)}
+        return dict(self.facts.theme_names)
 
     @property
     def key(self) -> str:
@@ -74,7 +136,7 @@ _LOCK = threading.Lock()
 
 
 def latest_snapshot_id(db: Database) -> str | None:
-    rows = db.read(LATEST_LOAD_RUN)
+    rows = db.read(q.LATEST_LOAD_RUN)
     return rows[0]["snapshot"] if rows else None
 
 

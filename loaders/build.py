@@ -2,7 +2,7 @@
 
 ``build_dataset(raw_dir, out_dir)`` runs every source adapter of
 :mod:`loaders.sources` over ``raw_dir`` (the folder holding ``raw/`` and
-``reference/``), merges their rows into the tables of :mod:`graph.schema`, checks
+``reference/``), merges their rows into the tables of :mod:`model.schema`, checks
 them against the schema, and writes them atomically together with
 ``BUILD_REPORT.md`` and ``README.md``. The output is deterministic: the same input
 gives byte-identical files.
@@ -38,8 +38,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from graph.errors import OgpnetError
-from graph.schema import TABLE_BY_NAME, TABLES, THEMES, Column, TableSpec
 from loaders.countries import is_iso3
 from loaders.dates import is_iso_date
 from loaders.regions import EUROPE, RANK_EU_MEMBER, RANK_GDB, RANK_IBP, REGION_EVIDENCE
@@ -61,6 +59,8 @@ from loaders.sources import (
     ogp_status_2016,
     open_ownership,
 )
+from model.errors import OgpnetError
+from model.schema import TABLE_BY_NAME, TABLES, THEMES, Column, TableSpec
 
 RAW_ENV = "OGPNET_RAW_DIR"
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -361,7 +361,7 @@ def format_value(value: object, column: Column) -> str:
 
     Examples
     --------
-    >>> from graph.schema import Column
+    >>> from model.schema import Column
     >>> format_value(66.70, Column("v", "float")), format_value(100.0, Column("v", "float"))
     ('66.7', '100')
     >>> format_value(True, Column("b", "bool")), format_value(None, Column("j", "int"))

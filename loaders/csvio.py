@@ -38,8 +38,8 @@ from itertools import chain
 from pathlib import Path
 from typing import overload
 
-from graph.errors import Problem
-from graph.schema import TableSpec
+from model.errors import Problem
+from model.schema import TableSpec
 
 __all__ = ["ARROW_MIN_BYTES", "MAX_FIELD_BYTES", "CleanRows", "CsvRow", "CsvTable", "parse_csv_bytes", "parse_table",
            "read_table"]
@@ -143,7 +143,7 @@ def read_table(path: Path, spec: TableSpec) -> tuple[list[CsvRow], list[Problem]
     path : Path
         The CSV file; a missing or unreadable file is reported as a Problem, not raised.
     spec : TableSpec
-        The table the file holds (`graph.schema.TABLES`).
+        The table the file holds (`model.schema.TABLES`).
 
     Returns
     -------
@@ -186,7 +186,7 @@ def parse_csv_bytes(data: bytes, name: str, spec: TableSpec) -> CsvTable:
 
     Examples
     --------
-    >>> from graph.schema import TABLE_BY_NAME
+    >>> from model.schema import TABLE_BY_NAME
     >>> spec = TABLE_BY_NAME["consortia"]
     >>> t = parse_csv_bytes(b'id,name,kind,source,as_of\\nbolg,"Beneficial\\nOwnership",partnership,m,2024\\n'
     ...                     b'x,y,network,m\\n', "consortia.csv", spec)

@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from graph.errors import Problem, ValidationError
+from model.errors import Problem, ValidationError
 
 __all__ = ["parse_json_bytes", "read_json"]
 
@@ -58,7 +58,7 @@ def parse_json_bytes(data: bytes, name: str) -> Any:
     >>> parse_json_bytes(b'{\\n "id": "ALB",\\n}', "members.json")
     Traceback (most recent call last):
     ...
-    graph.errors.ValidationError: members.json:3:1: malformed JSON: Expecting property name enclosed in double quotes
+    model.errors.ValidationError: members.json:3:1: malformed JSON: Expecting property name enclosed in double quotes
     """
     try:
         text = data.decode("utf-8-sig")

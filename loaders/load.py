@@ -38,8 +38,8 @@ def load_source(db: Database, source: str, file: Path, raw_dir: Path, *, batch_s
     """
     import tempfile
 
-    from graph.errors import ConfigError
     from loaders.build import SOURCE_FILES, build_dataset
+    from model.errors import ConfigError
 
     if source not in SOURCE_FILES:
         raise ConfigError(f"unknown source {source!r}", hint=f"use one of {', '.join(SOURCE_FILES)}")

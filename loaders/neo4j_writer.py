@@ -22,9 +22,19 @@ from threading import Event, Thread
 from typing import Any
 
 from graph.db import Database, Runner, Transaction
-from graph.errors import LoadError
 from graph.load_lock import holding_load_lock
-from graph.schema import TABLE_BY_NAME, TABLES, Label
+from model.errors import LoadError
+from model.schema import (
+    NODE_TABLES,
+    PARTICIPANT_LABELS,
+    REL_MAPPINGS,
+    TABLE_BY_NAME,
+    TABLES,
+    Label,
+    RelMapping,
+    node_property_columns,
+    rel_property_columns,
+)
 from queries import load as q
 from queries.schema import schema_statements
 
@@ -112,7 +122,7 @@ def load_tables(
 ) -> LoadSummary:
     """Load validated tables (typed rows per canonical table) in one transaction.
 
-    ``tables`` must hold every table of :data:`graph.schema.TABLES` and must
+    ``tables`` must hold every table of :data:`model.schema.TABLES` and must
     already have passed :func:`loaders.validate.validate_dataset`.
 
     Inside the one transaction, what the database holds is read first (node ids;
@@ -131,8 +141,8 @@ def load_tables(
     init_schema(db)
     started = datetime.now(UTC)
     t0 = time.perf_counter()
-    nodes = [_NodeTable(table, label, tables[table]) for table, label in q.NODE_TABLES.items()]
-    rels = [_RelTable(m, start, tables[m.table]) for m in q.REL_TABLES for start in _start_labels(m)]
+    nodes = [_NodeTable(table, label, tables[table]) for table, label in NODE_TABLES.items()]
+    rels = [_RelTable(m, start, tables[m.table]) for m in REL_MAPPINGS for start in m.start_labels]
     total = sum(len(n.rows) for n in nodes) + sum(len(r.rows) for r in rels)
     summary = LoadSummary(load_id=str(uuid.uuid4()), snapshot=snapshot_id(files), seconds=0.0, rows=total)
     # Relationship types first, then labels: the order of the summary and of the LoadRun record.
@@ -176,17 +186,12 @@ def load_tables(
     return summary
 
 
-def _start_labels(m: q.RelMapping) -> list[Label]:
-    """The start labels of a mapping's relationships (memberships: one per participant type)."""
-    return list(q.PARTICIPANT_LABELS.values()) if m.start_by else [m.start_label]
-
-
 class _NodeTable:
     """One node table's rows, what the database already has of them, and how to write them."""
 
     def __init__(self, table: str, label: Label, rows: Rows) -> None:
         self.table, self.label, self.rows = table, label, rows
-        self.columns = q.node_property_columns(table)
+        self.columns = node_property_columns(table)
         self.lists = _list_columns(table, self.columns)
         self.list_at = [i for i, c in enumerate(self.columns) if c in self.lists]
         self.unchanged: set[str] = set()
@@ -222,13 +227,13 @@ class _NodeTable:
 class _RelTable:
     """One relationship mapping's rows (for one start label), what exists of them, and how to write them."""
 
-    def __init__(self, mapping: q.RelMapping, start_label: Label, rows: Rows) -> None:
+    def __init__(self, mapping: RelMapping, start_label: Label, rows: Rows) -> None:
         self.mapping, self.start_label = mapping, start_label
         if mapping.start_by:
-            ptype = next(p for p, label in q.PARTICIPANT_LABELS.items() if label == start_label)
+            ptype = next(p for p, label in PARTICIPANT_LABELS.items() if label == start_label)
             rows = [r for r in rows if r[mapping.start_by] == ptype]
         self.rows = rows
-        self.columns = q.rel_property_columns(mapping)
+        self.columns = rel_property_columns(mapping)
         self.lists = _list_columns(mapping.table, self.columns)
         self.list_at = [i for i, c in enumerate(self.columns) if c in self.lists]
         key_columns = q.rel_key_columns(mapping.table)

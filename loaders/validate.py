@@ -1,6 +1,6 @@
 """Validate a canonical dataset directory before anything is written to Neo4j.
 
-`validate_dataset` reads the 12 CSV files of `graph.schema.TABLES` (through
+`validate_dataset` reads the 12 CSV files of `model.schema.TABLES` (through
 ``loaders.csvio``), converts every value to its column's type and checks the
 dataset as a whole. It returns the typed rows, or raises `ValidationError`
 listing *every* problem found, each located as ``file:line`` (the header is
@@ -19,7 +19,7 @@ The checks, in order:
    ``YYYY-MM-DD``, a real calendar date; kept as the text), ``iso3`` (an
    ISO 3166-1 alpha-3 code, or one of `USER_ASSIGNED_ISO3` such as XKX for
    Kosovo), ``enum`` (the column's choices), ``theme`` (a key of
-   `graph.schema.THEMES`), ``list`` (``;``-separated, kept as a tuple);
+   `model.schema.THEMES`), ``list`` (``;``-separated, kept as a tuple);
    free text (``str``) is limited to `MAX_TEXT_CHARS` characters and is
    otherwise anything at all: quotes, newlines, or Cypher-looking text, which
    the loader passes as query parameters, never as query text;
@@ -29,7 +29,7 @@ The checks, in order:
    by ``participant_type``;
 5. rules across columns: ``members.parent_iso3`` is blank for a national
    member and set for a local one (whose ``iso3`` is its parent's);
-   ``themes.csv`` lists exactly the keys of `graph.schema.THEMES`; a
+   ``themes.csv`` lists exactly the keys of `model.schema.THEMES`; a
    ``signals`` score is between 0 and 100.
 
 A fault is reported once: a value that failed its own check is not used for
@@ -51,9 +51,9 @@ from pathlib import Path
 
 import pycountry
 
-from graph.errors import Problem, ValidationError
-from graph.schema import TABLES, THEMES, Column, TableSpec
 from loaders.csvio import WHOLE_ROW, CleanRows, CsvTable, parse_table
+from model.errors import Problem, ValidationError
+from model.schema import TABLES, THEMES, Column, TableSpec
 
 __all__ = [
     "MAX_TEXT_CHARS",
@@ -97,7 +97,7 @@ class ValidatedDataset:
         return self.tables[table]
 
     def counts(self) -> dict[str, int]:
-        """Number of rows per table, in `graph.schema.TABLES` order."""
+        """Number of rows per table, in `model.schema.TABLES` order."""
         return {name: len(rows) for name, rows in self.tables.items()}
 
 
@@ -129,7 +129,7 @@ def convert_value(column: Column, text: str) -> Value:
         return None
     converter = _CONVERTERS.get(column.type)
     if converter is None:
-        raise TypeError(f"column {column.name!r} has unsupported type {column.type!r} in graph.schema")
+        raise TypeError(f"column {column.name!r} has unsupported type {column.type!r} in model.schema")
     return converter(column, text)
 
 
@@ -198,7 +198,7 @@ def _to_enum(column: Column, text: str) -> str:
 
 def _to_theme(column: Column, text: str) -> str:
     if text not in THEMES:
-        raise ValueError(f"unknown theme key{_did_you_mean(text, THEMES)}; the keys are listed in graph.schema.THEMES")
+        raise ValueError(f"unknown theme key{_did_you_mean(text, THEMES)}; the keys are listed in model.schema.THEMES")
     return text
 
 
@@ -252,7 +252,7 @@ def validate_dataset(directory: Path | str) -> ValidatedDataset:
     Parameters
     ----------
     directory : Path or str
-        Folder holding one CSV file per table of `graph.schema.TABLES`.
+        Folder holding one CSV file per table of `model.schema.TABLES`.
 
     Returns
     -------
@@ -496,7 +496,7 @@ def _member_levels(rows: list[_Row]) -> Iterator[Problem]:
 
 
 def _missing_themes(table: CsvTable) -> Iterator[Problem]:
-    """themes.csv must list every key of graph.schema.THEMES (unknown keys fail the theme type check)."""
+    """themes.csv must list every key of model.schema.THEMES (unknown keys fail the theme type check)."""
     if not table.complete or "id" in table.missing_columns:
         return
     present = {row["id"].strip() for row in table.rows}
@@ -504,11 +504,11 @@ def _missing_themes(table: CsvTable) -> Iterator[Problem]:
         if key not in present:
             yield Problem(table.file, None, "id", None,
                           f"theme '{key}' is missing: themes.csv must list each of the {len(THEMES)} keys"
-                          " of graph.schema.THEMES")
+                          " of model.schema.THEMES")
 
 
 def _score_ranges(rows: list[_Row]) -> Iterator[Problem]:
-    """A score is 0-100 (higher is better), see graph.schema.SIGNAL_KINDS."""
+    """A score is 0-100 (higher is better), see model.schema.SIGNAL_KINDS."""
     for row in rows:
         value = row.values["value"]
         if row.usable("kind", "value") and row.values["kind"] == "score" and isinstance(value, float):

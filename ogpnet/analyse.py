@@ -26,10 +26,10 @@ from graph.analysis import (
     what_if_remove,
 )
 from graph.analysis.groups import GROUPINGS, brokerage_by
-from graph.errors import ConfigError
-from graph.schema import SECTORS, THEMES
 from graph.settings import Settings, analysis_config
 from graph.snapshot import AnalysedGraph, current_graph
+from model.errors import ConfigError
+from model.schema import SECTORS, THEMES
 from ogpnet.cli import fail_cleanly, main
 from ogpnet.output import FORMATS, envelope, print_table, records, to_csv, to_json
 

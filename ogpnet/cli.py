@@ -11,8 +11,8 @@ from typing import Any, TypeVar
 
 import click
 
-from graph.errors import ConfigError, OgpnetError
 from graph.settings import Settings
+from model.errors import ConfigError, OgpnetError
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import click
 
-from graph.errors import ConfigError, OgpnetError
-from graph.schema import THEMES
 from graph.settings import Settings, analysis_config
+from model.errors import ConfigError, OgpnetError
+from model.schema import THEMES
 from ogpnet.cli import fail_cleanly, main
 
 __all__ = ["REPORT_FORMATS", "report", "write_atomic"]

@@ -1,66 +1,26 @@
-"""How each canonical table maps onto the graph, and the Cypher that writes and reads it.
+"""The Cypher that writes the canonical tables into Neo4j and reads them back, generated from the mapping
+that :mod:`model.schema` declares for each table.
 
 Node tables become nodes keyed by ``id``; relationship tables become
 relationships keyed by a ``key`` property (the table's unique key joined with
 ``|``), so that ``MERGE`` is idempotent even when a key column is blank.
-All text is built from :mod:`graph.schema` enums; values are parameters.
+All text is built from :mod:`model.schema` enums; values are parameters.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import LiteralString, cast
 
-from graph.schema import TABLE_BY_NAME, Label, RelType
-
-
-@dataclass(frozen=True)
-class RelMapping:
-    """Where a relationship table's rows go: (start label, start column) -[type]-> (end label, end column)."""
-
-    table: str
-    rel_type: RelType
-    start_label: Label
-    start_column: str
-    end_label: Label
-    end_column: str
-    # memberships: the start label depends on the row's participant_type
-    start_by: str | None = None
-
-
-NODE_TABLES: dict[str, Label] = {
-    "sources": Label.SOURCE, "themes": Label.THEME, "members": Label.MEMBER, "organisations": Label.ORGANISATION,
-    "consortia": Label.CONSORTIUM, "commitments": Label.COMMITMENT,
-}
-# Columns of a node table that are stored as a relationship, not as a property.
-NODE_REF_COLUMNS: dict[str, tuple[str, ...]] = {"commitments": ("member_id",)}
-
-REL_TABLES: tuple[RelMapping, ...] = (
-    RelMapping("commitments", RelType.MADE, Label.MEMBER, "member_id", Label.COMMITMENT, "id"),
-    RelMapping("commitment_themes", RelType.ON_THEME, Label.COMMITMENT, "commitment_id", Label.THEME, "theme_id"),
-    RelMapping("engagements", RelType.WORKS_IN, Label.ORGANISATION, "organisation_id", Label.MEMBER, "member_id"),
-    RelMapping("expertise", RelType.EXPERT_IN, Label.ORGANISATION, "organisation_id", Label.THEME, "theme_id"),
-    RelMapping("memberships", RelType.MEMBER_OF, Label.ORGANISATION, "participant_id", Label.CONSORTIUM,
-               "consortium_id", start_by="participant_type"),
-    RelMapping("consortium_themes", RelType.FOCUSES_ON, Label.CONSORTIUM, "consortium_id", Label.THEME, "theme_id"),
-    RelMapping("signals", RelType.SIGNALS, Label.MEMBER, "member_id", Label.THEME, "theme_id"),
+from model.schema import (
+    NODE_TABLES,
+    TABLE_BY_NAME,
+    Label,
+    RelMapping,
+    RelType,
+    node_property_columns,
+    rel_property_columns,
 )
-PARTICIPANT_LABELS: dict[str, Label] = {"organisation": Label.ORGANISATION, "member": Label.MEMBER}
-
-
-def rel_property_columns(m: RelMapping) -> list[str]:
-    """Columns stored as relationship properties: all but the two endpoints (and the MADE row's node fields).
-
-    >>> rel_property_columns(REL_TABLES[2])
-    ['theme_id', 'relation', 'detail', 'confidence', 'source', 'as_of']
-    >>> rel_property_columns(REL_TABLES[0])
-    ['source', 'as_of']
-    """
-    if m.table == "commitments":
-        return ["source", "as_of"]
-    skip = {m.start_column, m.end_column}
-    return [c for c in TABLE_BY_NAME[m.table].column_names if c not in skip]
 
 
 def rel_key(table: str, row: dict[str, object]) -> str:
@@ -79,7 +39,10 @@ def rel_key_columns(table: str) -> tuple[str, ...]:
     >>> rel_key_columns("commitments"), rel_key_columns("expertise")
     (('member_id', 'id'), ('organisation_id', 'theme_id'))
     """
-    return ("member_id", "id") if table == "commitments" else tuple(TABLE_BY_NAME[table].key)
+    spec = TABLE_BY_NAME[table]
+    if spec.label is not None and spec.rel is not None:  # a node table's relationship: its two ends
+        return (spec.rel.start_column, spec.rel.end_column)
+    return tuple(spec.key)
 
 
 def _lit(text: str) -> LiteralString:
@@ -154,7 +117,7 @@ def create_rels_flat(m: RelMapping, start: Label) -> LiteralString:
     node (a ``MERGE`` would expand the start node's relationships for each row). ``count(*)`` counts
     the rows whose two nodes were found.
 
-    >>> print(create_rels_flat(REL_TABLES[3], Label.ORGANISATION))  # doctest: +NORMALIZE_WHITESPACE
+    >>> print(create_rels_flat(TABLE_BY_NAME["expertise"].rel, Label.ORGANISATION))  # doctest: +NORMALIZE_WHITESPACE
     UNWIND $rows AS row MATCH (a:Organisation {id: row[0]}) MATCH (b:Theme {id: row[1]})
     CREATE (a)-[r:EXPERT_IN {key: row[2], confidence: row[3], source: row[4], as_of: row[5]}]->(b)
     RETURN count(*) AS n
@@ -163,15 +126,6 @@ def create_rels_flat(m: RelMapping, start: Label) -> LiteralString:
     props = ", ".join(["key: row[2]", *(f"{_name(c)}: row[{i}]" for i, c in enumerate(rel_property_columns(m), 3))])
     return _lit(f"UNWIND $rows AS row MATCH (a:{s} {{id: row[0]}}) MATCH (b:{e} {{id: row[1]}}) "
                 f"CREATE (a)-[r:{t} {{{props}}}]->(b) RETURN count(*) AS n")
-
-
-def node_property_columns(table: str) -> list[str]:
-    """Columns of a node table stored as node properties (all but those stored as a relationship).
-
-    >>> node_property_columns("commitments")[:3]
-    ['id', 'title', 'year']
-    """
-    return [c for c in TABLE_BY_NAME[table].column_names if c not in NODE_REF_COLUMNS.get(table, ())]
 
 
 _IDENTIFIER = re.compile(r"[a-z][a-z0-9_]*")
@@ -223,7 +177,7 @@ def read_nodes(table: str) -> LiteralString:
 def read_rels(m: RelMapping, start: Label | None = None) -> LiteralString:
     """Every relationship of a mapping as one list: start id, end id, then :func:`read_rel_columns` (projection).
 
-    >>> print(read_rels(REL_TABLES[3]))  # doctest: +NORMALIZE_WHITESPACE
+    >>> print(read_rels(TABLE_BY_NAME["expertise"].rel))  # doctest: +NORMALIZE_WHITESPACE
     MATCH (a:Organisation)-[r:EXPERT_IN]->(b:Theme) RETURN [a.id, b.id, r.confidence, r.source, r.as_of] AS v
     ORDER BY r.key
     """
@@ -236,7 +190,7 @@ def read_rels(m: RelMapping, start: Label | None = None) -> LiteralString:
 def read_rel_columns(m: RelMapping) -> list[str]:
     """The property columns :func:`read_rels` returns after the two ids (none for MADE: it only links).
 
-    >>> read_rel_columns(REL_TABLES[0]), read_rel_columns(REL_TABLES[1])
+    >>> read_rel_columns(TABLE_BY_NAME["commitments"].rel), read_rel_columns(TABLE_BY_NAME["commitment_themes"].rel)
     ([], ['tags', 'source', 'as_of'])
     """
     return [] if m.table == "commitments" else rel_property_columns(m)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import LiteralString, cast
 
-from graph.schema import Label, RelType
+from model.schema import Label, RelType
 
 UNIQUE_ID_LABELS: tuple[Label, ...] = (
     Label.MEMBER, Label.THEME, Label.ORGANISATION, Label.CONSORTIUM, Label.COMMITMENT, Label.SOURCE, Label.LOAD_RUN,

@@ -10,14 +10,11 @@ the single generated-at line (:func:`generated_at_line`).
 
 Examples
 --------
->>> from graph.network import build_graph
->>> from graph.projection import Snapshot
->>> from graph.snapshot import AnalysedGraph
->>> from graph.tables import read_tables
+>>> from graph.snapshot import AnalysedGraph, Snapshot
+>>> from model.tables import read_tables
 >>> from graph.settings import REPO_ROOT
 >>> tables = read_tables(REPO_ROOT / "tests" / "fixtures" / "dataset")
->>> analysed = AnalysedGraph(Snapshot("run-1", "abc123", "2024-06-01T12:00:00+00:00", tables),
-...                          build_graph(tables))
+>>> analysed = AnalysedGraph(Snapshot("run-1", "abc123", "2024-06-01T12:00:00+00:00", tables))
 >>> report = collect_gap_report(analysed, AnalysisConfig(), region="Americas")
 >>> report.gaps[["member_id", "theme_id", "demand", "reachable_cov"]].to_dict("records")
 [{'member_id': 'MEX', 'theme_id': 'open_contracting', 'demand': 1.0, 'reachable_cov': 3}]
@@ -48,9 +45,9 @@ from graph.analysis import (
     partner_index,
 )
 from graph.analysis.groups import brokerage_by
-from graph.errors import ConfigError
-from graph.schema import THEMES
 from graph.snapshot import AnalysedGraph
+from model.errors import ConfigError
+from model.schema import THEMES
 from reports.values import display_number
 
 __all__ = [
@@ -552,9 +549,7 @@ def _provenance(analysed: AnalysedGraph, neo4j_version: str | None) -> pd.DataFr
         *({"kind": "software", "name": label, "value": _version(pkg)} for label, pkg in _SOFTWARE),
         {"kind": "software", "name": "Python", "value": platform.python_version()},
     ]
-    sources = snap.tables.get("sources") if snap.tables else None
-    if sources is None or sources.empty:
-        sources = pd.DataFrame(list(analysed.graph.graph.get("sources", {}).values()))
+    sources = analysed.tables["sources"]
     if not sources.empty:
         for src in sources.sort_values("id").to_dict("records"):
             rows.append({"kind": "source", "name": src.get("name"), "value": src.get("id"), "url": src.get("url"),

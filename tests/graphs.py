@@ -1,4 +1,4 @@
-"""Graphs for the analysis unit tests: the shared fixture dataset and tiny hand-built datasets."""
+"""Facts for the analysis unit tests: the shared fixture dataset and tiny hand-built datasets."""
 
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 
-from graph.network import build_graph
-from graph.schema import TABLES
-from graph.tables import read_tables
+from graph.analysis.multigraph import build_graph
+from model.facts import Facts, facts_from_tables
+from model.schema import TABLES
+from model.tables import normalise_tables, read_tables
 
 FIXTURE_DATASET = Path(__file__).resolve().parent / "fixtures" / "dataset"
 
@@ -37,8 +38,13 @@ def fixture_tables() -> dict[str, pd.DataFrame]:
     return {name: frame.copy() for name, frame in _fixture_tables().items()}
 
 
-def fixture_graph() -> nx.MultiDiGraph:
-    """The typed graph of the fixture dataset, built the way the application builds it."""
+def fixture_facts() -> Facts:
+    """The facts of the fixture dataset, built the way the application builds them."""
+    return facts_from_tables(fixture_tables())
+
+
+def fixture_multigraph() -> nx.MultiDiGraph:
+    """The typed multigraph of the fixture dataset (the network explorer's graph)."""
     return build_graph(fixture_tables())
 
 
@@ -90,5 +96,6 @@ def make_tables(**rows: list[dict[str, Any]]) -> dict[str, pd.DataFrame]:
     return out
 
 
-def make_graph(**rows: list[dict[str, Any]]) -> nx.MultiDiGraph:
-    return build_graph(make_tables(**rows))
+def make_facts(**rows: list[dict[str, Any]]) -> Facts:
+    """The facts of :func:`make_tables`, as the application builds them from a load's tables."""
+    return facts_from_tables(normalise_tables(make_tables(**rows)))

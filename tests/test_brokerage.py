@@ -27,7 +27,7 @@ from graph.analysis import (
     organisation_network,
     structural_holes,
 )
-from tests.graphs import fixture_graph
+from tests.graphs import fixture_facts
 
 REFERENCE = json.loads((Path(__file__).parent / "r" / "brokerage_reference.json").read_text())
 COLUMNS = [*ROLES, "total"]
@@ -89,7 +89,7 @@ def test_undirected_graph_counts_two_arcs() -> None:
 
 
 def test_fixture_network_matches_r_and_hand_counts() -> None:
-    H = organisation_network(fixture_graph())
+    H = organisation_network(fixture_facts())
     case = next(c for c in REFERENCE["cases"] if c["name"] == "fixture_organisation_network")
     gf = gould_fernandez(H, "sector").loc[case["vertices"]]
     assert (gf[COLUMNS].to_numpy() == np.array(case["raw"])).all()
@@ -148,7 +148,7 @@ def test_multigraph_and_attribute_groups() -> None:
 
 
 def test_dominant_role_on_fixture() -> None:
-    gf = gould_fernandez(organisation_network(fixture_graph()), "sector")
+    gf = gould_fernandez(organisation_network(fixture_facts()), "sector")
     roles = dominant_role(gf)
     # z-scores: budget-watch itinerant 5.44 > coordinator 4.36; gov-digital-service representative 1.25 =
     # gatekeeper 1.25 (ties go to the earlier role); brokers without open two-paths get "none"
@@ -158,7 +158,7 @@ def test_dominant_role_on_fixture() -> None:
 
 
 def test_betweenness_exact_equals_networkx() -> None:
-    H = organisation_network(fixture_graph())
+    H = organisation_network(fixture_facts())
     result = betweenness(H)
     assert (result.method, result.k, result.seed) == ("exact", None, None)
     expected = nx.betweenness_centrality(H)
@@ -184,7 +184,7 @@ def test_betweenness_sampled_equals_networkx(directed: bool) -> None:
 
 
 def test_structural_holes_equal_networkx() -> None:
-    H = organisation_network(fixture_graph())
+    H = organisation_network(fixture_facts())
     H.add_node("isolate")
     holes = structural_holes(H)
     constraint = nx.constraint(H, weight="weight")
@@ -227,7 +227,7 @@ def test_structural_holes_random_weighted(seed: int, n: int, m: int) -> None:
 
 
 def test_bridges_and_articulation_points() -> None:
-    H = organisation_network(fixture_graph())
+    H = organisation_network(fixture_facts())
     bridges = local_bridges(H)
     assert bridges.values.tolist() == [["city-data-office", "gov-digital-service", np.inf, True]]
     assert articulation_points(H) == ["gov-digital-service"]
@@ -239,7 +239,7 @@ def test_bridges_and_articulation_points() -> None:
 
 
 def test_brokerage_report_on_fixture() -> None:
-    report = brokerage_report(fixture_graph())
+    report = brokerage_report(fixture_facts())
     orgs = report.organisations
     assert len(orgs) == 13
     assert (report.betweenness_method, report.group) == ("exact", "sector")

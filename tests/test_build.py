@@ -19,9 +19,9 @@ import pandas as pd
 import pycountry
 import pytest
 
-from graph.schema import TABLES, THEMES
 from loaders.build import BuildError, BuildReport, build_dataset, default_raw_dir, main_build
 from loaders.validate import validate_dataset
+from model.schema import TABLES, THEMES
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 COMMITTED_DATA = REPO_ROOT / "data"

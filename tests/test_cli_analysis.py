@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from graph.analysis.views import NON_SUPPLY_RELATIONS
 from graph.db import Database
 from graph.settings import REPO_ROOT
+from model.config import AnalysisConfig
 
 pytestmark = pytest.mark.integration
 OGPNET = str(REPO_ROOT / ".venv" / "bin" / "ogpnet")
@@ -50,7 +50,7 @@ def test_beneficial_ownership_gaps_match_an_independent_cypher_count(real_db: Da
         "AND NOT EXISTS { (:Organisation)-[w:WORKS_IN]->(m) WHERE w.theme_id = $t AND NOT w.relation IN $not_support } "
         "AND NOT EXISTS { (o:Organisation)-[w:WORKS_IN]->(m) WHERE w.theme_id IS NULL "
         "                 AND NOT w.relation IN $not_support AND EXISTS { (o)-[:EXPERT_IN]->(:Theme {id: $t}) } } "
-        "RETURN m.id AS id", {"t": "beneficial_ownership", "not_support": list(NON_SUPPLY_RELATIONS)})}
+        "RETURN m.id AS id", {"t": "beneficial_ownership", "not_support": list(AnalysisConfig().non_supply_relations)})}
     assert expected, "the bundled data should have beneficial-ownership gaps"
     assert expected <= gap_members
     # The rest are gaps by need signals only (a low score on the matching indicator).

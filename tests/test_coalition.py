@@ -7,7 +7,7 @@ import json
 import pytest
 
 from graph.analysis import PICK_COLUMNS, AnalysisConfig, build_coalition
-from tests.graphs import fixture_graph, make_graph
+from tests.graphs import fixture_facts, make_facts
 
 
 def _classic() -> object:
@@ -18,7 +18,7 @@ def _classic() -> object:
     """
     cover = {"a": ["m1", "m2", "m3", "m4"], "b": ["m1", "m2", "m5"], "c": ["m3", "m4", "m6"]}
     sectors = {"a": "civil_society", "b": "private", "c": "private"}
-    return make_graph(
+    return make_facts(
         organisations=[{"id": o, "sector": s} for o, s in sectors.items()],
         engagements=[{"organisation_id": o, "member_id": m, "theme_id": "climate"}
                      for o, ms in cover.items() for m in ms],
@@ -69,7 +69,7 @@ def test_min_sectors_constraint() -> None:
 
 def test_greedy_respects_min_sectors() -> None:
     # a and b (private) cover two cells each, z (academic) one; size 2 with two sectors
-    G = make_graph(
+    G = make_facts(
         organisations=[{"id": "a", "sector": "private"}, {"id": "b", "sector": "private"},
                        {"id": "z", "sector": "academic"}],
         engagements=[{"organisation_id": o, "member_id": m, "theme_id": "climate"}
@@ -93,7 +93,7 @@ def test_fewer_candidates_than_size() -> None:
 
 
 def test_fixture_open_contracting() -> None:
-    G = fixture_graph()
+    G = fixture_facts()
     result = build_coalition(G, "open_contracting", size=2, min_sectors=2)
     # Universe: the demanded cells GHA (pledge) and MEX (commitment). budget-watch, transparency-network and
     # un-governance support GHA and are within 2 hops of MEX (see test_coverage): each covers both cells.
@@ -117,7 +117,7 @@ def test_fixture_open_contracting() -> None:
 
 
 def test_region_scope_and_errors() -> None:
-    G = fixture_graph()
+    G = fixture_facts()
     americas = build_coalition(G, "open_contracting", region="Americas", size=1)
     assert americas.scope == ["COL", "MEX"]
     assert (americas.cells_total, americas.optimum, americas.cells_left) == (1, ["budget-watch"], [])

@@ -74,8 +74,8 @@ from graph.analysis import (
     unique_coverage,
     what_if_remove,
 )
-from graph.network import build_graph
-from tests.graphs import fixture_graph, fixture_tables, make_graph
+from model.facts import facts_from_tables
+from tests.graphs import fixture_facts, fixture_tables, make_facts
 
 EXPECTED = {
     # (member, theme): (demand, cov, status, n_sectors, reachable_cov, reachable_min_hops, reachable_orgs)
@@ -95,7 +95,7 @@ EXPECTED = {
 
 @pytest.fixture(scope="module")
 def cells() -> pd.DataFrame:
-    return coverage_cells(fixture_graph())
+    return coverage_cells(fixture_facts())
 
 
 def _cell(cells: pd.DataFrame, member: str, theme: str) -> pd.Series:
@@ -155,7 +155,7 @@ def test_json_ready(cells: pd.DataFrame) -> None:
 
 
 def test_config_changes_statuses() -> None:
-    G = fixture_graph()
+    G = fixture_facts()
     no_needs = coverage_cells(G, AnalysisConfig(need_weight=0.0))
     assert pd.isna(_cell(no_needs, "UKR", "digital_governance")["status"])  # only a need signal
     assert _cell(no_needs, "KEN", "open_data")["demand"] == 2.0
@@ -183,7 +183,7 @@ def test_config_from_mapping() -> None:
 
 
 def test_reachability_options() -> None:
-    G = fixture_graph()
+    G = fixture_facts()
     no_region = coverage_cells(G, AnalysisConfig(region_neighbours=False))
     # COL no longer a neighbour of MEX: only justice-forum's climate-partnership co-members remain
     assert _cell(no_region, "MEX", "open_contracting")["reachable_orgs"] == ["budget-watch", "un-governance"]
@@ -198,7 +198,7 @@ def test_reachability_options() -> None:
 
 
 def test_hop_distances() -> None:
-    hops = hop_distances(fixture_graph())
+    hops = hop_distances(fixture_facts())
     phl = hops[hops["member_id"] == "PHL"]
     assert list(zip(phl["organisation_id"], phl["hops"], strict=True)) == [
         ("gov-digital-service", 1), ("civic-lab", 2), ("open-data-collective", 2), ("uni-research-hub", 2)]
@@ -224,7 +224,7 @@ def test_rollups(cells: pd.DataFrame) -> None:
 
 
 def test_what_if_remove() -> None:
-    G = fixture_graph()
+    G = fixture_facts()
     one = what_if_remove(G, organisation="integrity-analytics")
     # NGA beneficial_ownership loses its only supporter; NGA anti_corruption keeps transparency-network
     assert one[["member_id", "theme_id", "status_before", "cov_before"]].values.tolist() == [
@@ -258,7 +258,7 @@ def test_compare_snapshots(cells: pd.DataFrame) -> None:
     new = eng[eng["organisation_id"] == "transparency-network"].iloc[:1].assign(member_id="MEX")
     tables["engagements"] = pd.concat([eng[eng["organisation_id"] != "integrity-analytics"], new],
                                       ignore_index=True)
-    after = coverage_cells(build_graph(tables))
+    after = coverage_cells(facts_from_tables(tables))
     changes = compare_snapshots(cells, after)
     # transparency-network now works on open contracting in MEX (gap closed); integrity-analytics left NGA:
     # beneficial_ownership becomes a gap, anti_corruption goes from covered to fragile
@@ -271,7 +271,7 @@ def test_compare_snapshots(cells: pd.DataFrame) -> None:
 
 
 def test_general_engagement_needs_expertise() -> None:
-    G = make_graph(
+    G = make_facts(
         engagements=[{"organisation_id": "a", "member_id": "KEN"}],  # blank theme: general engagement
         expertise=[{"organisation_id": "a", "theme_id": "climate"}],
         signals=[{"member_id": "KEN", "theme_id": "climate"}, {"member_id": "KEN", "theme_id": "justice"}],

@@ -17,15 +17,14 @@ from graph.analysis import (
     build_coalition,
     coverage_cells,
     find_partners,
-    graph_facts,
     hop_distances,
     organisation_network,
     unique_coverage,
     what_if_remove,
 )
 from graph.analysis.groups import brokerage_by
-from graph.network import build_graph
-from graph.tables import read_tables
+from model.facts import facts_from_tables
+from model.tables import read_tables
 from tests.conftest import FIXTURE_DATASET
 
 CFG = AnalysisConfig()
@@ -38,7 +37,7 @@ def tables() -> dict[str, pd.DataFrame]:
 
 @pytest.fixture(scope="module")
 def facts(tables: dict[str, pd.DataFrame]):  # noqa: ANN201 - Facts
-    return graph_facts(build_graph(tables))
+    return facts_from_tables(tables)
 
 
 @pytest.fixture(scope="module")

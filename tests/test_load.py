@@ -16,13 +16,13 @@ import pytest
 import graph.db
 from graph.db import Database, connect
 from graph.dump import dump_text
-from graph.errors import DatabaseError, ValidationError
-from graph.projection import read_snapshot
-from graph.schema import TABLES
 from graph.settings import Settings
-from graph.tables import normalise_tables, read_tables
+from graph.snapshot import read_snapshot
 from loaders import neo4j_writer
 from loaders.load import load_directory
+from model.errors import DatabaseError, ValidationError
+from model.schema import NODE_TABLES, REL_MAPPINGS, TABLES
+from model.tables import normalise_tables, read_tables
 from queries import load as q
 from tests.conftest import FIXTURE_DATASET
 
@@ -45,8 +45,8 @@ def rel_counts(db: Database) -> dict[str, int]:
 
 
 def expected_counts(directory: Path) -> tuple[dict[str, int], dict[str, int]]:
-    nodes = {label.value: len(csv_rows(directory, table)) for table, label in q.NODE_TABLES.items()}
-    rels = {m.rel_type.value: len(csv_rows(directory, m.table)) for m in q.REL_TABLES}
+    nodes = {label.value: len(csv_rows(directory, table)) for table, label in NODE_TABLES.items()}
+    rels = {m.rel_type.value: len(csv_rows(directory, m.table)) for m in REL_MAPPINGS}
     return nodes, rels
 
 

@@ -16,10 +16,10 @@ import pytest
 from graph.db import Database
 from graph.dump import dump_text
 from graph.load_lock import holding_load_lock
-from graph.schema import TABLES
 from loaders.load import load_directory
 from loaders.neo4j_writer import WAITING, _RelTable, load_tables
 from loaders.validate import validate_dataset
+from model.schema import REL_MAPPINGS, TABLES
 from queries import load as q
 from tests.conftest import FIXTURE_DATASET, blocked_on
 
@@ -119,8 +119,8 @@ def test_reload_counts_relationship_changes(empty_database: Database, tmp_path: 
 
 def test_relationship_keys_are_the_documented_ones() -> None:
     dataset = validate_dataset(MINIMAL)
-    for m in q.REL_TABLES:
-        for start in ([*q.PARTICIPANT_LABELS.values()] if m.start_by else [m.start_label]):
+    for m in REL_MAPPINGS:
+        for start in m.start_labels:
             table = _RelTable(m, start, dataset.tables[m.table])
             assert all(table.key(row) == q.rel_key(m.table, dict(row)) for row in table.rows)
 

@@ -1,4 +1,5 @@
-"""graph.tables.read_tables and graph.network.build_graph on the fixture dataset and on broken input."""
+"""model.tables.read_tables, model.facts and graph.analysis.multigraph.build_graph on the fixture dataset and on
+broken input."""
 
 from __future__ import annotations
 
@@ -10,11 +11,12 @@ import pandas as pd
 import pytest
 from networkx.algorithms import bipartite
 
-from graph.analysis.views import affiliations, facts_from_tables, graph_facts, organisation_network
-from graph.network import build_graph
-from graph.schema import TABLES, THEMES
-from graph.tables import TableError, normalise_tables, read_tables
-from tests.graphs import FIXTURE_DATASET, fixture_graph, fixture_tables
+from graph.analysis.multigraph import build_graph
+from graph.analysis.network import affiliations, organisation_network
+from model.facts import facts_from_tables
+from model.schema import TABLES, THEMES
+from model.tables import TableError, normalise_tables, read_tables
+from tests.graphs import FIXTURE_DATASET, fixture_facts, fixture_multigraph, fixture_tables
 
 
 def test_fixture_has_every_table_with_source_and_date() -> None:
@@ -69,7 +71,7 @@ def test_read_tables_errors(tmp_path: Path) -> None:
 
 
 def test_build_graph_counts() -> None:
-    G = fixture_graph()
+    G = fixture_multigraph()
     kinds = Counter(kind for _, kind in G.nodes(data="kind"))
     assert kinds == {"member": 9, "organisation": 13, "theme": 15, "consortium": 3, "commitment": 7}
     types = Counter(t for _, _, t in G.edges(data="type"))
@@ -79,7 +81,7 @@ def test_build_graph_counts() -> None:
 
 
 def test_build_graph_attributes() -> None:
-    G = fixture_graph()
+    G = fixture_multigraph()
     assert G.nodes["consortium:bo-collective"] == {
         "kind": "consortium", "id": "bo-collective", "name": "Beneficial Ownership Collective Action",
         "consortium_kind": "collective_action", "source": "fixture", "as_of": "2024-06-01"}
@@ -118,26 +120,42 @@ def test_projection_frames_build_the_same_graph() -> None:
     assert normalise_tables(projected)["members"]["joined"].dtype == "Int64"
 
 
-def test_facts_from_tables_equals_graph_facts() -> None:
+def test_facts_hold_exactly_the_multigraph_s_nodes_and_edges() -> None:
+    """Facts and the multigraph are both generated from model.schema's mapping: the same nodes and edges."""
     tables = fixture_tables()
-    a, b = graph_facts(build_graph(tables)), facts_from_tables(tables)
+    G, facts = build_graph(tables), facts_from_tables(tables)
 
-    def rows(df: pd.DataFrame) -> list[tuple]:
-        return sorted(map(tuple, df.astype(object).where(df.notna(), None).itertuples(index=False)), key=repr)
+    def ids(frame: pd.DataFrame, *columns: str) -> list[tuple]:
+        return sorted(map(tuple, frame[list(columns)].astype(object).where(frame[list(columns)].notna(), None)
+                          .itertuples(index=False)), key=repr)
 
-    for name in a.__dataclass_fields__:
-        x, y = getattr(a, name), getattr(b, name)
-        if isinstance(x, tuple):
-            assert x == y
-        else:
-            assert list(x.columns) == list(y.columns), name
-            assert rows(x) == rows(y), name
-    assert len(a.engagements) == 20
-    assert len(a.commitments) == 9  # one row per (commitment, theme)
+    def edges(rel: str, *attrs: str) -> list[tuple]:
+        return sorted(((u.split(":", 1)[1], v.split(":", 1)[1], *(d.get(a) for a in attrs))
+                       for u, v, d in G.edges(data=True) if d["type"] == rel), key=repr)
+
+    for kind, frame in (("member", facts.members), ("organisation", facts.organisations),
+                        ("consortium", facts.consortia)):
+        assert sorted(frame[f"{kind}_id"]) == sorted(n.split(":", 1)[1] for n, k in G.nodes(data="kind")
+                                                     if k == kind)
+    assert list(facts.themes) == sorted(n.split(":", 1)[1] for n, k in G.nodes(data="kind") if k == "theme")
+    assert ids(facts.engagements, "organisation_id", "member_id", "theme_id", "relation") == edges(
+        "WORKS_IN", "theme_id", "relation")
+    assert ids(facts.expertise, "organisation_id", "theme_id") == edges("EXPERT_IN")
+    assert ids(facts.memberships, "participant_id", "consortium_id", "role") == edges("MEMBER_OF", "role")
+    assert ids(facts.consortium_themes, "consortium_id", "theme_id") == edges("FOCUSES_ON")
+    assert ids(facts.signals, "member_id", "theme_id", "indicator", "value") == edges("SIGNALS", "indicator",
+                                                                                      "value")
+    made = dict((c, m) for m, c in edges("MADE"))
+    assert ids(facts.commitments, "commitment_id", "member_id", "theme_id") == sorted(
+        ((c, made[c], t) for c, t in edges("ON_THEME")), key=repr)
+    assert facts.consortia.loc[facts.consortia["consortium_id"] == "bo-collective", "consortium_kind"].tolist() == [
+        G.nodes["consortium:bo-collective"]["consortium_kind"]]
+    assert len(facts.engagements) == 20
+    assert len(facts.commitments) == 9  # one row per (commitment, theme)
 
 
 def test_organisation_network_weights() -> None:
-    H = organisation_network(fixture_graph())
+    H = organisation_network(fixture_facts())
     assert H.number_of_nodes() == 13
     assert H.number_of_edges() == 31
     # Newman weights, sum over shared affiliations of 1 / (size - 1). Affiliation sizes: member KEN 5
@@ -158,7 +176,7 @@ def test_organisation_network_weights() -> None:
 
 
 def test_organisation_network_equals_networkx_projection() -> None:
-    G = fixture_graph()
+    G = fixture_facts()
     pairs = affiliations(G)
     B = nx.Graph()
     B.add_nodes_from(pairs["organisation_id"], bipartite=0)
@@ -171,7 +189,7 @@ def test_organisation_network_equals_networkx_projection() -> None:
 
 
 def test_organisation_network_size_cap() -> None:
-    H = organisation_network(fixture_graph(), max_affiliation_size=3)
+    H = organisation_network(fixture_facts(), max_affiliation_size=3)
     # only NGA (2), COL (2), UKR (2) and bo-collective (3) stay
     assert sorted((min(u, v), max(u, v), round(w, 12)) for u, v, w in H.edges(data="weight")) == [
         ("city-data-office", "gov-digital-service", 1.0),

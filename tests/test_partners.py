@@ -25,12 +25,12 @@ import pandas as pd
 import pytest
 
 from graph.analysis import PARTNER_COLUMNS, SIMILAR_COLUMNS, AnalysisConfig, find_partners, similar_organisations
-from tests.graphs import fixture_graph
+from tests.graphs import fixture_facts
 
 
 @pytest.fixture(scope="module")
 def mex() -> pd.DataFrame:
-    return find_partners(fixture_graph(), "open_contracting", members=["MEX"])
+    return find_partners(fixture_facts(), "open_contracting", members=["MEX"])
 
 
 def test_ranking_and_parts(mex: pd.DataFrame) -> None:
@@ -62,13 +62,13 @@ def test_evidence(mex: pd.DataFrame) -> None:
 
 
 def test_sector_filter_keeps_scores(mex: pd.DataFrame) -> None:
-    networks = find_partners(fixture_graph(), "open_contracting", members="MEX", sector="network")
+    networks = find_partners(fixture_facts(), "open_contracting", members="MEX", sector="network")
     assert networks["organisation_id"].tolist() == ["transparency-network"]
     assert networks["score"].iloc[0] == mex["score"].iloc[0]
 
 
 def test_current_supporters_are_not_candidates() -> None:
-    gha = find_partners(fixture_graph(), "open_contracting", members=["GHA"], top=20)
+    gha = find_partners(fixture_facts(), "open_contracting", members=["GHA"], top=20)
     # budget-watch, un-governance and transparency-network already support GHA open contracting
     assert not set(gha["organisation_id"]) & {"budget-watch", "un-governance", "transparency-network"}
     # everyone left brings a sector the three supporters (CSO, multilateral, network) lack, or not
@@ -77,7 +77,7 @@ def test_current_supporters_are_not_candidates() -> None:
 
 
 def test_default_targets_are_the_demanded_members() -> None:
-    both = find_partners(fixture_graph(), "open_contracting", top=3)
+    both = find_partners(fixture_facts(), "open_contracting", top=3)
     # targets: GHA (pledge) and MEX (commitment); transparency-network works in GHA and next to MEX
     assert both.loc[0, "organisation_id"] == "transparency-network"
     assert both.loc[0, "presence"] == 0.75
@@ -85,14 +85,14 @@ def test_default_targets_are_the_demanded_members() -> None:
 
 def test_weights_come_from_config() -> None:
     cfg = AnalysisConfig(weight_presence=0, weight_track_record=0, weight_complementarity=0, weight_proximity=0)
-    only_expertise = find_partners(fixture_graph(), "open_contracting", members="MEX", config=cfg)
+    only_expertise = find_partners(fixture_facts(), "open_contracting", members="MEX", config=cfg)
     assert (only_expertise["score"] == only_expertise["expertise"]).all()
     assert only_expertise["organisation_id"].tolist()[:3] == ["budget-watch", "transparency-network",
                                                              "un-governance"]
 
 
 def test_errors() -> None:
-    G = fixture_graph()
+    G = fixture_facts()
     with pytest.raises(ValueError, match="unknown theme"):
         find_partners(G, "astrology")
     with pytest.raises(ValueError, match="not analysed"):
@@ -102,7 +102,7 @@ def test_errors() -> None:
 
 
 def test_similar_organisations() -> None:
-    G = fixture_graph()
+    G = fixture_facts()
     # transparency-network supports GHA/open_contracting (3 supporters), NGA/anti_corruption (2) and
     # COL/open_contracting (1). un-governance shares GHA/oc: Jaccard 1/3, RA 1/3; integrity-analytics shares
     # NGA/ac out of its 2 cells: 1/4, RA 1/2; budget-watch shares GHA/oc out of its 3: 1/5, RA 1/3.

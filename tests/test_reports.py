@@ -25,14 +25,12 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from graph.analysis import AnalysisConfig, coverage_cells, find_partners, graph_facts
+from graph.analysis import AnalysisConfig, coverage_cells, find_partners
 from graph.analysis.groups import brokerage_by
 from graph.db import Database
-from graph.network import build_graph
-from graph.projection import Snapshot
 from graph.settings import REPO_ROOT
-from graph.snapshot import AnalysedGraph, current_graph
-from graph.tables import read_tables
+from graph.snapshot import AnalysedGraph, Snapshot, current_graph
+from model.tables import read_tables
 from reports.csv_tables import CSV_FILES
 from reports.gap_report import (
     BROKER_COLUMNS,
@@ -79,7 +77,7 @@ NUMERIC_COLUMNS = {
 def analysed_from(directory: Path, load_id: str = "fixture-run", snapshot: str = "fixture-snapshot") -> AnalysedGraph:
     """The analysed graph of a dataset folder, as :func:`graph.snapshot.current_graph` would return it."""
     tables = read_tables(directory)
-    return AnalysedGraph(Snapshot(load_id, snapshot, LOADED, tables), build_graph(tables))
+    return AnalysedGraph(Snapshot(load_id, snapshot, LOADED, tables))
 
 
 def sheet_rows(ws: Any) -> list[dict[str, Any]]:
@@ -193,14 +191,14 @@ def test_workbook_sheets_headers_frozen_panes_and_filters(fixture_report: GapRep
 
 
 def test_workbook_values_are_those_of_the_analyses(fixture_report: GapReport, fixture_graph: AnalysedGraph) -> None:
-    G, cfg = fixture_graph.graph, AnalysisConfig()
+    G, cfg = fixture_graph.facts, AnalysisConfig()
     cells = coverage_cells(G, cfg)
     wb = workbook(render_xlsx(fixture_report))
     summary = {r["item"]: r["value"] for r in sheet_rows(wb["Summary"])}
     for status in ("gap", "fragile", "covered", "redundant"):
         assert summary[f"{status.capitalize()} cells"] == int((cells["status"] == status).sum())
     assert summary["Demanded cells"] == int(cells["status"].notna().sum())
-    assert summary["Organisations"] == len(graph_facts(G).organisations)
+    assert summary["Organisations"] == len(G.organisations)
 
     gaps = sheet_rows(wb["Gaps"])
     expected = cells[cells["status"] == "gap"].set_index(["member_id", "theme_id"])
@@ -419,7 +417,7 @@ def test_same_snapshot_gives_the_same_report_apart_from_generated_at(fixture_gra
 def test_scope_limits_every_cell_table(fixture_graph: AnalysedGraph) -> None:
     cfg = AnalysisConfig()
     africa = collect_gap_report(fixture_graph, cfg, region="Africa and Middle East")
-    members = graph_facts(fixture_graph.graph).members
+    members = fixture_graph.facts.members
     in_region = set(members.loc[(members["region"] == "Africa and Middle East")
                                 & members["status"].isin(cfg.member_statuses), "member_id"])
     assert set(africa.coverage_matrix["member_id"]) == in_region
@@ -640,7 +638,7 @@ def test_html_report_renders_completely_offline(real_html: Path, real_graph: Ana
     assert info["blocked"] == [] and info["problems"] == [], (info["blocked"], info["problems"])
 
     cfg = AnalysisConfig()
-    facts = graph_facts(real_graph.graph)
+    facts = real_graph.facts
     cells = coverage_cells(facts, cfg)
     analysed = facts.members[facts.members["status"].isin(cfg.member_statuses)]
     countries = set(analysed["iso3"].dropna())

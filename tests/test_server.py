@@ -13,9 +13,9 @@ from neo4j import GraphDatabase
 from neo4j.exceptions import AuthError
 
 from graph.db import Database
-from graph.errors import DatabaseError, DatabaseUnavailable, ServerError
 from graph.server import LocalServer, find_java, free_port, java_major, parse_java_version
 from graph.settings import REPO_ROOT
+from model.errors import DatabaseError, DatabaseUnavailable, ServerError
 
 pytestmark = pytest.mark.integration
 OGPNET = str(REPO_ROOT / ".venv" / "bin" / "ogpnet")

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from graph.schema import THEMES
 from loaders.countries import iso3_from_code, iso3_from_name, resolve_country
 from loaders.ids import local_member_id, organisation_id
 from loaders.organisations import canonical_organisation
@@ -32,6 +31,7 @@ from loaders.sources import (
     ogp_status_2016,
     open_ownership,
 )
+from model.schema import THEMES
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 

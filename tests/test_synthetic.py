@@ -16,8 +16,8 @@ from bench.synthetic import (
     main,
     write_dataset,
 )
-from graph.schema import CONFIDENCE, CONSORTIUM_KINDS, MEMBER_STATUSES, SECTORS, TABLES
 from loaders.validate import validate_dataset
+from model.schema import CONFIDENCE, CONSORTIUM_KINDS, MEMBER_STATUSES, SECTORS, TABLES
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -19,11 +19,11 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from graph.errors import OgpnetError, Problem, ValidationError
-from graph.schema import TABLE_BY_NAME, TABLES, THEMES
 from loaders.csvio import MAX_FIELD_BYTES, parse_csv_bytes, read_table
 from loaders.jsonio import read_json
 from loaders.validate import MAX_TEXT_CHARS, ValidatedDataset, convert_value, format_problems, validate_dataset
+from model.errors import OgpnetError, Problem, ValidationError
+from model.schema import TABLE_BY_NAME, TABLES, THEMES
 
 TESTS = Path(__file__).parent
 MINIMAL = TESTS / "fixtures" / "minimal"
@@ -237,7 +237,7 @@ def test_validator_writes_nothing(tmp_path: Path) -> None:
     ],
 )
 def test_convert_value_accepts(type_: str, text: str, value: object) -> None:
-    from graph.schema import Column
+    from model.schema import Column
 
     assert convert_value(Column("c", type_), text) == value
 
@@ -256,7 +256,7 @@ def test_convert_value_accepts(type_: str, text: str, value: object) -> None:
     ],
 )
 def test_convert_value_rejects(type_: str, text: str, reason: str) -> None:
-    from graph.schema import Column
+    from model.schema import Column
 
     with pytest.raises(ValueError, match=reason):
         convert_value(Column("c", type_), text)

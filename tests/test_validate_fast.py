@@ -11,9 +11,9 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from bench.synthetic import generate, write_dataset
-from graph.schema import TABLES
 from loaders import csvio, validate
 from loaders.csvio import CleanRows, parse_table
+from model.schema import TABLES
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "tests" / "fixtures"

@@ -4,7 +4,7 @@ import streamlit as st
 
 from dashboard import components, explain, selection, state, views
 from graph.analysis import STATUSES
-from graph.schema import SECTORS
+from model.schema import SECTORS
 
 PAGE = "gaps"
 st.title("Gaps")

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from dashboard import charts, components, explain, selection, state, views
-from graph.schema import SECTORS
+from model.schema import SECTORS
 
 PAGE = "partners"
 st.title("Partner finder")

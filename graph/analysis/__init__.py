@@ -1,8 +1,10 @@
-"""Pure analyses of the typed graph: coverage, brokerage, partner fit and coalitions.
+"""Pure analyses of a load: coverage, brokerage, partner fit and coalitions. The public API is exported here.
 
-Every function takes the typed multigraph of :func:`graph.network.build_graph` (or the :class:`Facts` read
-from it once with :func:`graph_facts`) and an optional :class:`AnalysisConfig`; none does I/O or talks to
-Neo4j. Definitions: ``docs/methods.md`` and each module's docstring.
+Every domain analysis takes the load's :class:`~model.facts.Facts` and an optional
+:class:`~model.config.AnalysisConfig`; the generic graph measures (:func:`betweenness`,
+:func:`structural_holes`, :func:`gould_fernandez`, ...) take any undirected NetworkX graph. None does I/O
+or talks to Neo4j (``tests/test_architecture.py`` fails if one imports the driver). Definitions: the
+methods registry (:mod:`presentation.methods`) and each module's docstring.
 """
 
 from graph.analysis.brokerage import (
@@ -18,20 +20,20 @@ from graph.analysis.brokerage import (
     structural_holes,
 )
 from graph.analysis.coalition import PICK_COLUMNS, Coalition, build_coalition
-from graph.analysis.config import AnalysisConfig
 from graph.analysis.coverage import (
     CELL_COLUMNS,
     STATUSES,
-    analysed_members,
     compare_snapshots,
     coverage_cells,
     coverage_headline,
     coverage_rollup,
-    hop_distances,
-    neighbour_pairs,
+    removed_organisations,
     unique_coverage,
     what_if_remove,
 )
+from graph.analysis.groups import GROUPINGS, brokerage_by, organisation_groups
+from graph.analysis.multigraph import build_graph
+from graph.analysis.network import affiliations, organisation_matrix, organisation_network
 from graph.analysis.partners import (
     PARTNER_COLUMNS,
     SIMILAR_COLUMNS,
@@ -40,15 +42,11 @@ from graph.analysis.partners import (
     partner_index,
     similar_organisations,
 )
-from graph.analysis.views import (
-    Facts,
-    affiliations,
-    capabilities,
-    facts_from_tables,
-    graph_facts,
-    organisation_network,
-    supporting_links,
-)
+from graph.analysis.reach import Reach, hop_distances, neighbour_pairs
+from graph.analysis.scope import analysed_members
+from graph.analysis.supply import capabilities, supporting_links
+from model.config import AnalysisConfig
+from model.facts import Facts
 
 __all__ = [
     "AnalysisConfig",
@@ -57,33 +55,38 @@ __all__ = [
     "CELL_COLUMNS",
     "Coalition",
     "Facts",
+    "GROUPINGS",
     "PARTNER_COLUMNS",
     "PICK_COLUMNS",
     "PartnerIndex",
     "ROLES",
+    "Reach",
     "SIMILAR_COLUMNS",
     "STATUSES",
     "affiliations",
     "analysed_members",
     "articulation_points",
     "betweenness",
+    "brokerage_by",
     "brokerage_report",
     "build_coalition",
+    "build_graph",
     "capabilities",
     "compare_snapshots",
     "coverage_cells",
     "coverage_headline",
     "coverage_rollup",
     "dominant_role",
-    "facts_from_tables",
     "find_partners",
     "gould_fernandez",
-    "graph_facts",
     "hop_distances",
     "local_bridges",
     "neighbour_pairs",
+    "organisation_groups",
+    "organisation_matrix",
     "organisation_network",
     "partner_index",
+    "removed_organisations",
     "similar_organisations",
     "structural_holes",
     "supporting_links",

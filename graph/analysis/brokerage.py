@@ -13,7 +13,7 @@
 * :func:`gould_fernandez` - Gould-Fernandez brokerage roles with the z-scores of R's ``sna::brokerage``.
 
 All functions take the undirected organisation network of
-:func:`graph.analysis.views.organisation_network` (any NetworkX graph works).
+:func:`graph.analysis.network.organisation_network` (any NetworkX graph works).
 """
 
 from __future__ import annotations
@@ -28,8 +28,9 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from graph.analysis.config import AnalysisConfig
-from graph.analysis.views import Facts, graph_facts, organisation_matrix
+from graph.analysis.network import organisation_matrix
+from model.config import AnalysisConfig
+from model.facts import Facts
 
 __all__ = [
     "ROLES",
@@ -355,10 +356,10 @@ class BrokerageReport:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def brokerage_report(G: nx.MultiDiGraph | Facts | nx.Graph, config: AnalysisConfig | None = None) -> BrokerageReport:
+def brokerage_report(G: Facts | nx.Graph, config: AnalysisConfig | None = None) -> BrokerageReport:
     """All brokerage measures on the organisation network of ``G``.
 
-    ``G`` is the typed graph or its facts (the organisation network is then built as matrices with
+    ``G`` is the load's :class:`~model.facts.Facts` (the organisation network is then built as matrices with
     ``config.max_affiliation_size``, and the groups are the organisations' ``config.brokerage_group`` column,
     e.g. ``sector`` or ``hq_iso3``), or an undirected organisation network already built (groups from the
     node attribute). Local bridges and Gould-Fernandez share one common-neighbour product.
@@ -369,13 +370,15 @@ def brokerage_report(G: nx.MultiDiGraph | Facts | nx.Graph, config: AnalysisConf
         W = _weights(G, nodes, "weight")
         names = [G.nodes[v].get("name") for v in nodes]
         groups = _labels(G, nodes, cfg.brokerage_group)
-    else:  # the typed graph: build the projection as matrices, without a NetworkX graph
-        facts = graph_facts(G)
+    elif isinstance(G, Facts):  # build the projection as matrices, without a NetworkX graph
+        facts = G
         nodes, W, _ = organisation_matrix(facts, cfg.max_affiliation_size)
         orgs = facts.organisations.set_index("organisation_id")
         names = [orgs["name"].get(v) for v in nodes]
         group_col = orgs[cfg.brokerage_group] if cfg.brokerage_group in orgs.columns else pd.Series(dtype=object)
         groups = [group_col.get(v) for v in nodes]
+    else:
+        raise TypeError("brokerage_report takes Facts or an undirected organisation network (nx.Graph)")
     A = _pattern(W)
     common = _masked_matmul(A, A, A)  # shared by local bridges and Gould-Fernandez
     bc = _betweenness(A, nodes, cfg)

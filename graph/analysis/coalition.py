@@ -32,16 +32,19 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import networkx as nx
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from graph.analysis.brokerage import dominant_role, gould_fernandez
-from graph.analysis.config import AnalysisConfig
-from graph.analysis.coverage import _cells, _Reach, analysed_members
-from graph.analysis.views import Facts, capabilities, column, graph_facts, organisation_network
+from graph.analysis.coverage import coverage_cells
+from graph.analysis.network import organisation_network
+from graph.analysis.reach import Reach
+from graph.analysis.scope import analysed_members
+from graph.analysis.supply import capabilities
+from model.config import AnalysisConfig
+from model.facts import Facts, column
 
 __all__ = ["Coalition", "PICK_COLUMNS", "build_coalition"]
 
@@ -91,7 +94,7 @@ class Coalition:
 
 
 def build_coalition(
-    G: nx.MultiDiGraph | Facts,
+    facts: Facts,
     theme: str,
     members: str | Iterable[str] | None = None,
     region: str | None = None,
@@ -107,17 +110,15 @@ def build_coalition(
 
     Examples
     --------
-    >>> G = nx.MultiDiGraph()
-    >>> G.add_node("theme:climate", kind="theme", id="climate")
-    >>> for m in ("m1", "m2", "m3"):
-    ...     G.add_node(f"member:{m}", kind="member", id=m, status="active")
-    ...     _ = G.add_edge(f"member:{m}", "theme:climate", type="SIGNALS", kind="pledge", value=1.0)
-    >>> for org, sector, where in [("a", "private", "m1 m2"), ("b", "academic", "m3"), ("c", "private", "m3")]:
-    ...     G.add_node(f"organisation:{org}", kind="organisation", id=org, sector=sector)
-    ...     for m in where.split():
-    ...         _ = G.add_edge(f"organisation:{org}", f"member:{m}", type="WORKS_IN", theme_id="climate",
-    ...                        relation="x")
-    >>> result = build_coalition(G, "climate", size=2, min_sectors=2)
+    >>> where = [("a", "private", "m1 m2"), ("b", "academic", "m3"), ("c", "private", "m3")]
+    >>> facts = Facts.from_rows(
+    ...     members=[{"id": m, "status": "active"} for m in ("m1", "m2", "m3")],
+    ...     signals=[{"member_id": m, "theme_id": "climate", "kind": "pledge", "value": 1.0}
+    ...              for m in ("m1", "m2", "m3")],
+    ...     organisations=[{"id": o, "sector": s} for o, s, _ in where],
+    ...     engagements=[{"organisation_id": o, "member_id": m, "theme_id": "climate", "relation": "x"}
+    ...                  for o, _, ms in where for m in ms.split()])
+    >>> result = build_coalition(facts, "climate", size=2, min_sectors=2)
     >>> result.optimum, result.optimum_covered, result.cells_left, result.method
     (['a', 'b'], 3, [], 'greedy_is_optimal')
     >>> result.picks[["order", "organisation_id", "adds"]]
@@ -130,7 +131,6 @@ def build_coalition(
         raise ValueError("size must be at least 1")
     if members is not None and region is not None:
         raise ValueError("give members or region, not both")
-    facts = graph_facts(G)
     if theme not in facts.themes:
         raise ValueError(f"unknown theme: {theme}")
     analysed = analysed_members(facts, cfg)
@@ -146,7 +146,7 @@ def build_coalition(
     else:
         scope = sorted(analysed["member_id"])
 
-    cells = _cells(facts, cfg, with_reachable=False, themes=[theme], member_ids=scope)
+    cells = coverage_cells(facts, cfg, themes=[theme], members=scope, with_reachable=False)
     universe_rows = cells[(cells["theme_id"] == theme) & cells["member_id"].isin(scope) & cells["status"].notna()]
     universe = list(universe_rows["member_id"])
     masks = _cover_masks(facts, cfg, analysed, theme, universe_rows)  # bit i = can cover universe[i]
@@ -212,7 +212,7 @@ def _cover_masks(facts: Facts, cfg: AnalysisConfig, analysed: pd.DataFrame, them
     """Organisation -> bitmask of the universe cells it can cover (supports now, or capable within h hops)."""
     if universe_rows.empty:
         return {}
-    reach = _Reach(facts, analysed, cfg)
+    reach = Reach(facts, analysed, cfg)
     names = reach.orgs.tolist()
     position = {o: i for i, o in enumerate(names)}
     caps = capabilities(facts)

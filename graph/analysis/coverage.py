@@ -1,6 +1,6 @@
 """Coverage: demand versus supply for every (member, theme) cell.
 
-Definitions (``cfg`` = :class:`~graph.analysis.config.AnalysisConfig`):
+Definitions (``cfg`` = :class:`~model.config.AnalysisConfig`):
 
 * **Members analysed**: members whose ``status`` is in ``cfg.member_statuses`` (withdrawn and unknown
   members are left out everywhere, also as neighbours). **Themes**: the theme nodes of the graph.
@@ -28,15 +28,16 @@ Definitions (``cfg`` = :class:`~graph.analysis.config.AnalysisConfig`):
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 
-import networkx as nx
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
 
-from graph.analysis.config import AnalysisConfig
-from graph.analysis.views import Facts, capabilities, column, graph_facts, supporting_links
+from graph.analysis.reach import Reach
+from graph.analysis.scope import analysed_members
+from graph.analysis.supply import capabilities, supporting_links
+from model.config import AnalysisConfig
+from model.facts import Facts, column
 
 __all__ = [
     "STATUSES",
@@ -47,8 +48,6 @@ __all__ = [
     "unique_coverage",
     "compare_snapshots",
     "analysed_members",
-    "neighbour_pairs",
-    "hop_distances",
     "removed_organisations",
 ]
 
@@ -63,11 +62,12 @@ CELL_COLUMNS = (
 )
 
 
-def coverage_cells(G: nx.MultiDiGraph | Facts, config: AnalysisConfig | None = None) -> pd.DataFrame:
+def coverage_cells(facts: Facts, config: AnalysisConfig | None = None, *, themes: Iterable[str] | None = None,
+                   members: Iterable[str] | None = None, with_reachable: bool = True) -> pd.DataFrame:
     """Demand, supply, status and reachable coverage of every (member, theme) cell.
 
-    Returns one row per analysed member and theme, sorted by ``member_id``, ``theme_id``, with columns
-    :data:`CELL_COLUMNS`:
+    Returns one row per analysed member and theme (or only ``themes`` x ``members``; reachability still uses
+    every analysed member), sorted by ``member_id``, ``theme_id``, with columns :data:`CELL_COLUMNS`:
 
     ``member_id``, ``member_name``, ``level``, ``region``, ``theme_id``;
     ``demand`` (float), ``n_commitments``, ``n_pledges``, ``n_need_signals`` (int), ``commitment_ids``
@@ -75,34 +75,34 @@ def coverage_cells(G: nx.MultiDiGraph | Facts, config: AnalysisConfig | None = N
     ``cov`` (int), ``supporters`` (sorted organisation ids), ``sectors`` (sorted), ``n_sectors`` (int),
     ``status`` (gap | fragile | covered | redundant, missing without demand);
     ``reachable_cov`` (int), ``reachable_min_hops`` (Int64, missing when nothing is reachable),
-    ``reachable_orgs`` (nearest first then by id, at most ``reachable_list_limit``).
+    ``reachable_orgs`` (nearest first then by id, at most ``reachable_list_limit``). Without
+    ``with_reachable`` the reachable columns are 0, missing and empty.
 
     Examples
     --------
-    >>> G = nx.MultiDiGraph()
-    >>> G.add_node("member:KEN", kind="member", id="KEN", name="Kenya", status="active")
-    >>> G.add_node("theme:open_data", kind="theme", id="open_data")
-    >>> G.add_node("organisation:lab", kind="organisation", id="lab", sector="civil_society")
-    >>> _ = G.add_edge("member:KEN", "theme:open_data", type="SIGNALS", kind="pledge", value=1.0,
-    ...                indicator="od_pledge", source="s", as_of="2024")
-    >>> _ = G.add_edge("organisation:lab", "member:KEN", type="WORKS_IN", theme_id="open_data", relation="x")
-    >>> cells = coverage_cells(G)
+    >>> facts = Facts.from_rows(
+    ...     members=[{"id": "KEN", "name": "Kenya", "status": "active"}],
+    ...     organisations=[{"id": "lab", "sector": "civil_society"}],
+    ...     signals=[{"member_id": "KEN", "theme_id": "open_data", "kind": "pledge", "value": 1.0,
+    ...               "indicator": "od_pledge", "source": "s", "as_of": "2024"}],
+    ...     engagements=[{"organisation_id": "lab", "member_id": "KEN", "theme_id": "open_data", "relation": "x"}])
+    >>> cells = coverage_cells(facts)
     >>> cells[["member_id", "theme_id", "demand", "cov", "status", "sectors"]]
       member_id   theme_id  demand  cov   status          sectors
     0       KEN  open_data     1.0    1  fragile  [civil_society]
     >>> cells.loc[0, "pledges"]
     [{'indicator': 'od_pledge', 'value': 1.0, 'source': 's', 'as_of': '2024'}]
     """
-    return _cells(graph_facts(G), config or AnalysisConfig(), with_reachable=True)
-
-
-def _cells(facts: Facts, cfg: AnalysisConfig, with_reachable: bool, themes: list[str] | None = None,
-           member_ids: Iterable[str] | None = None) -> pd.DataFrame:
-    """The cells of ``themes`` x ``member_ids`` (default: all); reachability uses every analysed member."""
+    cfg = config or AnalysisConfig()
     analysed = analysed_members(facts, cfg)
-    members = analysed if member_ids is None else analysed[analysed["member_id"].isin(set(member_ids))]
-    members = members.reset_index(drop=True)
-    themes = list(facts.themes) if themes is None else [t for t in facts.themes if t in set(themes)]
+    scoped = analysed if members is None else analysed[analysed["member_id"].isin(set(members))]
+    return _cells(facts, cfg, analysed, scoped.reset_index(drop=True),
+                  list(facts.themes) if themes is None else [t for t in facts.themes if t in set(themes)],
+                  with_reachable)
+
+
+def _cells(facts: Facts, cfg: AnalysisConfig, analysed: pd.DataFrame, members: pd.DataFrame, themes: list[str],
+           with_reachable: bool) -> pd.DataFrame:
     grid = pd.MultiIndex.from_product([members["member_id"], themes], names=["member_id", "theme_id"])
     cells = pd.DataFrame(index=grid).reset_index()
     info = members.set_index("member_id")
@@ -130,7 +130,7 @@ def _cells(facts: Facts, cfg: AnalysisConfig, with_reachable: bool, themes: list
                        + cfg.need_weight * cells["n_need_signals"]).astype("float64")
 
     # -- supply -------------------------------------------------------------------------------------
-    links = supporting_links(facts, cfg.non_supply_relations)
+    links = supporting_links(facts, cfg)
     links = links[links["member_id"].isin(member_set) & links["theme_id"].isin(theme_set)]
     sector_of = facts.organisations.set_index("organisation_id")["sector"].to_dict()
     supporters = _grouped(links, column(links, "organisation_id"))  # links are sorted by organisation
@@ -149,91 +149,6 @@ def _cells(facts: Facts, cfg: AnalysisConfig, with_reachable: bool, themes: list
         cells["reachable_min_hops"] = pd.Series(pd.NA, index=cells.index, dtype="Int64")
         cells["reachable_orgs"] = [[] for _ in range(len(cells))]
     return cells[list(CELL_COLUMNS)]
-
-
-def analysed_members(G: nx.MultiDiGraph | Facts, config: AnalysisConfig | None = None) -> pd.DataFrame:
-    """The members rows whose status is in ``config.member_statuses``, sorted by id."""
-    cfg = config or AnalysisConfig()
-    members = graph_facts(G).members
-    return members[members["status"].isin(cfg.member_statuses)].reset_index(drop=True)
-
-
-def neighbour_pairs(members: pd.DataFrame, region_neighbours: bool = True,
-                    of: Iterable[str] | None = None) -> pd.DataFrame:
-    """Ordered (member_id, neighbour_id) pairs among ``members``: local <-> parent, and same region.
-
-    ``of`` keeps only the pairs of those members (the full region table grows with the square of the
-    members per region).
-
-    Examples
-    --------
-    >>> members = pd.DataFrame({"member_id": ["KEN", "KEN-x", "GHA", "MEX"],
-    ...                         "level": ["national", "local", "national", "national"],
-    ...                         "parent_iso3": [None, "KEN", None, None],
-    ...                         "region": ["Africa", None, "Africa", "Americas"]})
-    >>> neighbour_pairs(members)
-      member_id neighbour_id
-    0       GHA          KEN
-    1       KEN          GHA
-    2       KEN        KEN-x
-    3     KEN-x          KEN
-    >>> neighbour_pairs(members, region_neighbours=False, of=["KEN"])
-      member_id neighbour_id
-    0       KEN        KEN-x
-    """
-    ids = set(column(members, "member_id"))
-    wanted = ids if of is None else set(of)
-    pairs = []
-    local = members[members["parent_iso3"].notna() & members["parent_iso3"].isin(ids)]
-    for child, parent in zip(column(local, "member_id"), column(local, "parent_iso3"), strict=True):
-        if child != parent:
-            pairs += [(a, b) for a, b in ((child, parent), (parent, child)) if a in wanted]
-    frame = pd.DataFrame(pairs, columns=["member_id", "neighbour_id"])
-    if region_neighbours:
-        with_region = members.loc[members["region"].notna(), ["member_id", "region"]]
-        mine = with_region[with_region["member_id"].isin(wanted)]
-        same = mine.merge(with_region, on="region", suffixes=("", "_other"))
-        same = same[same["member_id"] != same["member_id_other"]]
-        frame = pd.concat([frame, same.rename(columns={"member_id_other": "neighbour_id"})[
-            ["member_id", "neighbour_id"]]], ignore_index=True)
-    frame = frame.astype("str")
-    return frame.drop_duplicates().sort_values(["member_id", "neighbour_id"], ignore_index=True)
-
-
-def hop_distances(G: nx.MultiDiGraph | Facts, config: AnalysisConfig | None = None,
-                  members: Iterable[str] | None = None) -> pd.DataFrame:
-    """Hop distance (1..h) from analysed members (default: all) to each organisation within ``config.hops``.
-
-    Hops are counted as described in the module docstring. Returns columns ``member_id``,
-    ``organisation_id``, ``hops`` sorted by member, hops, organisation. With region neighbours the result
-    has about (members x organisations of their region) rows: pass ``members`` on large graphs.
-
-    Examples
-    --------
-    >>> G = nx.MultiDiGraph()
-    >>> G.add_node("member:KEN", kind="member", id="KEN", status="active")
-    >>> _ = G.add_edge("organisation:a", "member:KEN", type="WORKS_IN", relation="x")
-    >>> _ = G.add_edge("organisation:a", "consortium:wg", type="MEMBER_OF")
-    >>> _ = G.add_edge("organisation:b", "consortium:wg", type="MEMBER_OF")
-    >>> hop_distances(G)
-      member_id organisation_id  hops
-    0       KEN               a     1
-    1       KEN               b     2
-    """
-    cfg = config or AnalysisConfig()
-    facts = graph_facts(G)
-    analysed = analysed_members(facts, cfg)
-    sources = column(analysed, "member_id") if members is None else sorted(set(members))
-    reach = _Reach(facts, analysed, cfg)
-    frames = []
-    for names, dist in reach.chunks(sources):
-        rows, cols = np.nonzero(dist)
-        frames.append(pd.DataFrame({"member_id": np.asarray(names, dtype=object)[rows],
-                                    "organisation_id": reach.orgs[cols], "hops": dist[rows, cols].astype("int64")}))
-    if not frames:
-        return pd.DataFrame({"member_id": [], "organisation_id": [], "hops": []})
-    out = pd.concat(frames, ignore_index=True).astype({"member_id": "str", "organisation_id": "str"})
-    return out.sort_values(["member_id", "hops", "organisation_id"], ignore_index=True)
 
 
 def coverage_rollup(cells: pd.DataFrame, by: str = "theme_id") -> pd.DataFrame:
@@ -295,7 +210,7 @@ def coverage_headline(facts: Facts, cells: pd.DataFrame) -> dict[str, int]:
 
 
 def what_if_remove(
-    G: nx.MultiDiGraph | Facts,
+    facts: Facts,
     organisation: str | Iterable[str] | None = None,
     consortium: str | None = None,
     config: AnalysisConfig | None = None,
@@ -311,17 +226,14 @@ def what_if_remove(
 
     Examples
     --------
-    >>> G = nx.MultiDiGraph()
-    >>> G.add_node("member:KEN", kind="member", id="KEN", status="active")
-    >>> G.add_node("theme:climate", kind="theme", id="climate")
-    >>> G.add_node("organisation:a", kind="organisation", id="a", sector="private")
-    >>> _ = G.add_edge("member:KEN", "theme:climate", type="SIGNALS", kind="pledge", value=1.0)
-    >>> _ = G.add_edge("organisation:a", "member:KEN", type="WORKS_IN", theme_id="climate", relation="x")
-    >>> what_if_remove(G, organisation="a")
+    >>> facts = Facts.from_rows(
+    ...     members=[{"id": "KEN", "status": "active"}], organisations=[{"id": "a", "sector": "private"}],
+    ...     signals=[{"member_id": "KEN", "theme_id": "climate", "kind": "pledge", "value": 1.0}],
+    ...     engagements=[{"organisation_id": "a", "member_id": "KEN", "theme_id": "climate", "relation": "x"}])
+    >>> what_if_remove(facts, organisation="a")
       member_id theme_id  demand status_before  cov_before lost_supporters
     0       KEN  climate     1.0       fragile           1             [a]
     """
-    facts = graph_facts(G)
     removed = removed_organisations(facts, organisation, consortium)
     if cells is None:
         cells = coverage_cells(facts, config)
@@ -334,10 +246,9 @@ def what_if_remove(
     return out.sort_values(["member_id", "theme_id"], ignore_index=True)
 
 
-def removed_organisations(G: nx.MultiDiGraph | Facts, organisation: str | Iterable[str] | None = None,
+def removed_organisations(facts: Facts, organisation: str | Iterable[str] | None = None,
                           consortium: str | None = None) -> set[str]:
     """The organisation ids a what-if scenario removes (validated)."""
-    facts = graph_facts(G)
     known = set(facts.organisations["organisation_id"])
     removed: set[str] = set()
     if organisation is not None:
@@ -447,99 +358,9 @@ def _status(demand: pd.Series, cov: pd.Series, cfg: AnalysisConfig) -> pd.Series
     return pd.Series(status, index=demand.index, dtype="str").replace("", None)
 
 
-class _Reach:
-    """Hop distances from members to organisations (see the module docstring), computed in chunks of source
-    members with dense frontiers and sparse adjacency, so memory stays bounded on large graphs."""
-
-    CHUNK = 2048
-
-    def __init__(self, facts: Facts, members: pd.DataFrame, cfg: AnalysisConfig) -> None:
-        self.hops = cfg.hops
-        self.member_ids = pd.Index(column(members, "member_id"))
-        org_ms = facts.memberships[facts.memberships["participant_type"] == "organisation"]
-        self.orgs = np.array(sorted(set(column(facts.organisations, "organisation_id"))
-                                    | set(column(facts.engagements, "organisation_id"))
-                                    | set(column(org_ms, "participant_id"))), dtype=object)
-        org_index = pd.Index(self.orgs)
-        n_m, n_o = len(self.member_ids), len(self.orgs)
-        eng = facts.engagements[facts.engagements["member_id"].isin(self.member_ids)]
-        self.E = _incidence(self.member_ids.get_indexer(pd.Index(eng["member_id"])),
-                            org_index.get_indexer(pd.Index(eng["organisation_id"])), n_m, n_o)
-        self.ET = sp.csr_array(self.E.T)
-        parents = neighbour_pairs(members, region_neighbours=False)
-        self.P = _incidence(self.member_ids.get_indexer(pd.Index(parents["member_id"])),
-                            self.member_ids.get_indexer(pd.Index(parents["neighbour_id"])), n_m, n_m)
-        # same region: member -> region -> members (a member reaching itself is harmless: already seen)
-        regions = members["region"] if cfg.region_neighbours else pd.Series([None] * n_m, dtype="object")
-        codes, names = pd.factorize(regions)
-        has = codes >= 0
-        self.R = _incidence(np.flatnonzero(has), codes[has], n_m, len(names))
-        self.RT = sp.csr_array(self.R.T)
-        cons_codes, cons = pd.factorize(org_ms["consortium_id"])
-        self.C = _incidence(org_index.get_indexer(pd.Index(org_ms["participant_id"])), cons_codes, n_o, len(cons))
-        self.CT = sp.csr_array(self.C.T)
-
-    def chunks(self, sources: list[str]) -> Iterator[tuple[list[str], np.ndarray]]:
-        """(source member ids, distances sources x organisations as int8, 0 = beyond h hops), chunk by chunk.
-
-        Frontiers are bitsets (one bit per source member of the chunk, nodes x words): a step ORs the
-        frontier rows of each node's neighbours, which reads far less memory than a float matrix product.
-        """
-        n_m, n_o = len(self.member_ids), len(self.orgs)
-        rows = self.member_ids.get_indexer(pd.Index(sources))
-        if (rows < 0).any():
-            raise ValueError(f"unknown or not analysed member(s): {sorted(np.asarray(sources)[rows < 0])}")
-        PT = sp.csr_array(self.P.T)
-        for start in range(0, len(rows), self.CHUNK):
-            chunk = rows[start:start + self.CHUNK]
-            s = len(chunk)
-            words = (s + 63) // 64
-            seen_m = np.zeros((n_m, words), dtype=np.uint64)
-            offsets = np.arange(s, dtype=np.uint64)
-            np.bitwise_or.at(seen_m, (chunk, np.arange(s) // 64), np.uint64(1) << (offsets % np.uint64(64)))
-            seen_o = np.zeros((n_o, words), dtype=np.uint64)
-            dist = np.zeros((n_o, s), dtype=np.int8)
-            front_m, front_o = seen_m.copy(), seen_o.copy()
-            for step in range(1, self.hops + 1):
-                new_o = _or_product(self.ET, front_m) | _or_product(self.C, _or_product(self.CT, front_o))
-                new_o &= ~seen_o
-                seen_o |= new_o
-                dist[_unpack(new_o, s)] = step
-                if step < self.hops:
-                    new_m = (_or_product(PT, front_m) | _or_product(self.R, _or_product(self.RT, front_m))
-                             | _or_product(self.E, front_o))
-                    new_m &= ~seen_m
-                    seen_m |= new_m
-                    front_m, front_o = new_m, new_o
-            yield [sources[i] for i in range(start, start + s)], np.ascontiguousarray(dist.T)
-
-
-def _or_product(S: sp.csr_array, bits: np.ndarray) -> np.ndarray:
-    """Row i of the result = OR of ``bits[j]`` over the non-zeros j of row i of ``S`` (boolean S @ bits)."""
-    out = np.zeros((S.shape[0], bits.shape[1]), dtype=bits.dtype)
-    lengths = np.diff(S.indptr)
-    nonempty = np.flatnonzero(lengths)
-    if len(nonempty):
-        out[nonempty] = np.bitwise_or.reduceat(bits[S.indices], S.indptr[nonempty], axis=0)
-    return out
-
-
-def _unpack(bits: np.ndarray, s: int) -> np.ndarray:
-    """(nodes x words) uint64 bitsets -> (nodes x s) booleans (bit b of word w = source 64 w + b)."""
-    return np.unpackbits(bits.view(np.uint8), axis=1, bitorder="little")[:, :s].astype(bool)
-
-
-def _incidence(rows: np.ndarray, cols: np.ndarray, n_rows: int, n_cols: int) -> sp.csr_array:
-    ok = (rows >= 0) & (cols >= 0)
-    data = np.ones(int(ok.sum()))
-    matrix = sp.csr_array((data, (rows[ok], cols[ok])), shape=(n_rows, n_cols))
-    matrix.data[:] = 1.0  # duplicates summed on construction: back to 0/1
-    return matrix
-
-
 def _add_reachable(cells: pd.DataFrame, facts: Facts, analysed: pd.DataFrame, members: pd.DataFrame,
                    themes: list[str], cfg: AnalysisConfig) -> None:
-    reach = _Reach(facts, analysed, cfg)
+    reach = Reach(facts, analysed, cfg)
     orgs = reach.orgs
     names = orgs.tolist()
     position = {o: i for i, o in enumerate(names)}
@@ -559,7 +380,7 @@ def _add_reachable(cells: pd.DataFrame, facts: Facts, analysed: pd.DataFrame, me
     cov = cells["cov"].to_numpy()
     limit = cfg.reachable_list_limit
     # cells are the grid members x themes in this order: member r's cells are r * n_t ... r * n_t + n_t - 1
-    for r0, (ids, dist) in zip(range(0, len(members), _Reach.CHUNK),
+    for r0, (ids, dist) in zip(range(0, len(members), Reach.CHUNK),
                                reach.chunks(column(members, "member_id")), strict=True):
         within = dist > 0
         # supporters work in the member (1 hop) and are capable, so they are inside the count: subtract them

@@ -11,38 +11,35 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import networkx as nx
 import pandas as pd
 
 from graph.analysis.brokerage import BrokerageReport, brokerage_report
-from graph.analysis.config import AnalysisConfig
-from graph.analysis.views import Facts, graph_facts, organisation_network
+from graph.analysis.network import organisation_network
+from model.config import AnalysisConfig
+from model.facts import Facts
 
 GROUPINGS = ("sector", "region", "consortium")
 
 
-def organisation_groups(G: nx.MultiDiGraph | Facts, by: str) -> dict[str, str]:
+def organisation_groups(facts: Facts, by: str) -> dict[str, str]:
     """Group label of every organisation.
 
     Examples
     --------
-    >>> G = nx.MultiDiGraph()
-    >>> G.add_node("member:KEN", kind="member", id="KEN", iso3="KEN", region="Africa and Middle East",
-    ...            status="active")
-    >>> G.add_node("member:FRA", kind="member", id="FRA", iso3="FRA", region="Europe", status="active")
-    >>> G.add_node("organisation:a", kind="organisation", id="a", sector="private", hq_iso3="FRA")
-    >>> G.add_node("organisation:b", kind="organisation", id="b", sector="academic")
-    >>> G.add_node("consortium:c", kind="consortium", id="c", name="C")
-    >>> _ = G.add_edge("organisation:b", "member:KEN", type="WORKS_IN", relation="x")
-    >>> _ = G.add_edge("organisation:b", "consortium:c", type="MEMBER_OF", role="member")
-    >>> organisation_groups(G, "region")
+    >>> facts = Facts.from_rows(
+    ...     members=[{"id": "KEN", "iso3": "KEN", "region": "Africa and Middle East", "level": "national"},
+    ...              {"id": "FRA", "iso3": "FRA", "region": "Europe", "level": "national"}],
+    ...     organisations=[{"id": "a", "sector": "private", "hq_iso3": "FRA"}, {"id": "b", "sector": "academic"}],
+    ...     consortia=[{"id": "c", "name": "C"}],
+    ...     engagements=[{"organisation_id": "b", "member_id": "KEN", "relation": "x"}],
+    ...     memberships=[{"participant_type": "organisation", "participant_id": "b", "consortium_id": "c"}])
+    >>> organisation_groups(facts, "region")
     {'a': 'Europe', 'b': 'Africa and Middle East'}
-    >>> organisation_groups(G, "consortium")
+    >>> organisation_groups(facts, "consortium")
     {'a': 'none', 'b': 'c'}
     """
     if by not in GROUPINGS:
         raise ValueError(f"group by one of {', '.join(GROUPINGS)}, not {by!r}")
-    facts = graph_facts(G)
     orgs = facts.organisations
     if by == "sector":
         return {o: ("unknown" if pd.isna(s) else str(s)) for o, s in zip(orgs["organisation_id"], orgs["sector"],
@@ -72,19 +69,19 @@ def organisation_groups(G: nx.MultiDiGraph | Facts, by: str) -> dict[str, str]:
     return {o: primary.get(o, "none") for o in orgs["organisation_id"]}
 
 
-def brokerage_by(G: nx.MultiDiGraph | Facts, group_by: str = "sector",
+def brokerage_by(facts: Facts, group_by: str = "sector",
                  config: AnalysisConfig | None = None) -> BrokerageReport:
     """:func:`~graph.analysis.brokerage.brokerage_report` with Gould-Fernandez groups by sector, region or
     consortium; ``organisations`` gets a ``group`` column with each organisation's group."""
     cfg = config or AnalysisConfig()
-    H = organisation_network(G, cfg.max_affiliation_size)
-    groups = organisation_groups(G, group_by)
+    H = organisation_network(facts, cfg.max_affiliation_size)
+    groups = organisation_groups(facts, group_by)
     for node in H.nodes:
         H.nodes[node]["group"] = groups.get(str(node), "unknown")
     report = brokerage_report(H, replace(cfg, brokerage_group="group"))
     orgs = report.organisations
     # the groups are the `group` attribute; keep the organisations' real sector beside them
-    sectors = organisation_groups(G, "sector")
+    sectors = organisation_groups(facts, "sector")
     orgs["sector"] = [sectors.get(str(o), "unknown") for o in orgs.index]
     orgs["group"] = [groups.get(str(o), "unknown") for o in orgs.index]
     return report

@@ -1,7 +1,7 @@
 """Partner fit: who could work with a member (or several) on a theme, and which organisations are alike.
 
 :func:`find_partners` scores candidates with an explicit weighted sum (weights in
-:class:`~graph.analysis.config.AnalysisConfig`) of five parts, each in [0, 1]:
+:class:`~model.config.AnalysisConfig`) of five parts, each in [0, 1]:
 
 * ``expertise`` - 1 if the organisation is EXPERT_IN the theme, else 0.
 * ``presence`` - mean over the target members of 1 (works in the member, any theme), 0.5 (works in a
@@ -27,13 +27,14 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-import networkx as nx
 import numpy as np
 import pandas as pd
 
-from graph.analysis.config import AnalysisConfig
-from graph.analysis.coverage import _cells, analysed_members
-from graph.analysis.views import Facts, capabilities, column, graph_facts, supporting_links
+from graph.analysis.coverage import coverage_cells
+from graph.analysis.scope import analysed_members
+from graph.analysis.supply import capabilities, supporting_links
+from model.config import AnalysisConfig
+from model.facts import Facts, column
 
 __all__ = ["PARTS", "PARTNER_COLUMNS", "SIMILAR_COLUMNS", "PartnerIndex", "find_partners", "partner_index",
            "similar_organisations"]
@@ -44,7 +45,7 @@ SIMILAR_COLUMNS = ("organisation_id", "name", "sector", "jaccard", "resource_all
 
 
 def find_partners(
-    G: nx.MultiDiGraph | Facts,
+    facts: Facts,
     theme: str,
     members: str | Iterable[str] | None = None,
     sector: str | None = None,
@@ -62,16 +63,15 @@ def find_partners(
 
     Examples
     --------
-    >>> G = nx.MultiDiGraph()
-    >>> G.add_node("member:KEN", kind="member", id="KEN", name="Kenya", iso3="KEN", status="active")
-    >>> G.add_node("member:GHA", kind="member", id="GHA", name="Ghana", iso3="GHA", status="active")
-    >>> G.add_node("theme:climate", kind="theme", id="climate")
-    >>> G.add_node("organisation:a", kind="organisation", id="a", name="A", sector="private")
-    >>> G.add_node("organisation:b", kind="organisation", id="b", name="B", sector="academic")
-    >>> _ = G.add_edge("organisation:a", "member:GHA", type="WORKS_IN", theme_id="climate", relation="x")
-    >>> _ = G.add_edge("organisation:a", "theme:climate", type="EXPERT_IN")
-    >>> _ = G.add_edge("organisation:b", "member:KEN", type="WORKS_IN", theme_id="justice", relation="x")
-    >>> partners = find_partners(G, "climate", members="KEN")
+    >>> facts = Facts.from_rows(
+    ...     members=[{"id": "KEN", "name": "Kenya", "iso3": "KEN", "status": "active"},
+    ...              {"id": "GHA", "name": "Ghana", "iso3": "GHA", "status": "active"}],
+    ...     organisations=[{"id": "a", "name": "A", "sector": "private"},
+    ...                    {"id": "b", "name": "B", "sector": "academic"}],
+    ...     engagements=[{"organisation_id": "a", "member_id": "GHA", "theme_id": "climate", "relation": "x"},
+    ...                  {"organisation_id": "b", "member_id": "KEN", "theme_id": "justice", "relation": "x"}],
+    ...     expertise=[{"organisation_id": "a", "theme_id": "climate"}])
+    >>> partners = find_partners(facts, "climate", members="KEN")
     >>> partners[["organisation_id", "score", "expertise", "presence", "track_record"]]
       organisation_id     score  expertise  presence  track_record
     0               a  1.833333        1.0       0.0      0.333333
@@ -80,11 +80,11 @@ def find_partners(
     'expert in climate; active on climate in Ghana'
     """
     cfg = config or AnalysisConfig()
-    idx = index if index is not None and index.config == cfg else partner_index(G, cfg)
+    idx = index if index is not None and index.config == cfg else partner_index(facts, cfg)
     if theme not in idx.themes:
         raise ValueError(f"unknown theme: {theme}")
     if members is None:
-        cells = _cells(idx.facts, cfg, with_reachable=False, themes=[theme])
+        cells = coverage_cells(idx.facts, cfg, themes=[theme], with_reachable=False)
         targets = sorted(cells.loc[(cells["theme_id"] == theme) & cells["status"].notna(), "member_id"])
     else:
         targets = sorted({members} if isinstance(members, str) else set(members))
@@ -223,10 +223,9 @@ class PartnerIndex:
         return out
 
 
-def partner_index(G: nx.MultiDiGraph | Facts, config: AnalysisConfig | None = None) -> PartnerIndex:
-    """Build the :class:`PartnerIndex` of ``G`` (see :func:`find_partners`)."""
+def partner_index(facts: Facts, config: AnalysisConfig | None = None) -> PartnerIndex:
+    """Build the :class:`PartnerIndex` of ``facts`` (see :func:`find_partners`)."""
     cfg = config or AnalysisConfig()
-    facts = graph_facts(G)
     eng = facts.engagements
     active_in: dict[str, set[str]] = defaultdict(set)
     themes_in: dict[tuple[str, str], set[str]] = defaultdict(set)
@@ -235,7 +234,7 @@ def partner_index(G: nx.MultiDiGraph | Facts, config: AnalysisConfig | None = No
         active_in[o].add(m)
         themes_in[(o, m)].add(t if isinstance(t, str) else "general programme")
     supporting: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    links = supporting_links(facts, cfg.non_supply_relations)
+    links = supporting_links(facts, cfg)
     for o, m, t in zip(column(links, "organisation_id"), column(links, "member_id"), column(links, "theme_id"),
                        strict=True):
         supporting[t][o].add(m)
@@ -294,32 +293,35 @@ def _by_id(values: pd.Series) -> dict[str, object]:
 
 
 def similar_organisations(
-    G: nx.MultiDiGraph | Facts, organisation: str, top: int = 10, by: str = "jaccard"
+    facts: Facts, organisation: str, top: int = 10, by: str = "jaccard", *, theme: str | None = None,
+    config: AnalysisConfig | None = None,
 ) -> pd.DataFrame:
-    """Organisations supporting the same (member, theme) cells as ``organisation``.
+    """Organisations supporting the same (member, theme) cells as ``organisation`` (on ``theme`` only, if given).
 
     Two-mode graph organisation - cell, a cell being (member, theme) supported as in
-    :func:`graph.analysis.views.supporting_links`. ``jaccard`` = shared / union of cells;
-    ``resource_allocation`` = sum over shared cells of 1 / (number of supporters of the cell). Ranked by
-    ``by`` (``jaccard`` or ``resource_allocation``) descending, then the other, then id. Columns
+    :func:`graph.analysis.supply.supporting_links` (with ``config``'s non-supply relations). ``jaccard`` =
+    shared / union of cells; ``resource_allocation`` = sum over shared cells of 1 / (number of supporters of
+    the cell). Ranked by ``by`` (``jaccard`` or ``resource_allocation``) descending, then the other, then id. Columns
     :data:`SIMILAR_COLUMNS`; ``shared`` lists the shared cells as ``"<member_id>/<theme_id>"``.
 
     Examples
     --------
-    >>> G = nx.MultiDiGraph()
-    >>> for org, member in [("a", "KEN"), ("a", "GHA"), ("b", "KEN"), ("c", "KEN"), ("c", "GHA")]:
-    ...     _ = G.add_edge(f"organisation:{org}", f"member:{member}", type="WORKS_IN", theme_id="climate",
-    ...                    relation="x")
-    >>> similar_organisations(G, "a")[["organisation_id", "jaccard", "resource_allocation", "shared"]]
+    >>> facts = Facts.from_rows(engagements=[
+    ...     {"organisation_id": o, "member_id": m, "theme_id": "climate", "relation": "x"}
+    ...     for o, m in [("a", "KEN"), ("a", "GHA"), ("b", "KEN"), ("c", "KEN"), ("c", "GHA")]])
+    >>> similar_organisations(facts, "a")[["organisation_id", "jaccard", "resource_allocation", "shared"]]
       organisation_id  jaccard  resource_allocation                      shared
     0               c      1.0             0.833333  [GHA/climate, KEN/climate]
     1               b      0.5             0.333333               [KEN/climate]
     """
     if by not in ("jaccard", "resource_allocation"):
         raise ValueError("by must be 'jaccard' or 'resource_allocation'")
-    facts = graph_facts(G)
-    links = supporting_links(facts)
-    known = set(facts.organisations["organisation_id"]) | set(links["organisation_id"])
+    links = supporting_links(facts, config)
+    if theme is not None:
+        if theme not in facts.themes:
+            raise ValueError(f"unknown theme: {theme}")
+        links = links[links["theme_id"] == theme]
+    known = set(facts.organisations["organisation_id"]) | set(facts.engagements["organisation_id"])
     if organisation not in known:
         raise ValueError(f"unknown organisation: {organisation}")
     links = links.assign(cell=links["member_id"] + "/" + links["theme_id"])

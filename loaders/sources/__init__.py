@@ -1,7 +1,7 @@
 """Source adapters: one module per public data format, each a set of pure parsers.
 
 A parser reads one file (or one family of files) and returns a :class:`ParseResult`:
-rows for the canonical tables of :mod:`graph.schema` (plus the ``sources`` row that
+rows for the canonical tables of :mod:`model.schema` (plus the ``sources`` row that
 describes the file) and an :class:`Issue` for every row or value it skipped or
 repaired. Parsers never touch Neo4j and never write files; :mod:`loaders.build`
 merges their results into the dataset.

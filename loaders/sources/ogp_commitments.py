@@ -25,7 +25,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from graph.schema import THEMES
 from loaders.countries import resolve_country
 from loaders.ids import local_member_id
 from loaders.regions import normalise_ogp_region
@@ -39,6 +38,7 @@ from loaders.sources import (
     iter_csv,
     source_row,
 )
+from model.schema import THEMES
 
 SOURCE_ID = "ogp-commitments"
 TAXONOMY_SOURCE_ID = "ogp-policy-area-taxonomy"

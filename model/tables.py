@@ -1,4 +1,4 @@
-"""Read the canonical CSV tables (see :mod:`graph.schema`) into DataFrames with the contract's dtypes.
+"""Read the canonical CSV tables (see :mod:`model.schema`) into DataFrames with the contract's dtypes.
 
 :func:`normalise_table` is the pure part (also used for tables that come from the Neo4j projection);
 :func:`read_tables` does the file I/O.
@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from graph.errors import OgpnetError
-from graph.schema import TABLE_BY_NAME, TABLES
+from model.errors import OgpnetError
+from model.schema import TABLE_BY_NAME, TABLES
 
 __all__ = ["TableError", "normalise_table", "normalise_tables", "read_tables"]
 
@@ -25,7 +25,7 @@ _FALSE = {"false", "0", "no", "n", "f"}
 
 
 class TableError(OgpnetError, ValueError):
-    """A table does not follow the canonical data model of :mod:`graph.schema`."""
+    """A table does not follow the canonical data model of :mod:`model.schema`."""
 
     default_hint = "fix the dataset (see graph/schema.py for the columns) or rebuild it with `ogpnet data build`"
     exit_code = 65  # EX_DATAERR
@@ -72,7 +72,7 @@ def normalise_tables(tables: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFra
 
 
 def read_tables(directory: Path | str) -> dict[str, pd.DataFrame]:
-    """Read ``<directory>/<table>.csv`` for every table of :data:`graph.schema.TABLES`.
+    """Read ``<directory>/<table>.csv`` for every table of :data:`model.schema.TABLES`.
 
     Raises :class:`TableError` when a file or a required column is missing or a value does not parse.
     """

@@ -48,6 +48,16 @@ PARTICIPANT_TYPES = ("organisation", "member")
 class Label(StrEnum):
     """Node labels: the only labels that may appear in Cypher text."""
 
+    @property
+    def kind(self) -> str:
+        """The node kind: the label in lower case (``member``, ``organisation``, ...), the prefix of the
+        multigraph's node keys and of the ``<kind>_id`` columns of :class:`model.facts.Facts`.
+
+        >>> Label.ORGANISATION.kind
+        'organisation'
+        """
+        return self.value.lower()
+
     MEMBER = "Member"
     THEME = "Theme"
     ORGANISATION = "Organisation"
@@ -55,6 +65,10 @@ class Label(StrEnum):
     COMMITMENT = "Commitment"
     SOURCE = "Source"
     LOAD_RUN = "LoadRun"
+
+
+#: memberships.participant_type -> the label of the participant node
+PARTICIPANT_LABELS: dict[str, Label] = {"organisation": Label.ORGANISATION, "member": Label.MEMBER}
 
 
 class RelType(StrEnum):
@@ -87,15 +101,47 @@ CONF = Column("confidence", "enum", required=False, choices=CONFIDENCE, help="hi
 
 
 @dataclass(frozen=True)
+class RelMapping:
+    """Where a table's rows go as relationships: (start label, start column) -[type]-> (end label, end column).
+
+    ``start_by``: the column whose value (a :data:`PARTICIPANT_TYPES` kind) chooses the start label row by row
+    (memberships). ``properties``: the columns stored on the relationship; ``None`` = every column but the two
+    endpoints (a node table's relationship, ``MADE``, carries only its provenance).
+    """
+
+    table: str
+    rel_type: RelType
+    start_label: Label
+    start_column: str
+    end_label: Label
+    end_column: str
+    start_by: str | None = None
+    properties: tuple[str, ...] | None = None
+
+    @property
+    def start_labels(self) -> tuple[Label, ...]:
+        """Every label a start node may have.
+
+        >>> TABLE_BY_NAME["memberships"].rel.start_labels
+        (<Label.ORGANISATION: 'Organisation'>, <Label.MEMBER: 'Member'>)
+        """
+        return tuple(PARTICIPANT_LABELS.values()) if self.start_by else (self.start_label,)
+
+
+@dataclass(frozen=True)
 class TableSpec:
     name: str  # file name without .csv
     kind: str  # "node" or "rel"
     columns: tuple[Column, ...]
     key: tuple[str, ...]  # unique key of a row
     label: Label | None = None  # node tables
-    rel_type: RelType | None = None  # relationship tables
+    rel: RelMapping | None = None  # relationship tables, and a node table that also gives a relationship
     help: str = ""
     extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def rel_type(self) -> RelType | None:
+        return self.rel.rel_type if self.rel else None
 
     @property
     def column_names(self) -> list[str]:
@@ -173,7 +219,9 @@ TABLES: tuple[TableSpec, ...] = (
             Column("irm_starred", "bool", required=False),
             *PROVENANCE,
         ),
-        key=("id",), label=Label.COMMITMENT, rel_type=RelType.MADE,
+        key=("id",), label=Label.COMMITMENT,
+        rel=RelMapping("commitments", RelType.MADE, Label.MEMBER, "member_id", Label.COMMITMENT, "id",
+                       properties=("source", "as_of")),
         help="OGP commitments; each also gives (Member)-[:MADE]->(Commitment).",
     ),
     TableSpec(
@@ -181,7 +229,9 @@ TABLES: tuple[TableSpec, ...] = (
         (Column("commitment_id", ref="commitments.id"), Column("theme_id", "theme", ref="themes.id"),
          Column("tags", required=False, help="OGP policy-area tags that map to the theme, ';'-separated"),
          *PROVENANCE),
-        key=("commitment_id", "theme_id"), rel_type=RelType.ON_THEME,
+        key=("commitment_id", "theme_id"),
+        rel=RelMapping("commitment_themes", RelType.ON_THEME, Label.COMMITMENT, "commitment_id", Label.THEME,
+                       "theme_id"),
     ),
     TableSpec(
         "engagements", "rel",
@@ -195,14 +245,18 @@ TABLES: tuple[TableSpec, ...] = (
             Column("detail", required=False),
             CONF, *PROVENANCE,
         ),
-        key=("organisation_id", "member_id", "theme_id", "relation"), rel_type=RelType.WORKS_IN,
+        key=("organisation_id", "member_id", "theme_id", "relation"),
+        rel=RelMapping("engagements", RelType.WORKS_IN, Label.ORGANISATION, "organisation_id", Label.MEMBER,
+                       "member_id"),
         help="(Organisation)-[:WORKS_IN]->(Member): supply.",
     ),
     TableSpec(
         "expertise", "rel",
         (Column("organisation_id", ref="organisations.id"), Column("theme_id", "theme", ref="themes.id"), CONF,
          *PROVENANCE),
-        key=("organisation_id", "theme_id"), rel_type=RelType.EXPERT_IN,
+        key=("organisation_id", "theme_id"),
+        rel=RelMapping("expertise", RelType.EXPERT_IN, Label.ORGANISATION, "organisation_id", Label.THEME,
+                       "theme_id"),
     ),
     TableSpec(
         "memberships", "rel",
@@ -213,12 +267,16 @@ TABLES: tuple[TableSpec, ...] = (
             Column("role", required=False, help="e.g. member, anchor, co-chair, signatory, supporter"),
             CONF, *PROVENANCE,
         ),
-        key=("participant_type", "participant_id", "consortium_id"), rel_type=RelType.MEMBER_OF,
+        key=("participant_type", "participant_id", "consortium_id"),
+        rel=RelMapping("memberships", RelType.MEMBER_OF, Label.ORGANISATION, "participant_id", Label.CONSORTIUM,
+                       "consortium_id", start_by="participant_type"),
     ),
     TableSpec(
         "consortium_themes", "rel",
         (Column("consortium_id", ref="consortia.id"), Column("theme_id", "theme", ref="themes.id"), *PROVENANCE),
-        key=("consortium_id", "theme_id"), rel_type=RelType.FOCUSES_ON,
+        key=("consortium_id", "theme_id"),
+        rel=RelMapping("consortium_themes", RelType.FOCUSES_ON, Label.CONSORTIUM, "consortium_id", Label.THEME,
+                       "theme_id"),
     ),
     TableSpec(
         "signals", "rel",
@@ -232,9 +290,41 @@ TABLES: tuple[TableSpec, ...] = (
             Column("detail", required=False),
             CONF, *PROVENANCE,
         ),
-        key=("member_id", "theme_id", "indicator"), rel_type=RelType.SIGNALS,
+        key=("member_id", "theme_id", "indicator"),
+        rel=RelMapping("signals", RelType.SIGNALS, Label.MEMBER, "member_id", Label.THEME, "theme_id"),
         help="(Member)-[:SIGNALS]->(Theme): pledges (demand) and indicator scores (need).",
     ),
 )
 
 TABLE_BY_NAME: dict[str, TableSpec] = {t.name: t for t in TABLES}
+
+#: Node tables and their labels, in load order.
+NODE_TABLES: dict[str, Label] = {t.name: t.label for t in TABLES if t.label is not None}
+#: Every relationship mapping, in load order (after every node table).
+REL_MAPPINGS: tuple[RelMapping, ...] = tuple(t.rel for t in TABLES if t.rel is not None)
+
+
+def node_property_columns(table: str) -> list[str]:
+    """Columns of a node table stored as node properties: all but the start column of the relationship the
+    table also gives (a commitment's member is its ``MADE`` relationship).
+
+    >>> node_property_columns("commitments")[:3]
+    ['id', 'title', 'year']
+    """
+    spec = TABLE_BY_NAME[table]
+    skip = {spec.rel.start_column} if spec.rel is not None and spec.label is not None else set()
+    return [c for c in spec.column_names if c not in skip]
+
+
+def rel_property_columns(m: RelMapping) -> list[str]:
+    """Columns stored as relationship properties: all but the two endpoints, or the mapping's ``properties``.
+
+    >>> rel_property_columns(TABLE_BY_NAME["engagements"].rel)
+    ['theme_id', 'relation', 'detail', 'confidence', 'source', 'as_of']
+    >>> rel_property_columns(TABLE_BY_NAME["commitments"].rel)
+    ['source', 'as_of']
+    """
+    if m.properties is not None:
+        return list(m.properties)
+    skip = {m.start_column, m.end_column}  # memberships keep participant_type on the relationship too
+    return [c for c in TABLE_BY_NAME[m.table].column_names if c not in skip]

@@ -1,18 +1,16 @@
-"""The typed NetworkX graph built from the canonical tables (:mod:`graph.schema`).
+"""The typed NetworkX multigraph of a load, generated from the mapping :mod:`model.schema` declares.
+
+The analyses take :class:`model.facts.Facts`; this graph is for the network explorer and for exports to
+graph tools (GEXF, GraphML), where the whole typed graph is wanted.
 
 Node keys are ``"<kind>:<id>"`` with kind ``member``, ``organisation``, ``theme``, ``consortium`` or
 ``commitment``. Every node has attribute ``kind`` plus the non-missing values of its table row (a
 consortium's own ``kind`` column is stored as ``consortium_kind``, since ``kind`` names the node kind).
-Every edge has attribute ``type`` (a :class:`graph.schema.RelType` value) plus the non-missing values of its
+Every edge has attribute ``type`` (a :class:`model.schema.RelType` value) plus the non-missing values of its
 row, except the two endpoint id columns: ``source``, ``as_of``, ``confidence`` and, by type, ``theme_id``,
 ``relation``, ``detail`` (WORKS_IN), ``role`` (MEMBER_OF), ``indicator``, ``kind``, ``value`` (SIGNALS),
 ``tags`` (ON_THEME). Missing values are left out, as Neo4j does with null properties. Sources are kept in
 ``G.graph["sources"]`` (id -> row).
-
-Derived views (the organisation collaboration projection, the tidy fact tables the analyses use) live in
-:mod:`graph.analysis.views` and are re-exported here. Every analysis accepts the graph or its
-:class:`Facts`; on large datasets ``facts_from_tables(tables)`` gives the same facts without building the
-multigraph (NetworkX spends most of the time of :func:`build_graph` adding edges).
 """
 
 from __future__ import annotations
@@ -23,33 +21,13 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 
-from graph.analysis.views import Facts, facts_from_tables, graph_facts, organisation_network
-from graph.schema import RelType
-from graph.tables import TableError, normalise_tables
+from model.schema import NODE_TABLES, REL_MAPPINGS, Label, rel_property_columns
+from model.tables import TableError, normalise_tables
 
-__all__ = ["NODE_KINDS", "build_graph", "node_key", "graph_facts", "facts_from_tables", "Facts", "organisation_network"]
+__all__ = ["NODE_KINDS", "build_graph", "node_key"]
 
-#: table name -> node kind
-NODE_KINDS: dict[str, str] = {
-    "members": "member",
-    "organisations": "organisation",
-    "themes": "theme",
-    "consortia": "consortium",
-    "commitments": "commitment",
-}
-
-# table -> (type, (source kind, source id column), (target kind, target id column))
-_RELATIONSHIPS: tuple[tuple[str, RelType, tuple[str, str], tuple[str, str]], ...] = (
-    ("commitments", RelType.MADE, ("member", "member_id"), ("commitment", "id")),
-    ("commitment_themes", RelType.ON_THEME, ("commitment", "commitment_id"), ("theme", "theme_id")),
-    ("engagements", RelType.WORKS_IN, ("organisation", "organisation_id"), ("member", "member_id")),
-    ("expertise", RelType.EXPERT_IN, ("organisation", "organisation_id"), ("theme", "theme_id")),
-    ("memberships", RelType.MEMBER_OF, ("", "participant_id"), ("consortium", "consortium_id")),
-    ("consortium_themes", RelType.FOCUSES_ON, ("consortium", "consortium_id"), ("theme", "theme_id")),
-    ("signals", RelType.SIGNALS, ("member", "member_id"), ("theme", "theme_id")),
-)
-# properties of the MADE edge (the other commitment columns stay on the commitment node)
-_MADE_PROPERTIES = ("source", "as_of")
+#: table name -> node kind, for the node tables drawn as nodes (sources are graph attributes)
+NODE_KINDS: dict[str, str] = {table: label.kind for table, label in NODE_TABLES.items() if label is not Label.SOURCE}
 
 
 def node_key(kind: str, id: str) -> str:
@@ -64,9 +42,9 @@ def node_key(kind: str, id: str) -> str:
 def build_graph(tables: Mapping[str, pd.DataFrame]) -> nx.MultiDiGraph:
     """Build the typed multigraph from the canonical tables.
 
-    ``tables`` maps table names of :data:`graph.schema.TABLES` to DataFrames with (at least) the required
+    ``tables`` maps table names of :data:`model.schema.TABLES` to DataFrames with (at least) the required
     columns; absent tables count as empty. Relationship rows whose endpoints are not nodes raise
-    :class:`graph.tables.TableError`.
+    :class:`model.tables.TableError`.
 
     Examples
     --------
@@ -93,24 +71,21 @@ def build_graph(tables: Mapping[str, pd.DataFrame]) -> nx.MultiDiGraph:
             frame = frame.rename(columns={"kind": "consortium_kind"})
         keys = _objects(_keys(kind, frame["id"]))
         G.add_nodes_from((key, {"kind": kind, **attrs}) for key, attrs in zip(keys, _records(frame), strict=True))
-    for table, rel_type, (src_kind, src_col), (dst_kind, dst_col) in _RELATIONSHIPS:
-        frame = tables[table]
+    for m in REL_MAPPINGS:
+        frame = tables[m.table]
         if frame.empty:
             continue
-        if src_kind:
-            sources = _keys(src_kind, frame[src_col])
-        else:  # memberships: the participant type says which kind of node
-            sources = pd.Series([f"{k}:{i}" for k, i in zip(_objects(frame["participant_type"]),
-                                                            _objects(frame[src_col]), strict=True)], dtype="str")
-        targets = _keys(dst_kind, frame[dst_col])
-        _check_endpoints(G, table, sources)
-        _check_endpoints(G, table, targets)
-        if rel_type is RelType.MADE:
-            props = frame[list(_MADE_PROPERTIES)]
-        else:
-            drop = [src_col, dst_col] + (["participant_type"] if not src_kind else [])
-            props = frame.drop(columns=drop)
-        G.add_edges_from(_edges(sources, targets, rel_type.value, props))
+        if m.start_by is None:
+            sources = _keys(m.start_label.kind, frame[m.start_column])
+        else:  # memberships: the participant type (a node kind) says which kind of node
+            sources = pd.Series([f"{k}:{i}" for k, i in zip(_objects(frame[m.start_by]),
+                                                            _objects(frame[m.start_column]), strict=True)],
+                                dtype="str")
+        targets = _keys(m.end_label.kind, frame[m.end_column])
+        _check_endpoints(G, m.table, sources)
+        _check_endpoints(G, m.table, targets)
+        props = frame[[c for c in rel_property_columns(m) if c != m.start_by]]
+        G.add_edges_from(_edges(sources, targets, m.rel_type.value, props))
     return G
 
 
