@@ -57,8 +57,9 @@ stop:
 	@test -x $(OGPNET) && $(OGPNET) db stop || true
 
 # --- tests ---------------------------------------------------------------------------------------
-# tests/conftest.py starts a throwaway Neo4j on free ports for the session and always stops it.
-test: setup
+# Lint (ruff, mypy --strict) first, then every test; tests/conftest.py starts a throwaway Neo4j on free ports
+# for the session and always stops it.
+test: setup lint
 	$(BIN)/pytest
 
 soak: setup

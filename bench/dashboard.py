@@ -203,7 +203,7 @@ def _loaded_server(data_dir: Path, work_dir: Path, settings: Settings) -> Iterat
     """A throwaway Neo4j with ``data_dir`` loaded; yields the environment pointing the dashboard at it."""
     from graph.db import connect
     from graph.server import throwaway_server
-    from loaders.load import load_directory
+    from loaders.load.directory import load_directory
 
     with throwaway_server(work_dir / "neo4j", settings.cache_dir, heap="2g", tx_memory="1g",
                           java=settings.java) as server:

@@ -4,7 +4,7 @@ For each scale, `bench_load` writes a synthetic dataset (`bench.synthetic`), sta
 (`graph.server.throwaway_server`, with the memory a single-transaction load of that size needs) and measures,
 in alternating order on an empty database each time:
 
-* ``ours``: `loaders.load.load_directory`: validation of every file, then ONE transaction of batched
+* ``ours``: `loaders.load.directory.load_directory`: validation of every file, then ONE transaction of batched
   ``UNWIND … CREATE`` for the rows it has just read to be absent and ``UNWIND … MERGE`` for changed ones
   (with change counts, stale-row deletion, the load lock and the ``LoadRun`` record);
 * ``load_csv``: the reference, Neo4j's server-side ``LOAD CSV`` of the same files copied into the server's
@@ -46,8 +46,8 @@ from graph.dump import dump_text
 from graph.server import LocalServer, find_java, java_major, neo4j_version, throwaway_server
 from graph.settings import REPO_ROOT, Settings
 from graph.snapshot import read_snapshot
-from loaders.load import load_directory
-from loaders.neo4j_writer import init_schema
+from loaders.load.directory import load_directory
+from loaders.load.writer import init_schema
 from model.schema import (
     NODE_TABLES,
     PARTICIPANT_LABELS,

@@ -107,7 +107,7 @@ def summarise_load(results: dict[str, Any]) -> list[str]:
         "## Load: the project's loader against Neo4j's LOAD CSV",
         "",
         "Same files, same server, same run, the order of the methods alternating, an emptied database for "
-        "every run. *ours*: `loaders.load.load_directory` (validation of every file, then ONE transaction of "
+        "every run. *ours*: `loaders.load.directory.load_directory` (validation of every file, then ONE transaction of "
         "batched `UNWIND … CREATE` of the rows it has read to be absent, `MERGE` of changed ones, change counts, "
         "stale-row deletion, LoadRun record). *LOAD CSV*: server-side "
         "`LOAD CSV` of the same files with equivalent `MERGE` statements, each file in `CALL { … } IN "

@@ -1,4 +1,4 @@
-"""Plotly figures of the dashboard, built from the frames of :mod:`dashboard.views` (no Streamlit here).
+"""Plotly figures of the dashboard, built from the frames of :mod:`dashboard.frames` (no Streamlit here).
 
 The world map needs plotly.js's world topology. plotly.js fetches it from a CDN by default; the dashboard
 serves the vendored copy (``dashboard/static/world_110m.json``) itself and points plotly.js at it with the
@@ -18,7 +18,8 @@ import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 
-from dashboard.views import KIND_NAMES, NO_DEMAND, STATUS_COLOURS, sector_name
+from presentation.colours import KIND_COLOURS, ROLE_COLOURS, SECTOR_COLOURS, STATUS_COLOURS, UNKNOWN
+from presentation.labels import KIND_NAMES, NO_DEMAND, ROLE_NAMES, sector_name
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 #: plotly.js requests ``<topojsonURL><scope>_<resolution>m.json``: ``world_110m.json`` for a world map.
@@ -27,9 +28,6 @@ TOPOJSON_FILE = "world_110m.json"
 #: script at ``<app root>/app/static/`` when ``server.enableStaticServing`` is on (.streamlit/config.toml).
 TOPOJSON_URL = "app/static/"
 STATUS_ORDER = ["gap", "fragile", "covered", "redundant", NO_DEMAND]
-KIND_COLOURS = {"organisation": "#1b9e77", "consortium": "#d95f02", "member": "#7570b3", "theme": "#e7298a"}
-SECTOR_COLOURS = {"civil_society": "#1b9e77", "multilateral": "#d95f02", "government": "#7570b3",
-                  "private": "#e7298a", "academic": "#66a61e", "network": "#e6ab02", "": "#b3b3b3"}
 
 
 def map_config() -> dict[str, Any]:
@@ -117,9 +115,11 @@ def score_bars(parts: pd.DataFrame) -> go.Figure:
 
 def broker_bars(table: pd.DataFrame) -> go.Figure:
     """Betweenness of the top brokers, coloured by their dominant brokerage role."""
-    fig = px.bar(table, y="name", x="betweenness", color="dominant_role", orientation="h",
-                 category_orders={"name": table["name"].tolist()},
-                 color_discrete_sequence=px.colors.qualitative.Safe, labels={"dominant_role": "Main role"})
+    fig = px.bar(table.assign(role=table["dominant_role"].map(lambda r: ROLE_NAMES.get(r, r))), y="name",
+                 x="betweenness", color="role", orientation="h",
+                 category_orders={"name": table["name"].tolist(), "role": list(ROLE_NAMES.values())},
+                 color_discrete_map={ROLE_NAMES[r]: c for r, c in ROLE_COLOURS.items()},
+                 labels={"role": "Main role"})
     fig.update_layout(height=max(260, 26 * len(table) + 80), margin={"l": 0, "r": 0, "t": 10, "b": 0},
                       yaxis_title=None)
     return fig
@@ -164,7 +164,7 @@ def network_figure(G: nx.Graph, pos: dict[str, tuple[float, float]], measures: p
             hovertext=[f"<b>{lbl}</b><br>{names[group]}<br>{size_by.replace('_', ' ')}: {v:.3g}"
                        for lbl, v in zip(part["label"], values[part.index], strict=True)],
             hoverinfo="text", selected={"marker": {"opacity": 1}}, unselected={"marker": {"opacity": 0.9}},
-            marker={"size": part["size"], "color": colours.get(group, "#b3b3b3"), "opacity": 0.9,
+            marker={"size": part["size"], "color": colours.get(group, UNKNOWN), "opacity": 0.9,
                     "line": {"width": [3 if n == selected else 1.5 if n in focus else 0.5 for n in part.index],
                              "color": ["#000000" if n == selected or n in focus else "#ffffff"
                                        for n in part.index]}}))

@@ -17,12 +17,13 @@ import networkx as nx
 import pandas as pd
 import streamlit as st
 
-from dashboard import views
+from dashboard import frames
 from graph.analysis import (
     AnalysisConfig,
     BrokerageReport,
     Coalition,
     Facts,
+    brokerage_by,
     build_coalition,
     coverage_cells,
     find_partners,
@@ -30,12 +31,10 @@ from graph.analysis import (
     similar_organisations,
     what_if_remove,
 )
-from graph.analysis.groups import brokerage_by
 from graph.db import Database, connect
 from graph.settings import Settings, analysis_config
-from graph.snapshot import AnalysedGraph, current_graph
+from graph.snapshot import AnalysedGraph, current_graph, latest_run
 from model.errors import DatabaseUnavailable, OgpnetError
-from queries.load import LATEST_LOAD_RUN
 
 
 @dataclass(frozen=True)
@@ -69,12 +68,6 @@ def database() -> Database:
     return _database(Settings.from_env())
 
 
-def latest_run(db: Database) -> dict[str, Any] | None:
-    """The last complete load; checked on every rerun so new loads show up by themselves."""
-    rows = db.read(LATEST_LOAD_RUN)
-    return rows[0] if rows else None
-
-
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _analysed(snapshot: str, uri: str) -> AnalysedGraph:
     analysed = current_graph(_database(Settings.from_env()))
@@ -88,7 +81,7 @@ def guard() -> Loaded:
     try:
         db = database()
         db.verify()
-        run = latest_run(db)
+        run = latest_run(db)  # checked on every rerun so new loads show up by themselves
         if run is None or not run.get("snapshot"):
             st.warning("**The database is empty.** What to do: load the bundled data with `ogpnet load` "
                        "(or `make run`), then reload this page.")
@@ -145,7 +138,7 @@ def what_if(snapshot: str, organisations: tuple[str, ...], consortium: str | Non
     before = cells(snapshot, config)
     changed = what_if_remove(_f(snapshot), organisation=list(organisations) or None, consortium=consortium,
                              config=config, cells=before)
-    return views.named_what_if(changed, before)
+    return frames.named_what_if(changed, before)
 
 
 @st.cache_data(show_spinner="Measuring brokerage…", max_entries=8)
@@ -160,8 +153,8 @@ def partners(snapshot: str, theme: str, members: tuple[str, ...], sector: str | 
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def similar(snapshot: str, organisation: str, top: int) -> pd.DataFrame:
-    return similar_organisations(_f(snapshot), organisation, top=top)
+def similar(snapshot: str, organisation: str, top: int, theme: str | None, config: AnalysisConfig) -> pd.DataFrame:
+    return similar_organisations(_f(snapshot), organisation, top=top, theme=theme, config=config)
 
 
 @st.cache_data(show_spinner="Building the coalition…", max_entries=64)
@@ -184,11 +177,11 @@ class Explorer:
 @st.cache_data(show_spinner="Laying out the network…", max_entries=32)
 def explorer(snapshot: str, view: str, theme: str | None, region: str | None, sector: str | None,
              config: AnalysisConfig) -> Explorer:
-    full = views.explorer_graph(_f(snapshot), view, config, theme=theme, region=region, sector=sector,
+    full = frames.explorer_graph(_f(snapshot), view, config, theme=theme, region=region, sector=sector,
                                 cells=cells(snapshot, config))
-    measures = views.node_measures(full, config)
-    H, isolates = views.without_isolates(full, keep=[f"theme:{theme}"] if theme else [])
-    return Explorer(H, views.layout(H, config.seed), measures, isolates)
+    measures = frames.node_measures(full, config)
+    H, isolates = frames.without_isolates(full, keep=[f"theme:{theme}"] if theme else [])
+    return Explorer(H, frames.layout(H, config.seed), measures, isolates)
 
 
 # -- reports (another module; the page says so when it is missing) -------------------------------------------

@@ -64,7 +64,8 @@ def read_dump(path: Path) -> dict[str, Any]:
     problems = check_dump(data, name)
     if problems:
         raise ValidationError(problems)
-    return data
+    dump: dict[str, Any] = data
+    return dump
 
 
 def check_dump(data: Any, name: str = "dump") -> list[Problem]:

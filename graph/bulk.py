@@ -3,7 +3,7 @@
 Python's cyclic garbage collector runs after every few hundred new container objects and, now and
 then, walks every object still alive. Validating a 100× dataset creates millions of lists, dicts and
 tuples that all stay alive until the load ends, so the collector walks them again and again and
-finds nothing: at 100× it was 1.5 s of the 4.3 s validation (medians of 4, same run). The rows hold
+finds nothing (a third of the validation time at 100×, see ``make bench``). The rows hold
 no reference cycles, and reference counting frees them as before; pausing only the cyclic collector
 for the duration of one bounded bulk step removes that cost.
 """

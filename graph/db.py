@@ -193,3 +193,18 @@ def connect(settings: Settings) -> Database:
     driver = GraphDatabase.driver(settings.bolt_uri, auth=credentials(settings), connection_timeout=5,
                                   max_connection_lifetime=3600, max_transaction_retry_time=5)
     return Database(driver, settings.neo4j_database, settings.bolt_uri)
+
+
+def bolt_answers(uri: str, auth: tuple[str, str], timeout: float = 3.0) -> bool:
+    """True when a Bolt server answers ``RETURN 1`` at ``uri`` (a wrong password also counts as answering).
+
+    Used while the local server starts, with a fresh short-lived driver: no retries, a short timeout.
+    """
+    try:
+        with GraphDatabase.driver(uri, auth=auth, connection_timeout=timeout) as driver, driver.session() as session:
+            session.run("RETURN 1").consume()  # an auto-commit query: no driver-side retries
+        return True
+    except AuthError:
+        return True  # it answers; the password is the caller's problem
+    except (ServiceUnavailable, Neo4jError, OSError):
+        return False

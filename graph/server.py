@@ -26,6 +26,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from graph.db import bolt_answers
 from graph.settings import REPO_ROOT, Settings
 from model.errors import ConfigError, ServerError
 
@@ -206,20 +207,6 @@ def pid_alive(pid: int) -> bool:
         return state != "Z"
     except OSError:
         return True
-
-
-def bolt_answers(uri: str, auth: tuple[str, str], timeout: float = 3.0) -> bool:
-    from neo4j import GraphDatabase
-    from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable
-
-    try:
-        with GraphDatabase.driver(uri, auth=auth, connection_timeout=timeout) as driver, driver.session() as session:
-            session.run("RETURN 1").consume()  # an auto-commit query: no driver-side retries
-        return True
-    except AuthError:
-        return True  # it answers; the password is the caller's problem
-    except (ServiceUnavailable, Neo4jError, OSError):
-        return False
 
 
 def memory_bytes(text: str) -> int | None:

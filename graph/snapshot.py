@@ -30,7 +30,8 @@ from model.schema import NODE_TABLES, REL_MAPPINGS, TABLE_BY_NAME, TABLES, node_
 from model.tables import normalise_tables
 from queries import load as q
 
-__all__ = ["AnalysedGraph", "EmptyDatabase", "Snapshot", "current_graph", "latest_snapshot_id", "read_snapshot"]
+__all__ = ["AnalysedGraph", "EmptyDatabase", "Snapshot", "current_graph", "latest_run", "latest_snapshot_id",
+           "read_snapshot"]
 
 
 @dataclass(frozen=True)
@@ -135,9 +136,16 @@ _CACHE: dict[tuple[str, str], AnalysedGraph] = {}
 _LOCK = threading.Lock()
 
 
-def latest_snapshot_id(db: Database) -> str | None:
+def latest_run(db: Database) -> dict[str, Any] | None:
+    """The ``LoadRun`` record of the latest complete load (id, times, files, counts, snapshot), or None."""
     rows = db.read(q.LATEST_LOAD_RUN)
-    return rows[0]["snapshot"] if rows else None
+    return dict(rows[0]) if rows else None
+
+
+def latest_snapshot_id(db: Database) -> str | None:
+    """The content snapshot of the latest complete load, or None when nothing is loaded."""
+    run = latest_run(db)
+    return run["snapshot"] if run else None
 
 
 def current_graph(db: Database, *, use_cache: bool = True) -> AnalysedGraph:

@@ -126,6 +126,15 @@ class AnalysisConfig:
             kwargs[name] = _coerce(value, type(known[name].default))
         return cls(**kwargs)
 
+    @staticmethod
+    def env_name(name: str) -> str:
+        """The environment variable of a setting.
+
+        >>> AnalysisConfig.env_name("redundant_k")
+        'OGPNET_REDUNDANT_K'
+        """
+        return f"OGPNET_{name.upper()}"
+
     @classmethod
     def describe(cls) -> list[tuple[str, Any, str]]:
         """(name, default, help) of every setting, for documentation."""

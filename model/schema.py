@@ -1,7 +1,7 @@
 """The canonical dataset: one CSV file per node or relationship type.
 
 This module is the single source of truth for the project's data model. The
-dataset builder (``loaders.build``) writes these files, the validator and the
+dataset builder (``loaders.build.dataset``) writes these files, the validator and the
 Neo4j loader (``loaders``) read them, the projection (``graph.projection``)
 returns the same tables from Neo4j, and ``graph.network.build_graph`` turns the
 tables into a NetworkX graph for the analyses. README's data-model section is
@@ -91,11 +91,15 @@ class Column:
     choices: tuple[str, ...] = ()
     ref: str | None = None  # "<table>.<column>" this value must exist in
     help: str = ""
+    range: tuple[float | None, float | None] = (None, None)  # int/float: the value; date: its year
+
+#: Years a fact can be dated in (Neo4j and pandas hold them; OGP's own facts start in 2011).
+YEARS = (1900, 2100)
 
 
 PROVENANCE = (
     Column("source", ref="sources.id", help="id of the source in sources.csv"),
-    Column("as_of", "date", help="date the fact was true or published: YYYY, YYYY-MM or YYYY-MM-DD"),
+    Column("as_of", "date", help="date the fact was true or published: YYYY, YYYY-MM or YYYY-MM-DD", range=YEARS),
 )
 CONF = Column("confidence", "enum", required=False, choices=CONFIDENCE, help="high, medium or low (blank = high)")
 
@@ -156,7 +160,7 @@ TABLES: tuple[TableSpec, ...] = (
             Column("name"),
             Column("url", required=False),
             Column("licence", required=False),
-            Column("as_of", "date"),
+            Column("as_of", "date", range=YEARS),
         ),
         key=("id",), label=Label.SOURCE,
         help="Where facts come from: every other row names one of these in `source`.",
@@ -176,7 +180,8 @@ TABLES: tuple[TableSpec, ...] = (
             Column("parent_iso3", "iso3", required=False, help="local members: the country"),
             Column("region", required=False,
                    help="OGP region: Africa and Middle East, Americas, Asia and the Pacific, Europe"),
-            Column("joined", "int", required=False, help="year the member joined OGP"),
+            Column("joined", "int", required=False, help="year the member joined OGP (OGP began in 2011)",
+                   range=(2011, YEARS[1])),
             Column("status", "enum", choices=MEMBER_STATUSES),
             CONF, *PROVENANCE,
         ),
@@ -211,7 +216,7 @@ TABLES: tuple[TableSpec, ...] = (
             Column("id", help="OGP commitment unique identifier, e.g. AL0002"),
             Column("member_id", ref="members.id"),
             Column("title"),
-            Column("year", "int", help="year the action plan was submitted"),
+            Column("year", "int", help="year the action plan was submitted", range=(2011, YEARS[1])),
             Column("action_plan", required=False),
             Column("irm_specificity", required=False),
             Column("irm_potential_impact", required=False),

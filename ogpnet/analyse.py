@@ -13,9 +13,11 @@ import click
 import pandas as pd
 
 from graph.analysis import (
+    GROUPINGS,
     STATUSES,
     AnalysisConfig,
     Facts,
+    brokerage_by,
     build_coalition,
     compare_snapshots,
     coverage_cells,
@@ -25,13 +27,14 @@ from graph.analysis import (
     similar_organisations,
     what_if_remove,
 )
-from graph.analysis.groups import GROUPINGS, brokerage_by
 from graph.settings import Settings, analysis_config
 from graph.snapshot import AnalysedGraph, current_graph
 from model.errors import ConfigError
 from model.schema import SECTORS, THEMES
 from ogpnet.cli import fail_cleanly, main
-from ogpnet.output import FORMATS, envelope, print_table, records, to_csv, to_json
+from ogpnet.output import FORMATS, print_table
+from presentation.ranking import rank_brokers, rank_cells, scope_frame
+from presentation.writers import envelope, records, to_csv, to_json
 
 FORMAT = click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
                       help="table for people; csv or json for programs (json keys: README).")
@@ -126,9 +129,8 @@ def summary(fmt: str) -> None:
         click.echo(to_csv(by_theme), nl=False)
         return
     click.echo(" · ".join(f"{k.replace('_', ' ')}: {v}" for k, v in headline.items()))
-    cols = [c for c in ("theme_id", "demanded", "gap", "fragile", "covered", "redundant", "gap_share")
-            if c in by_theme.columns]
-    print_table(by_theme, cols, title="coverage per theme", caption=f"snapshot {ctx.meta['snapshot']}")
+    print_table(by_theme, ["theme_id", "demand_cells", "gap", "fragile", "covered", "redundant", "gap_share"],
+                title="coverage per theme", caption=f"snapshot {ctx.meta['snapshot']}")
 
 
 # --- gaps ---------------------------------------------------------------------------------------------
@@ -166,7 +168,7 @@ def gaps(theme: str | None, region: str | None, members: tuple[str, ...], status
             save.write_text(to_json(envelope("gaps", ctx.meta, {}, rows=records(cells))), encoding="utf-8")
         if compare:
             before = _saved_cells(compare)
-            diff = _scoped(compare_snapshots(before, cells), theme, region, members)
+            diff = scope_frame(compare_snapshots(before, cells), theme, region, members, cells=cells)
             emit(fmt, "gaps", ctx, {**params, "compare": str(compare)}, diff, list(diff.columns)[:8],
                  title="change since the saved snapshot")
             return
@@ -175,17 +177,12 @@ def gaps(theme: str | None, region: str | None, members: tuple[str, ...], status
                 _check_org(ctx, org)
             changed = what_if_remove(ctx.facts, organisation=list(remove_orgs) or None,
                                      consortium=remove_consortium, config=ctx.config)
-            changed = _scoped(changed, theme, region, members)
+            changed = scope_frame(changed, theme, region, members, cells=cells)
             emit(fmt, "gaps", ctx, {**params, "remove_organisation": list(remove_orgs),
                                     "remove_consortium": remove_consortium},
                  changed, list(changed.columns)[:8], title="cells that become gaps")
             return
-    selected = _scoped(cells, theme, region, members)
-    selected = selected.loc[selected["status"].isin(wanted)]
-    order = {s: i for i, s in enumerate(STATUSES)}
-    selected = selected.sort_values(["status", "demand", "member_id", "theme_id"],
-                                    key=lambda c: c.map(order) if c.name == "status" else
-                                    (-c if c.name == "demand" else c)).reset_index(drop=True)
+    selected = rank_cells(cells, theme, region, members, statuses=wanted).drop(columns="theme")
     emit(fmt, "gaps", ctx, params, selected,
          ["member_id", "member_name", "theme_id", "status", "demand", "cov", "supporters", "reachable_cov",
           "reachable_orgs"],
@@ -207,17 +204,6 @@ def _saved_cells(path: Path) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _scoped(frame: pd.DataFrame, theme: str | None, region: str | None, members: Sequence[str]) -> pd.DataFrame:
-    out = frame
-    if theme and "theme_id" in out:
-        out = out.loc[out["theme_id"] == theme]
-    if region and "region" in out:
-        out = out.loc[out["region"] == region]
-    if members and "member_id" in out:
-        out = out.loc[out["member_id"].isin(members)]
-    return out.reset_index(drop=True)
-
-
 # --- brokers ------------------------------------------------------------------------------------------
 
 
@@ -231,7 +217,7 @@ def brokers(group_by: str, top: int, fmt: str) -> None:
     """Organisations that bridge separate communities: betweenness, constraint, effective size, roles."""
     with analysis_context() as ctx:
         report = brokerage_by(ctx.facts, group_by, ctx.config)
-    table = report.organisations.sort_values(["betweenness", "effective_size"], ascending=False).head(top)
+    table = rank_brokers(report, top)
     emit(fmt, "brokers", ctx, {"group_by": group_by, "top": top}, table,
          ["organisation_id", "sector", "group", "betweenness", "constraint", "effective_size", "dominant_role",
           "z_liaison", "articulation_point"],
@@ -261,8 +247,8 @@ def partners(theme: str | None, members: tuple[str, ...], sector: str | None, to
     with analysis_context() as ctx:
         if like:
             _check_org(ctx, like)
-            table = similar_organisations(ctx.facts, like, top=top)
-            emit(fmt, "partners", ctx, {"like": like, "top": top}, table,
+            table = similar_organisations(ctx.facts, like, top=top, theme=theme, config=ctx.config)
+            emit(fmt, "partners", ctx, {"like": like, "theme": theme, "top": top}, table,
                  ["organisation_id", "name", "sector", "jaccard", "resource_allocation", "n_shared", "shared"],
                  title=f"organisations similar to {like}")
             return

@@ -28,7 +28,7 @@ def fail_cleanly(fn: F) -> F:
             click.echo(f"error: {e.message} (what to do: {e.hint})", err=True)
             problems = getattr(e, "problems", None)
             if problems:
-                from loaders.validate import format_problems
+                from loaders.load.validate import format_problems
 
                 click.echo(format_problems(problems), err=True)
             sys.exit(e.exit_code)
@@ -131,7 +131,7 @@ def db_password() -> None:
 def db_init() -> None:
     """Create the constraints and indexes (idempotent)."""
     from graph.db import connect
-    from loaders.neo4j_writer import init_schema
+    from loaders.load.writer import init_schema
 
     with connect(settings()) as database:
         n = init_schema(database)
@@ -180,7 +180,7 @@ def data() -> None:
 @fail_cleanly
 def data_build(raw: Path | None, out: Path | None) -> None:
     """Rebuild the canonical dataset from the real public data files."""
-    from loaders.build import main_build
+    from loaders.build.dataset import main_build
 
     s = settings()
     sys.exit(main_build(raw or s.raw_dir, out or s.data_dir))
@@ -205,7 +205,7 @@ def load(directory: Path | None, batch_size: int | None, quiet: bool, source: st
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from graph.db import connect
-    from loaders.load import load_directory
+    from loaders.load.directory import load_directory
 
     s = settings()
     directory = directory or s.data_dir
@@ -219,7 +219,7 @@ def load(directory: Path | None, batch_size: int | None, quiet: bool, source: st
             bar.update(task, description=table, completed=done, total=total)
 
         if source:
-            from loaders.load import load_source
+            from loaders.load.directory import load_source
 
             if not directory.is_file():
                 raise ConfigError(f"--source {source} needs a FILE argument (a raw export), got {directory}",
@@ -280,4 +280,4 @@ def _path(p: str | None) -> Path | None:
 
 # The analysis and report commands register themselves on `main`.
 from ogpnet import analyse as _analyse  # noqa: E402,F401
-from ogpnet import report as _report  # noqa: E402,F401
+from ogpnet import exports as _exports  # noqa: E402,F401

@@ -1,84 +1,27 @@
-"""Printing results: ``--format table`` for people, ``csv`` and ``json`` for programs.
-
-The JSON of every command is an object with the same envelope (documented in README):
-``command``, ``format_version``, ``snapshot``, ``loaded``, ``parameters`` and the command's own keys
-(``rows`` for tables). Lists stay lists, missing values are ``null``.
-"""
+"""Printing results in the terminal: ``--format table`` for people (``csv`` and ``json`` come from
+:mod:`presentation.writers`)."""
 
 from __future__ import annotations
 
-import io
-import json
-from collections.abc import Mapping, Sequence
-from typing import Any
+import shutil
+from collections.abc import Sequence
 
-import numpy as np
 import pandas as pd
 
-from reports.safety import neutralise_frame
-from reports.values import plain_scalar
+from presentation.labels import column_label
+from presentation.writers import plain
 
-FORMAT_VERSION = 1
 FORMATS = ("table", "csv", "json")
 
 
-def plain(value: Any) -> Any:
-    """A JSON-ready value: numpy scalars to Python, NaN/NA to None, containers recursively.
-
-    >>> plain({"a": np.int64(2), "b": [np.float64("nan"), (1, 2)], "c": pd.NA})
-    {'a': 2, 'b': [None, [1, 2]], 'c': None}
-    """
-    if isinstance(value, Mapping):
-        return {str(k): plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple, set, frozenset, np.ndarray, pd.Series)):
-        items = sorted(value) if isinstance(value, (set, frozenset)) else list(value)
-        return [plain(v) for v in items]
-    return plain_scalar(value)
-
-
-def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """Rows of ``frame`` as JSON-ready dicts (the index is kept when it is named)."""
-    if frame.index.name is not None:
-        frame = frame.reset_index()
-    return [plain(r) for r in frame.to_dict("records")]
-
-
-def envelope(command: str, context: Mapping[str, Any], parameters: Mapping[str, Any],
-             **payload: Any) -> dict[str, Any]:
-    return {"command": command, "format_version": FORMAT_VERSION, **plain(dict(context)),
-            "parameters": plain(dict(parameters)), **{k: plain(v) for k, v in payload.items()}}
-
-
-def to_json(obj: Mapping[str, Any]) -> str:
-    return json.dumps(obj, ensure_ascii=False, indent=2, sort_keys=False)
-
-
-def _cell_text(value: Any, sep: str) -> Any:
-    if isinstance(value, (list, tuple, np.ndarray)):
-        return sep.join(json.dumps(v, ensure_ascii=False) if isinstance(v, dict) else str(v) for v in value)
-    if isinstance(value, dict):
-        return json.dumps(plain(value), ensure_ascii=False)
-    return value
-
-
-def to_csv(frame: pd.DataFrame) -> str:
-    """CSV text: lists joined with ``;``, text neutralised against formula injection.
-
-    >>> print(to_csv(pd.DataFrame({"id": ["a"], "orgs": [["x", "y"]], "note": ["=1+1"]})), end="")
-    id,orgs,note
-    a,x;y,'=1+1
-    """
-    if frame.index.name is not None:
-        frame = frame.reset_index()
-    flat = frame.apply(lambda col: col.map(lambda v: _cell_text(v, ";")))
-    buf = io.StringIO()
-    neutralise_frame(flat).to_csv(buf, index=False, lineterminator="\n")
-    return buf.getvalue()
+def terminal_width() -> int:
+    """Columns of the terminal (``COLUMNS`` when set, 120 when the output is not a terminal)."""
+    return shutil.get_terminal_size(fallback=(120, 24)).columns
 
 
 def print_table(frame: pd.DataFrame, columns: Sequence[str], title: str = "", caption: str = "",
                 max_width: int = 60) -> None:
-    """A readable table of the chosen columns on stdout."""
+    """A readable table of the chosen columns on stdout, headed by their labels, as wide as the terminal."""
     from rich.console import Console
     from rich.table import Table
 
@@ -87,7 +30,8 @@ def print_table(frame: pd.DataFrame, columns: Sequence[str], title: str = "", ca
     table = Table(title=title or None, caption=caption or None, show_lines=False)
     for col in columns:
         numeric = pd.api.types.is_numeric_dtype(frame[col]) if col in frame else False
-        table.add_column(col, justify="right" if numeric else "left", overflow="fold", max_width=max_width)
+        table.add_column(column_label(col), justify="right" if numeric else "left", overflow="fold",
+                         max_width=max_width)
     for _, row in frame.iterrows():
         cells = []
         for col in columns:
@@ -100,4 +44,4 @@ def print_table(frame: pd.DataFrame, columns: Sequence[str], title: str = "", ca
             else:
                 cells.append("" if v is None else str(v))
         table.add_row(*cells)
-    Console(width=200).print(table)
+    Console(width=terminal_width()).print(table)

@@ -92,10 +92,9 @@ def create_nodes_flat(table: str) -> LiteralString:
 
     Only for ids the load has just read to be absent, inside the same transaction (the load holds
     the load lock, :mod:`graph.load_lock`, and the id's uniqueness constraint still guards it):
-    ``CREATE`` skips the lookup and lock that ``MERGE`` makes per row (with :func:`create_rels_flat`,
-    at 100×, same run, medians of 3: load 23.2 -> 21.9 s, server CPU 22.6 -> 21.3 s). A blank (null)
-    value sets no property. Lists instead of maps carry no key names per row (at 100×, same run, the
-    server's CPU for a load fell from 24.5 to 22.9 s). Changed nodes go through :func:`merge_nodes`.
+    ``CREATE`` skips the lookup and lock that ``MERGE`` makes per row (with :func:`create_rels_flat`).
+    A blank (null) value sets no property. Lists instead of maps carry no key names per row. Both were
+    measured with ``make bench`` (``bench/results/load.json``). Changed nodes go through :func:`merge_nodes`.
 
     >>> print(create_nodes_flat("themes"))  # doctest: +NORMALIZE_WHITESPACE
     UNWIND $rows AS row CREATE (n:Theme {id: row[0], name: row[1], source: row[2], as_of: row[3]})

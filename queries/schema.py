@@ -12,7 +12,7 @@ UNIQUE_ID_LABELS: tuple[Label, ...] = (
 # (label, property) pairs for looking nodes and relationships up in Cypher by hand (Neo4j Browser, cypher-shell).
 # None of the project's own queries needs them: the analyses and the dashboard filter the projected tables in
 # pandas, and the latest load is found by its sequence number among a handful of LoadRun records. Each index
-# costs load time (the two relationship indexes: 5-11% of a 100x load, same run, medians of 3).
+# costs load time (measured by `make bench`: bench/results/load.json).
 NODE_INDEXES: tuple[tuple[Label, str], ...] = (
     (Label.MEMBER, "iso3"), (Label.MEMBER, "region"), (Label.ORGANISATION, "sector"), (Label.ORGANISATION, "name"),
     (Label.LOAD_RUN, "finished"),

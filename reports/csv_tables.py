@@ -1,7 +1,7 @@
 """The gap report as CSV: one UTF-8 file per table with a header row, zipped together.
 
 Lists are joined with ``"; "``, missing values are empty, and text a spreadsheet would run as a formula is
-neutralised (:mod:`reports.safety`). The generated-at line is the first data row of ``summary.csv``.
+neutralised (:mod:`presentation.safety`). The generated-at line is the first data row of ``summary.csv``.
 """
 
 from __future__ import annotations
@@ -13,9 +13,10 @@ from typing import Any
 
 import pandas as pd
 
+from presentation.safety import neutralise
+from presentation.values import cell_value
+from reports.archive import stable_zip, zip_time
 from reports.gap_report import GENERATED_AT_LABEL, GapReport, generated_at_iso
-from reports.safety import neutralise
-from reports.values import cell_value, stable_zip, zip_time
 
 __all__ = ["CSV_FILES", "csv_texts", "csv_zip", "table_csv"]
 

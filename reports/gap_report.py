@@ -39,16 +39,18 @@ from graph.analysis import (
     ROLES,
     STATUSES,
     AnalysisConfig,
+    brokerage_by,
     coverage_cells,
     coverage_rollup,
     find_partners,
     partner_index,
 )
-from graph.analysis.groups import brokerage_by
 from graph.snapshot import AnalysedGraph
 from model.errors import ConfigError
 from model.schema import THEMES
-from reports.values import display_number
+from presentation.methods import METHODS
+from presentation.ranking import rank_brokers, rank_cells, scope_frame
+from presentation.values import display_number
 
 __all__ = [
     "BROKER_COLUMNS",
@@ -57,7 +59,6 @@ __all__ = [
     "GENERATED_AT_LABEL",
     "PARTNER_SUGGESTIONS",
     "SHEETS",
-    "STATUS_COLOURS",
     "SUGGESTION_COLUMNS",
     "GapReport",
     "ReportScopeError",
@@ -74,8 +75,6 @@ __all__ = [
 #: Sheet names of the workbook, in order (also the keys of :meth:`GapReport.tables`).
 SHEETS = ("Summary", "Gaps", "Fragile", "Coverage matrix", "Brokers", "Partner suggestions", "Methodology",
           "Provenance")
-#: Colour (RGB hex) of each cell status in the coverage matrix and the heatmap (ColorBrewer RdYlBu).
-STATUS_COLOURS = {"gap": "D7301F", "fragile": "FC8D59", "covered": "91BFDB", "redundant": "4575B4"}
 #: How many partners are suggested for each gap cell.
 PARTNER_SUGGESTIONS = 3
 #: The label of the one line that differs between two renders of the same report.
@@ -240,17 +239,16 @@ def collect_gap_report(analysed: AnalysedGraph, config: AnalysisConfig, theme: s
     scope = Scope(theme, region, member)
     facts = analysed.facts
     _check_scope(facts, config, scope)  # before the long computations
-    cells = _scoped_cells(coverage_cells(facts, config), scope)
+    cells = scope_frame(coverage_cells(facts, config), scope.theme, scope.region,
+                        [scope.member] if scope.member else [])
     theme_ids = [t for t in facts.themes if scope.theme in (None, t)]
     themes = {t: analysed.theme_names.get(t) or THEMES.get(t, t) for t in theme_ids}
     cells = cells.assign(theme_name=cells["theme_id"].map(themes))
 
     org_names = facts.organisations.set_index("organisation_id")["name"].to_dict()
     org_sectors = facts.organisations.set_index("organisation_id")["sector"].to_dict()
-    order = ["demand", "member_id", "theme_id"]
-    demanded = cells[cells["status"].notna()]
-    gap_cells = demanded[demanded["status"] == "gap"].sort_values(order, ascending=[False, True, True])
-    fragile_cells = demanded[demanded["status"] == "fragile"].sort_values(order, ascending=[False, True, True])
+    gap_cells = rank_cells(cells, statuses=["gap"]).drop(columns="theme")
+    fragile_cells = rank_cells(cells, statuses=["fragile"]).drop(columns="theme")
 
     suggestions = _partner_suggestions(facts, gap_cells, config, progress)
     gaps = _evidence_columns(gap_cells.reset_index(drop=True))
@@ -264,9 +262,7 @@ def collect_gap_report(analysed: AnalysedGraph, config: AnalysisConfig, theme: s
     fragile["supporter_sector"] = fragile["supporter_id"].map(org_sectors)
 
     brokerage = brokerage_by(facts, "sector", config)
-    brokers = brokerage.organisations.reset_index()
-    brokers = brokers.sort_values(["betweenness", "effective_size", "organisation_id"],
-                                  ascending=[False, False, True], na_position="last", ignore_index=True)
+    brokers = rank_brokers(brokerage)
 
     by_theme = coverage_rollup(cells, "theme_id")
     by_theme.insert(1, "theme_name", by_theme["theme_id"].map(themes))
@@ -305,19 +301,6 @@ def _check_scope(facts: Any, config: AnalysisConfig, scope: Scope) -> None:
             f"unknown member id {scope.member!r}"
         raise ReportScopeError(why, hint="use an analysed member id: ISO-3 for countries (e.g. KEN) or a local id "
                                          "as listed by `ogpnet gaps`")
-
-
-def _scoped_cells(cells: pd.DataFrame, scope: Scope) -> pd.DataFrame:
-    keep = pd.Series(True, index=cells.index)
-    if scope.theme is not None:
-        keep &= cells["theme_id"] == scope.theme
-    if scope.region is not None:
-        keep &= cells["region"] == scope.region
-    if scope.member is not None:
-        keep &= cells["member_id"] == scope.member
-    return cells[keep].reset_index(drop=True)
-
-
 
 
 def _signal_text(signal: dict[str, Any]) -> str:
@@ -432,81 +415,15 @@ _STATUS_SHORT = {
 
 
 def _methodology(cfg: AnalysisConfig, method: str, k: int | None, seed: int | None) -> pd.DataFrame:
-    n = display_number
-    sampled = (f"sampled: {k} pivot sources drawn with seed {seed} (more than {cfg.betweenness_exact_limit} "
-               "organisations)" if method == "sampled" else
+    """Every definition (the methods registry, with this report's settings) and every setting."""
+    sampled = (f"sampled: {k} pivot sources drawn with seed {seed}" if method == "sampled" else
                f"exact (at most {cfg.betweenness_exact_limit} organisations)")
-    definitions: list[tuple[str, str, str]] = [
-        ("member analysed", ", ".join(cfg.member_statuses),
-         "Members whose OGP status is one of these are analysed; withdrawn and unknown members are left out "
-         "everywhere, also as neighbours."),
-        ("demand", f"D = {n(cfg.commitment_weight)} x commitments + {n(cfg.pledge_weight)} x pledges + "
-                   f"{n(cfg.need_weight)} x need signals",
-         "How strongly a member prioritises a theme. Commitments: the member's action-plan commitments tagged "
-         "with the theme (OGP policy-area tags). Pledges: explicit pledge signals (e.g. beneficial-ownership or "
-         "open-contracting commitments recorded by Open Ownership or OCP) with value above 0. Need signals: "
-         f"indicator scores (0-100, higher is better) strictly below {n(cfg.need_threshold)}. A cell is demanded "
-         f"when D is above {n(cfg.demand_threshold)}; only demanded cells get a status."),
-        ("supply (cov)", "cov = number of distinct supporting organisations",
-         "Organisations that work in the member on the theme, or work in the member with a general programme "
-         "and declare expertise in the theme."),
-        ("gap", "demanded and cov = 0", "Nobody supports the member on a theme it prioritises."),
-        ("fragile", "demanded and cov = 1",
-         "Exactly one organisation supports the cell: a single point of failure; if it leaves, the cell becomes "
-         "a gap."),
-        ("covered", f"demanded and 2 <= cov <= {cfg.redundant_k - 1}",
-         f"Two or more supporters, fewer than redundant_k = {cfg.redundant_k}."),
-        ("redundant", f"demanded and cov >= {cfg.redundant_k}",
-         "Many supporters: room to move effort to gaps elsewhere."),
-        ("sector diversity", "distinct sectors of the supporters",
-         "Civil society, multilateral, government, private, academic or network; coalitions that span sectors "
-         "are preferred."),
-        ("reachable coverage", f"capable organisations within {cfg.hops} hops that do not yet support the cell",
-         "Where brokering pays: hops are counted over organisation - member it works in, organisation - "
-         "organisation sharing a consortium, and member - neighbouring member (a local member and its country; "
-         f"members of the same OGP region: {'yes' if cfg.region_neighbours else 'no'}). Capable = declares "
-         "expertise in the theme or works on it somewhere. With 2 hops: organisations already in the member on "
-         "other themes, consortium co-members of organisations active there, organisations active in a "
-         f"neighbouring member. reachable_min_hops is the nearest; at most {cfg.reachable_list_limit} are listed."),
-        ("partner score",
-         f"{n(cfg.weight_expertise)} x expertise + {n(cfg.weight_presence)} x presence + "
-         f"{n(cfg.weight_track_record)} x track record + {n(cfg.weight_complementarity)} x complementarity + "
-         f"{n(cfg.weight_proximity)} x proximity",
-         f"Top {PARTNER_SUGGESTIONS} candidates per gap cell. Each part is between 0 and 1. Candidates: "
-         "organisations capable on the theme, organisations working in the member on any theme, and their "
-         "consortium co-members. The evidence column says why in words."),
-        ("expertise", "1 if the organisation declares expertise in the theme, else 0", ""),
-        ("presence", "1 works in the member; 0.5 works in a neighbouring member; else 0", ""),
-        ("track record", f"min(countries where it supports the theme, {cfg.track_record_cap}) / "
-                         f"{cfg.track_record_cap}", "A multi-country track record on the theme."),
-        ("complementarity", "1 if its sector is not among the sectors of the member's supporters on the theme",
-         "1 when the member has no supporters on the theme (always, for a gap cell)."),
-        ("proximity", "resource allocation to organisations already in the member, divided by the best candidate's",
-         "Sum over organisations working in the member and over items shared with them (themes, members, "
-         "consortia) of 1 / (organisations holding the item): shared hub items count little."),
-        ("organisation network", "organisations tied by shared consortia and shared members",
-         "Newman collaboration weights: each shared affiliation with n organisations adds 1 / (n - 1). "
-         f"Affiliations with more than {cfg.max_affiliation_size} organisations are left out "
-         "(0 = none left out). Brokers are computed on the whole network, whatever the report's scope."),
-        ("degree, strength", "ties; sum of tie weights", "How many organisations it is tied to, and how strongly."),
-        ("betweenness", f"Brandes shortest-path betweenness, normalised; {sampled}",
-         "Share of shortest paths between other organisations that pass through this one: high = a broker "
-         "between parts of the network."),
-        ("constraint", "Burt's constraint (weighted)",
-         "How much its ties are concentrated in one closed group (0 to about 1): low = spans structural holes. "
-         "Empty for an organisation without ties."),
-        ("effective size", "Burt's effective size (weighted)",
-         "Ties minus their redundancy: high = many non-redundant contacts, i.e. it reaches otherwise separate "
-         "clusters. Empty for an organisation without ties."),
-        ("articulation point", "removing it disconnects the network",
-         "A single point of failure of the partner network."),
-        ("Gould-Fernandez roles", "counts of open two-paths a - v - b (no tie a - b) by the sectors of a, v, b",
-         "Groups = sector. Coordinator: all three in one sector. Itinerant (consultant): a and b share a sector, "
-         "v another. Representative: v shares a's sector, b differs. Gatekeeper: v shares b's sector, a differs. "
-         "Liaison: all three differ. An undirected tie counts in both directions. z_ columns compare each raw "
-         "count with a random graph of the same density and sector sizes, as R's sna::brokerage does: raw counts "
-         "grow with degree, z-scores compare. Dominant role: the role with the highest z-score among roles with "
-         "a positive count ('none' without any)."),
+    definitions: list[tuple[str, str, str]] = [(m.title, m.formula(cfg), m.plain(cfg)) for m in METHODS
+                                               if m.section != "explorer"]
+    definitions += [
+        ("betweenness in this report", sampled, "Brokers are computed on the whole network, whatever the scope."),
+        ("partner suggestions", f"top {PARTNER_SUGGESTIONS} partner scores per gap cell",
+         "The evidence column says why in words."),
         ("map", "colour = gap cells per country",
          "Gap cells of the members in scope in that country; a local member counts in its country. Members "
          "outside the map's world topology are listed under the map."),

@@ -22,8 +22,9 @@ from typing import Any
 import pandas as pd
 
 from graph.analysis import STATUSES
-from reports.gap_report import STATUS_COLOURS, GapReport, generated_at_line
-from reports.values import cell_value, display_number
+from presentation.colours import STATUS_COLOURS, STATUS_TEXT_COLOURS
+from presentation.values import cell_value, display_number
+from reports.gap_report import GapReport, generated_at_line
 
 __all__ = ["MAP_ID", "TOPOJSON_NAME", "WORLD_TOPOJSON", "escape", "html_page", "map_figure", "script_json"]
 
@@ -68,7 +69,7 @@ def _script_safe(text: str) -> str:
 def _plotly_js() -> str:
     from plotly.offline import get_plotlyjs
 
-    js = get_plotlyjs()
+    js: str = get_plotlyjs()
     # never the case in the bundles seen so far; a literal "</script" would end the element early
     return js.replace("</script", "<\\/script")
 
@@ -326,8 +327,8 @@ def _map_scripts(report: GapReport) -> str:
 
 
 _STATUS_CSS = "\n".join(
-    f".s-{s} {{ background: #{c}; color: {'#fff' if s in ('gap', 'redundant') else '#111'}; }}"
-    for s, c in STATUS_COLOURS.items())
+    f".s-{s} {{ background: {c}; color: {STATUS_TEXT_COLOURS[s]}; }}"
+    for s, c in STATUS_COLOURS.items() if " " not in s)
 
 _CSS = """
 :root { --ink: #1d2330; --muted: #5b6475; --rule: #d9dee7; --head: #eef2f7; --accent: #1f4e8c; }

@@ -2,7 +2,7 @@
 
 Every sheet is one table with its header in row 1: frozen header (and, in the coverage matrix, the member
 columns), an autofilter over the table, column widths from the content, numbers stored as numbers, lists
-joined with ``"; "``. Text is neutralised against formula injection (:mod:`reports.safety`), data names
+joined with ``"; "``. Text is neutralised against formula injection (:mod:`presentation.safety`), data names
 included. The Summary sheet's first data row is the generated-at line; the workbook's created/modified
 properties and the zip members' timestamps are the load time, so the same report gives the same bytes.
 """
@@ -21,13 +21,14 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from graph.analysis import STATUSES
-from reports.gap_report import GENERATED_AT_LABEL, STATUS_COLOURS, GapReport, generated_at_iso
-from reports.safety import neutralise
-from reports.values import cell_value, restamp_zip, zip_time
+from presentation.colours import STATUS_COLOURS, STATUS_TEXT_COLOURS, excel_rgb
+from presentation.safety import neutralise
+from presentation.values import cell_value
+from reports.archive import restamp_zip, zip_time
+from reports.gap_report import GENERATED_AT_LABEL, GapReport, generated_at_iso
 
 __all__ = ["excel_value", "workbook_bytes"]
 
-_STATUS_TEXT = {"gap": "FFFFFF", "fragile": "000000", "covered": "000000", "redundant": "FFFFFF"}
 _HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
 _HEADER_FONT = Font(bold=True)
 _MAX_CELL = 32_000  # Excel holds at most 32,767 characters in a cell
@@ -144,8 +145,8 @@ def _summary_extras(ws: Worksheet, report: GapReport, end: int) -> None:
 
 
 def _colour_statuses(ws: Worksheet, frame: pd.DataFrame, themes: list[str]) -> None:
-    fills = {s: PatternFill("solid", fgColor=c) for s, c in STATUS_COLOURS.items()}
-    fonts = {s: Font(color=c) for s, c in _STATUS_TEXT.items()}
+    fills = {s: PatternFill("solid", fgColor=excel_rgb(c)) for s, c in STATUS_COLOURS.items()}
+    fonts = {s: Font(color=excel_rgb(c)) for s, c in STATUS_TEXT_COLOURS.items()}
     centred = Alignment(horizontal="center")
     for j, name in enumerate(frame.columns, start=1):
         if name not in themes:

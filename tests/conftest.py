@@ -79,7 +79,7 @@ BUNDLED_DATASET = REPO_ROOT / "data"
 @pytest.fixture(scope="module")
 def bundled_database(neo4j_settings: Settings) -> Iterator[Database]:
     """The test database holding exactly the bundled real dataset (data/), loaded once per test module."""
-    from loaders.load import load_directory
+    from loaders.load.directory import load_directory
 
     with connect(neo4j_settings) as db:
         db.write("MATCH (n) DETACH DELETE n")

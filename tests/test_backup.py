@@ -15,7 +15,7 @@ from graph.db import Database
 from graph.dump import dump_text
 from graph.load_lock import holding_load_lock
 from graph.settings import REPO_ROOT
-from loaders.load import load_directory
+from loaders.load.directory import load_directory
 from queries import load as q
 from tests.conftest import FIXTURE_DATASET, blocked_on
 

@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from bench.dashboard import PAGES, DashboardServer, PageCheck, block_external, launch_chromium, open_page, wait_rendered
-from dashboard import charts, views
+from dashboard import charts
 from graph.analysis import (
     AnalysisConfig,
     Facts,
@@ -26,7 +26,8 @@ from graph.analysis.groups import brokerage_by
 from graph.db import connect
 from graph.settings import ANALYSIS_SETTINGS, REPO_ROOT, Settings
 from graph.snapshot import current_graph
-from loaders.load import load_directory
+from loaders.load.directory import load_directory
+from presentation.labels import sector_name
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
 CONFIG = AnalysisConfig()
@@ -107,7 +108,7 @@ def expected_texts(name: str, facts: Facts, cells: pd.DataFrame) -> tuple[str, l
     if name == "reports":
         europe = demanded[demanded["region"] == "Europe"]
         return "region=Europe", [f"{int((europe['status'] == 'gap').sum())} gap"]
-    return "", [f"redundant — {CONFIG.redundant_k} or more"]
+    return "", [f"redundant cov ≥ {CONFIG.redundant_k}", "Gould and Fernandez"]
 
 
 @pytest.mark.parametrize("check", PAGES, ids=[p.name for p in PAGES])
@@ -161,4 +162,4 @@ def test_network_click_selects_a_node(page: Page, dashboard: DashboardServer, fa
     page.get_by_text(f"Showing the neighbourhood of {name}").wait_for(timeout=60_000)
     page.screenshot(path=str(output_dir / "dashboard-network-expanded.png"), full_page=True)
     legend = page.eval_on_selector_all(".js-plotly-plot .legend text", "els => els.map(e => e.textContent)")
-    assert views.sector_name("multilateral") in legend
+    assert sector_name("multilateral") in legend

@@ -19,8 +19,8 @@ import pandas as pd
 import pycountry
 import pytest
 
-from loaders.build import BuildError, BuildReport, build_dataset, default_raw_dir, main_build
-from loaders.validate import validate_dataset
+from loaders.build.dataset import BuildError, BuildReport, build_dataset, default_raw_dir, main_build
+from loaders.load.validate import validate_dataset
 from model.schema import TABLES, THEMES
 
 REPO_ROOT = Path(__file__).resolve().parents[1]

@@ -21,7 +21,7 @@ import pytest
 from bench.dashboard import CHROMIUM, CHROMIUM_ARGS, PAGES, DashboardServer
 from graph.db import Database, connect
 from graph.settings import REPO_ROOT, Settings
-from loaders.load import load_directory
+from loaders.load.directory import load_directory
 
 pytestmark = [pytest.mark.integration, pytest.mark.browser]
 SESSIONS = 20 if os.environ.get("OGPNET_SOAK") == "1" else 5

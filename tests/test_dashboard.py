@@ -15,10 +15,9 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from dashboard import views
+from dashboard import frames as page_frames
 from dashboard.selection import ALL, widget_key
 from dashboard.sitemap import PAGES
-from dashboard.views import theme_name
 from graph.analysis import (
     AnalysisConfig,
     Facts,
@@ -34,7 +33,8 @@ from graph.db import connect
 from graph.server import LocalServer, free_port
 from graph.settings import ANALYSIS_SETTINGS, REPO_ROOT, Settings, analysis_config
 from graph.snapshot import AnalysedGraph, current_graph
-from loaders.load import load_directory
+from loaders.load.directory import load_directory
+from presentation.labels import theme_name
 
 pytestmark = pytest.mark.integration
 APP = str(REPO_ROOT / "dashboard" / "app.py")
@@ -228,8 +228,8 @@ def test_what_if_removal(app: Callable[..., AppTest], facts: Facts, cells: pd.Da
 def drawing_caption(facts: Facts, config: AnalysisConfig, cells: pd.DataFrame, view: str,
                     keep: list[str] | None = None) -> str:
     """What the network page says about the drawing of ``view`` (no filters): cut to the budget, or all of it."""
-    drawn, _ = views.without_isolates(views.explorer_graph(facts, view, config, cells=cells))
-    _, cut = views.cut_to_budget(drawn, keep=keep or [])
+    drawn, _ = page_frames.without_isolates(page_frames.explorer_graph(facts, view, config, cells=cells))
+    _, cut = page_frames.cut_to_budget(drawn, keep=keep or [])
     if cut.cut:
         return (f"showing {cut.nodes_shown} of {cut.nodes_total} nodes and {cut.edges_shown} of {cut.edges_total}"
                 " links")
@@ -303,9 +303,12 @@ def test_partner_search(app: Callable[..., AppTest], facts: Facts, config: Analy
     at.selectbox(key=key("partners", "partner_sector")).select("multilateral").run()
     table = next(f for f in frames(at) if "evidence" in f.columns)
     assert set(table["sector"]) <= {"Multilateral"}
-    similar = similar_organisations(facts, "open-ownership", top=10)
+    # similar organisations on the chosen theme (open contracting), with the configured non-supply relations
+    at.selectbox(key=key("partners", "organisation")).select("open-contracting-partnership").run()
+    similar = similar_organisations(facts, "open-contracting-partnership", top=10, theme="open_contracting",
+                                    config=config)
     shown = next(f for f in frames(at) if "jaccard" in f.columns)
-    assert shown["name"].tolist() == similar["name"].tolist()
+    assert len(similar) > 0 and shown["name"].tolist() == similar["name"].tolist()
 
 
 # -- coalition ------------------------------------------------------------------------------------------------

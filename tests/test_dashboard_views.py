@@ -1,4 +1,4 @@
-"""The dashboard's data shaping (dashboard/views.py, dashboard/charts.py) on the fixture dataset: nothing running."""
+"""The dashboard's data shaping (dashboard/frames.py, dashboard/charts.py) on the fixture dataset: nothing running."""
 
 from __future__ import annotations
 
@@ -9,13 +9,14 @@ import networkx as nx
 import pandas as pd
 import pytest
 
-from dashboard import charts, views
+from dashboard import charts, frames
 from graph.analysis import (
     STATUSES,
     AnalysisConfig,
     brokerage_report,
     build_coalition,
     coverage_cells,
+    coverage_headline,
     find_partners,
     hop_distances,
     organisation_network,
@@ -25,6 +26,7 @@ from graph.analysis import (
 from graph.analysis.groups import brokerage_by
 from model.facts import facts_from_tables
 from model.tables import read_tables
+from presentation import colours, labels, ranking
 from tests.conftest import FIXTURE_DATASET
 
 CFG = AnalysisConfig()
@@ -46,12 +48,12 @@ def cells(facts) -> pd.DataFrame:  # noqa: ANN001
 
 
 def test_docstring_examples() -> None:
-    assert doctest.testmod(views).failed == 0
+    assert doctest.testmod(frames).failed == 0
     assert doctest.testmod(charts).failed == 0
 
 
 def test_headline_counts_nodes_and_cells(facts, cells: pd.DataFrame, tables) -> None:  # noqa: ANN001
-    numbers = views.headline(facts, cells)
+    numbers = coverage_headline(facts, cells)
     assert numbers["members"] == len(tables["members"])
     assert numbers["organisations"] == len(tables["organisations"])
     assert numbers["themes"] == len(tables["themes"])
@@ -61,14 +63,14 @@ def test_headline_counts_nodes_and_cells(facts, cells: pd.DataFrame, tables) -> 
 
 
 def test_theme_rollup_names_every_theme(cells: pd.DataFrame) -> None:
-    rollup = views.theme_rollup(cells)
+    rollup = frames.theme_rollup(cells)
     assert len(rollup) == 15
     assert rollup.loc[rollup["theme_id"] == "open_data", "theme"].item() == "Open data"
     assert rollup["gap"].sum() == (cells["status"] == "gap").sum()
 
 
 def test_sources_table_counts_citing_rows(tables) -> None:  # noqa: ANN001
-    sources = views.sources_table(tables).set_index("id")
+    sources = frames.sources_table(tables).set_index("id")
     expected = sum(int((t["source"] == "fixture-indicators").sum()) for name, t in tables.items()
                    if name != "sources" and "source" in t)
     assert sources.loc["fixture-indicators", "rows"] == expected
@@ -76,34 +78,34 @@ def test_sources_table_counts_citing_rows(tables) -> None:  # noqa: ANN001
 
 
 def test_rank_cells_filters_and_orders_as_the_cli(cells: pd.DataFrame) -> None:
-    ranked = views.rank_cells(cells)
+    ranked = ranking.rank_cells(cells)
     assert set(ranked["status"]) <= {"gap", "fragile"}
     order = ranked["status"].map({s: i for i, s in enumerate(STATUSES)})
     assert order.is_monotonic_increasing
     for _, group in ranked.groupby("status"):
         assert group["demand"].is_monotonic_decreasing
-    one = views.rank_cells(cells, theme="open_contracting", region="Americas", statuses=STATUSES)
+    one = ranking.rank_cells(cells, theme="open_contracting", region="Americas", statuses=STATUSES)
     assert set(one["theme_id"]) == {"open_contracting"} and set(one["region"]) == {"Americas"}
-    supported = views.rank_cells(cells, statuses=STATUSES, sector="network")
+    supported = ranking.rank_cells(cells, statuses=STATUSES, sector="network")
     assert len(supported) and all("network" in s for s in supported["sectors"])
-    assert views.rank_cells(cells, members=["KEN"], statuses=STATUSES)["member_id"].eq("KEN").all()
+    assert ranking.rank_cells(cells, members=["KEN"], statuses=STATUSES)["member_id"].eq("KEN").all()
 
 
 def test_cell_evidence_lists_commitments_and_signals_with_source_and_date(cells: pd.DataFrame, tables) -> None:  # noqa: ANN001
-    evidence = views.cell_evidence(cells, tables, "KEN", "open_data")
+    evidence = frames.cell_evidence(cells, tables, "KEN", "open_data")
     commitments = evidence[evidence["kind"] == "commitment"]
     assert sorted(commitments["what"]) == ["KE0001", "KE0002"]
     assert commitments.set_index("what").loc["KE0002", "detail"].startswith("Open data standards for county")
     needs = evidence[evidence["kind"] == "need signal"]
     assert needs["what"].tolist() == ["gdb_module_score"]
     assert needs["source"].tolist() == ["fixture-indicators"] and needs["as_of"].tolist() == ["2022"]
-    row = views.cell_row(cells, "KEN", "open_data")
+    row = frames.cell_row(cells, "KEN", "open_data")
     assert len(evidence) == row["n_commitments"] + row["n_pledges"] + row["n_need_signals"]
 
 
 def test_supporters_table_says_how_each_organisation_supports(facts, cells: pd.DataFrame, tables) -> None:  # noqa: ANN001
-    table = views.supporters_table(facts, tables, "KEN", "open_data")
-    row = views.cell_row(cells, "KEN", "open_data")
+    table = frames.supporters_table(facts, tables, "KEN", "open_data")
+    row = frames.cell_row(cells, "KEN", "open_data")
     assert sorted(table["organisation_id"]) == sorted(row["supporters"])
     general = table.set_index("organisation_id").loc["world-dev-bank", "how"]
     assert "general engagement" in general
@@ -116,7 +118,7 @@ def test_reachable_table_lists_exactly_the_reachable_count(facts, cells: pd.Data
     for member, group in demanded.groupby("member_id"):
         hops = hop_distances(facts, CFG, members=[member])
         for row in group.itertuples():
-            table = views.reachable_table(facts, hops, cells, member, row.theme_id, CFG)
+            table = frames.reachable_table(facts, hops, cells, member, row.theme_id, CFG)
             assert len(table) == row.reachable_cov, (member, row.theme_id)
             assert not set(table["organisation_id"]) & set(row.supporters)
             assert table["hops"].is_monotonic_increasing
@@ -124,35 +126,35 @@ def test_reachable_table_lists_exactly_the_reachable_count(facts, cells: pd.Data
 
 
 def test_member_summary_and_reachable(facts, cells: pd.DataFrame) -> None:  # noqa: ANN001
-    about = views.member_summary(cells, facts, "KEN")
+    about = frames.member_summary(cells, facts, "KEN")
     mine = cells[cells["member_id"] == "KEN"]
     assert about["name"] == "Kenya" and about["demanded"] == mine["status"].notna().sum()
     assert about["gap"] == (mine["status"] == "gap").sum()
     hops = hop_distances(facts, CFG, members=["KEN"])
-    reach = views.member_reachable(facts, hops, cells, "KEN", CFG)
+    reach = frames.member_reachable(facts, hops, cells, "KEN", CFG)
     wanted = mine[mine["status"].isin(["gap", "fragile"])]
     assert len(reach) == wanted["reachable_cov"].sum()
 
 
 def test_map_frame_is_national_members_by_status(cells: pd.DataFrame) -> None:
-    frame = views.map_frame(cells, "open_contracting")
+    frame = frames.map_frame(cells, "open_contracting")
     national = cells[(cells["level"] == "national") & (cells["theme_id"] == "open_contracting")]
     assert sorted(frame["iso3"]) == sorted(national["member_id"])
-    assert set(frame["category"]) <= set(views.STATUS_COLOURS)
+    assert set(frame["category"]) <= set(colours.STATUS_COLOURS)
     assert frame.set_index("iso3").loc["MEX", "category"] == national.set_index("member_id").loc["MEX", "status"]
-    overall = views.map_frame(cells, None).set_index("iso3")
+    overall = frames.map_frame(cells, None).set_index("iso3")
     gaps = cells[(cells["status"] == "gap") & (cells["level"] == "national")].groupby("member_id").size()
     for member, n in gaps.items():
         assert overall.loc[member, "gap"] == n
-    drawn, missing = views.drawable(frame, {"KEN", "GHA"})
+    drawn, missing = frames.drawable(frame, {"KEN", "GHA"})
     assert set(drawn["iso3"]) == {"KEN", "GHA"} and "Mexico" in missing
 
 
 def test_heatmap_frame_has_every_member_and_theme(cells: pd.DataFrame) -> None:
-    matrix = views.heatmap_frame(cells)
+    matrix = frames.heatmap_frame(cells)
     assert matrix.shape == (cells["member_id"].nunique(), 15)
-    assert set(matrix.stack()) <= set(views.STATUS_COLOURS)
-    africa = views.heatmap_frame(cells, "Africa and Middle East")
+    assert set(matrix.stack()) <= set(colours.STATUS_COLOURS)
+    africa = frames.heatmap_frame(cells, "Africa and Middle East")
     assert "Kenya (KEN)" in africa.index and "Mexico (MEX)" not in africa.index
     fig = charts.status_heatmap(africa)
     assert fig.data[0].z.shape == africa.shape
@@ -160,31 +162,31 @@ def test_heatmap_frame_has_every_member_and_theme(cells: pd.DataFrame) -> None:
 
 def test_what_if_named_and_scoped(facts, cells: pd.DataFrame) -> None:  # noqa: ANN001
     changed = what_if_remove(facts, organisation="integrity-analytics", config=CFG, cells=cells)
-    named = views.named_what_if(changed, cells)
+    named = frames.named_what_if(changed, cells)
     assert len(named) == len(changed) and {"member_name", "theme"} <= set(named.columns)
-    scoped = views.scope_frame(named, theme="beneficial_ownership", region="Africa and Middle East", cells=cells)
+    scoped = ranking.scope_frame(named, theme="beneficial_ownership", region="Africa and Middle East", cells=cells)
     assert set(scoped["theme_id"]) <= {"beneficial_ownership"}
-    risk = views.withdrawal_risk(cells, facts)
+    risk = frames.withdrawal_risk(cells, facts)
     assert risk["n_unique_cells"].tolist() == unique_coverage(cells)["n_unique_cells"].tolist()
 
 
 def test_broker_tables(facts) -> None:  # noqa: ANN001
     report = brokerage_by(facts, "sector", CFG)
-    table = views.broker_table(report)
+    table = ranking.rank_brokers(report)
     assert table["rank"].tolist() == list(range(1, len(table) + 1))
     assert table["betweenness"].is_monotonic_decreasing
-    assert len(views.broker_table(report, 3)) == 3
-    cut = views.articulation_table(facts, report, CFG)
+    assert len(ranking.rank_brokers(report, 3)) == 3
+    cut = frames.articulation_table(facts, report, CFG)
     assert sorted(cut["organisation_id"]) == sorted(map(str, report.articulation_points))
     assert (cut["cut_off"] >= 1).all()
-    bridges = views.bridge_table(report, views.organisation_names(facts))
+    bridges = frames.bridge_table(report, frames.organisation_names(facts))
     assert len(bridges) == len(report.bridges)
     assert set(bridges.loc[bridges["bridge"], "span"]) <= {"no other path"}
 
 
 def test_score_parts_add_up_to_the_score(facts) -> None:  # noqa: ANN001
     partners = find_partners(facts, "open_data", members=["KEN"], config=CFG)
-    parts = views.score_parts(partners, CFG)
+    parts = frames.score_parts(partners, CFG)
     totals = parts.groupby("name", sort=False)["points"].sum()
     for name, score in zip(partners["name"], partners["score"], strict=True):
         assert totals[name] == pytest.approx(score)
@@ -194,36 +196,36 @@ def test_score_parts_add_up_to_the_score(facts) -> None:  # noqa: ANN001
 
 def test_coalition_coverage_before_and_after(facts, cells: pd.DataFrame) -> None:  # noqa: ANN001
     result = build_coalition(facts, "open_data", size=2, min_sectors=2, config=CFG)
-    counts, per_cell = views.coalition_coverage(cells, result)
+    counts, per_cell = frames.coalition_coverage(cells, result)
     assert counts["cells"] == result.cells_total
     assert counts["coalition"] == len(result.cells_covered)
     today = cells[(cells["theme_id"] == "open_data") & cells["status"].notna()]
     assert counts["today"] == int((today["cov"] > 0).sum())
     assert counts["after"] == counts["today"] + counts["new"]
     assert per_cell["after"].sum() == counts["after"]
-    assert "optimality gap" in views.coalition_method(result)
+    assert "optimality gap" in frames.coalition_method(result)
 
 
 def test_explorer_graph_views_and_filters(facts, cells: pd.DataFrame) -> None:  # noqa: ANN001
-    orgs = views.explorer_graph(facts, "organisations", CFG)
+    orgs = frames.explorer_graph(facts, "organisations", CFG)
     network = organisation_network(facts, CFG.max_affiliation_size)
     assert orgs.number_of_nodes() == network.number_of_nodes()
     assert orgs.number_of_edges() == network.number_of_edges()
-    civil = views.explorer_graph(facts, "organisations", CFG, sector="civil_society")
+    civil = frames.explorer_graph(facts, "organisations", CFG, sector="civil_society")
     assert {d["sector"] for _, d in civil.nodes(data=True)} == {"civil_society"}
-    full = views.explorer_graph(facts, "partnerships", CFG, cells=cells)
+    full = frames.explorer_graph(facts, "partnerships", CFG, cells=cells)
     assert {d["kind"] for _, d in full.nodes(data=True)} == {"organisation", "member", "consortium", "theme"}
     assert full.has_edge("organisation:civic-lab", "consortium:open-data-wg")
     assert "member of" in full.edges["organisation:civic-lab", "consortium:open-data-wg"]["rels"]
-    themed = views.explorer_graph(facts, "partnerships", CFG, theme="open_data", cells=cells)
+    themed = frames.explorer_graph(facts, "partnerships", CFG, theme="open_data", cells=cells)
     assert [n for n, d in themed.nodes(data=True) if d["kind"] == "theme"] == ["theme:open_data"]
     with pytest.raises(ValueError, match="unknown network view"):
-        views.explorer_graph(facts, "nope", CFG)
+        frames.explorer_graph(facts, "nope", CFG)
 
 
 def test_node_measures_match_the_brokers_page(facts) -> None:  # noqa: ANN001
-    H = views.explorer_graph(facts, "organisations", CFG)
-    measures = views.node_measures(H, CFG)
+    H = frames.explorer_graph(facts, "organisations", CFG)
+    measures = frames.node_measures(H, CFG)
     report = brokerage_report(organisation_network(facts, CFG.max_affiliation_size), CFG).organisations
     for node, row in measures.iterrows():
         org = node.split(":", 1)[1]
@@ -234,39 +236,39 @@ def test_node_measures_match_the_brokers_page(facts) -> None:  # noqa: ANN001
 def test_cut_to_budget_keeps_the_focus_and_the_budget() -> None:
     G = nx.barabasi_albert_graph(300, 3, seed=1)
     G = nx.relabel_nodes(G, {n: f"organisation:{n}" for n in G})
-    shown, cut = views.cut_to_budget(G, budget=200, keep=["organisation:299"])
+    shown, cut = frames.cut_to_budget(G, budget=200, keep=["organisation:299"])
     assert cut.cut and cut.elements <= 200 and "organisation:299" in shown
     assert (cut.nodes_total, cut.edges_total) == (300, G.number_of_edges())
-    whole, uncut = views.cut_to_budget(G, budget=10_000)
+    whole, uncut = frames.cut_to_budget(G, budget=10_000)
     assert not uncut.cut and whole.number_of_edges() == G.number_of_edges()
-    around = views.focus_nodes(G, ["organisation:5"])
-    local, small = views.cut_to_budget(G, within=around)
+    around = frames.focus_nodes(G, ["organisation:5"])
+    local, small = frames.cut_to_budget(G, within=around)
     assert set(local) == set(around) and not small.cut and small.nodes_total == len(around)
 
 
 def test_layout_is_deterministic_and_static(facts) -> None:  # noqa: ANN001
-    H, dropped = views.without_isolates(views.explorer_graph(facts, "organisations", CFG))
-    assert dropped == sum(1 for _ in nx.isolates(views.explorer_graph(facts, "organisations", CFG)))
-    first, second = views.layout(H, 42), views.layout(H, 42)
+    H, dropped = frames.without_isolates(frames.explorer_graph(facts, "organisations", CFG))
+    assert dropped == sum(1 for _ in nx.isolates(frames.explorer_graph(facts, "organisations", CFG)))
+    first, second = frames.layout(H, 42), frames.layout(H, 42)
     assert first == second and set(first) == set(H)
 
 
 def test_node_details_lists_neighbours(facts, cells: pd.DataFrame) -> None:  # noqa: ANN001
-    H = views.explorer_graph(facts, "partnerships", CFG, cells=cells)
-    info, neighbours = views.node_details(H, "organisation:civic-lab")
+    H = frames.explorer_graph(facts, "partnerships", CFG, cells=cells)
+    info, neighbours = frames.node_details(H, "organisation:civic-lab")
     assert info["label"] == "Civic Lab" and info["sector"] == "Civil society"
     assert len(neighbours) == H.degree("organisation:civic-lab")
     assert "Kenya" in set(neighbours["name"])
-    assert views.node_options(H)["organisation:civic-lab"] == "Civic Lab (Organisation)"
+    assert frames.node_options(H)["organisation:civic-lab"] == "Civic Lab (Organisation)"
 
 
 def test_network_figure_carries_node_keys(facts) -> None:  # noqa: ANN001
-    H, _ = views.without_isolates(views.explorer_graph(facts, "organisations", CFG))
-    fig = charts.network_figure(H, views.layout(H, 1), views.node_measures(H, CFG), "sector", "betweenness",
+    H, _ = frames.without_isolates(frames.explorer_graph(facts, "organisations", CFG))
+    fig = charts.network_figure(H, frames.layout(H, 1), frames.node_measures(H, CFG), "sector", "betweenness",
                                 focus=["organisation:civic-lab"], selected="organisation:civic-lab")
     keys = {k for trace in fig.data[1:] for k in trace.customdata}
     assert keys == set(H)
-    assert {t.name for t in fig.data[1:]} <= {views.sector_name(s) for s in views.SECTOR_NAMES}
+    assert {t.name for t in fig.data[1:]} <= {labels.sector_name(s) for s in labels.SECTOR_NAMES}
 
 
 def test_world_map_uses_the_vendored_topology(cells: pd.DataFrame) -> None:
@@ -274,7 +276,7 @@ def test_world_map_uses_the_vendored_topology(cells: pd.DataFrame) -> None:
     assert config["topojsonURL"].endswith("app/static/")
     topo = json.loads((charts.STATIC_DIR / charts.TOPOJSON_FILE).read_text(encoding="utf-8"))
     assert topo["type"] == "Topology" and {"KEN", "MEX", "GHA"} <= charts.map_countries()
-    frame, _ = views.drawable(views.map_frame(cells, "open_data"), charts.map_countries())
+    frame, _ = frames.drawable(frames.map_frame(cells, "open_data"), charts.map_countries())
     fig = charts.world_map(frame, "open_data", selected="KEN")
     assert fig.layout.geo.projection.type == "natural earth"
     assert {loc for trace in fig.data for loc in trace.locations} == set(frame["iso3"])
@@ -283,7 +285,7 @@ def test_world_map_uses_the_vendored_topology(cells: pd.DataFrame) -> None:
 
 def test_coalition_picks_say_why(facts) -> None:  # noqa: ANN001
     result = build_coalition(facts, "open_data", size=3, min_sectors=3, config=CFG)
-    picks = views.coalition_picks(result, views.organisation_names(facts))
+    picks = frames.coalition_picks(result, frames.organisation_names(facts))
     assert len(picks) == len(result.picks)
     for row in picks.itertuples():
         assert row.reason.startswith(f"adds {len(row.adds)} cell(s)" if row.adds else "adds no new cell")

@@ -43,3 +43,21 @@ def test_readme_starts_with_the_two_commands() -> None:
 def test_ci_runs_the_readme_test_command() -> None:
     ci = (Path(__file__).resolve().parent.parent / ".ci" / "run").read_text()
     assert "make test" in ci
+
+
+def test_readme_generated_sections_are_up_to_date() -> None:
+    """The methods and analysis settings in README are what the registries render now."""
+    from presentation.readme import render_readme
+
+    assert README == render_readme(README), "README is out of date: run `python -m presentation.readme`"
+
+
+def test_every_method_is_in_readme_and_every_readme_setting_exists() -> None:
+    from model.config import AnalysisConfig
+    from presentation.methods import METHODS
+
+    for m in METHODS:
+        assert f"**{m.title}**" in README, m.key
+    documented = set(re.findall(r"`OGPNET_([A-Z_]+)`", README))
+    settings = {name.upper() for name, _, _ in AnalysisConfig.describe()}
+    assert settings <= documented

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from graph.db import Database
 from graph.settings import Settings
-from loaders.build import RAW_FILES, SOURCE_FILES, BuildError, build_dataset
+from loaders.build.dataset import RAW_FILES, SOURCE_FILES, BuildError, build_dataset
 from ogpnet.cli import main
 
 FUZZ_EXAMPLES = int(os.environ.get("OGPNET_FUZZ_EXAMPLES", "400" if os.environ.get("OGPNET_SOAK") else "40"))

@@ -18,8 +18,8 @@ from graph.db import Database, connect
 from graph.dump import dump_text
 from graph.settings import Settings
 from graph.snapshot import read_snapshot
-from loaders import neo4j_writer
-from loaders.load import load_directory
+from loaders.load import writer as neo4j_writer
+from loaders.load.directory import load_directory
 from model.errors import DatabaseError, ValidationError
 from model.schema import NODE_TABLES, REL_MAPPINGS, TABLES
 from model.tables import normalise_tables, read_tables

@@ -16,9 +16,9 @@ import pytest
 from graph.db import Database
 from graph.dump import dump_text
 from graph.load_lock import holding_load_lock
-from loaders.load import load_directory
-from loaders.neo4j_writer import WAITING, _RelTable, load_tables
-from loaders.validate import validate_dataset
+from loaders.load.directory import load_directory
+from loaders.load.validate import validate_dataset
+from loaders.load.writer import WAITING, _RelTable, load_tables
 from model.schema import REL_MAPPINGS, TABLES
 from queries import load as q
 from tests.conftest import FIXTURE_DATASET, blocked_on

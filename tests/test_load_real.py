@@ -15,7 +15,7 @@ import pytest
 from graph.db import Database
 from graph.dump import dump_text
 from graph.settings import REPO_ROOT, Settings
-from loaders.load import load_directory
+from loaders.load.directory import load_directory
 from tests.test_validate import CASES, make_dataset
 
 pytestmark = pytest.mark.integration

@@ -16,7 +16,7 @@ from graph.db import Database, connect
 from graph.dump import dump_text
 from graph.server import LocalServer, free_port
 from graph.settings import REPO_ROOT, Settings
-from loaders.load import load_directory
+from loaders.load.directory import load_directory
 from model.errors import DatabaseError, DatabaseUnavailable, OgpnetError, ServerError
 from tests.conftest import FIXTURE_DATASET
 

@@ -31,6 +31,8 @@ from graph.db import Database
 from graph.settings import REPO_ROOT
 from graph.snapshot import AnalysedGraph, Snapshot, current_graph
 from model.tables import read_tables
+from presentation.methods import METHODS
+from presentation.safety import DANGEROUS_START
 from reports.csv_tables import CSV_FILES
 from reports.gap_report import (
     BROKER_COLUMNS,
@@ -49,7 +51,6 @@ from reports.gap_report import (
     render_xlsx,
 )
 from reports.html_page import WORLD_TOPOJSON
-from reports.safety import DANGEROUS_START
 from tests.conftest import FIXTURE_DATASET
 
 OGPNET = str(REPO_ROOT / ".venv" / "bin" / "ogpnet")
@@ -276,12 +277,12 @@ def test_workbook_methodology_and_provenance(fixture_report: GapReport) -> None:
         assert row["value"] == (", ".join(value) if isinstance(value, tuple) else value)
         assert row["explanation"] and f"OGPNET_{row['name'].upper()}" in row["explanation"]
     terms = {r["name"]: r for r in method if r["kind"] == "definition"}
-    for term in ("gap", "fragile", "covered", "redundant", "demand", "supply (cov)", "reachable coverage",
-                 "betweenness", "constraint", "effective size", "Gould-Fernandez roles", "partner score"):
+    # every method of the registry (the dashboard's methods page and README render the same texts)
+    for term in [m.title for m in METHODS if m.section != "explorer"]:
         assert terms[term]["explanation"] or terms[term]["value"], term
-    assert "0.5 x need signals" in terms["demand"]["value"]  # the weights used, not just their names
-    for role in ("Coordinator", "Itinerant", "Representative", "Gatekeeper", "Liaison"):
-        assert role in terms["Gould-Fernandez roles"]["explanation"]
+    assert "0.5 × need signals" in terms["Demand"]["value"]  # the weights used, not just their names
+    for role in ("coordinator", "itinerant", "representative", "gatekeeper", "liaison"):
+        assert role in terms["Brokerage roles"]["explanation"]
 
     provenance = sheet_rows(wb["Provenance"])
     load = {r["name"]: r["value"] for r in provenance if r["kind"] == "load"}
@@ -489,7 +490,7 @@ def test_cli_xlsx_of_the_real_data(real_graph: AnalysedGraph, neo4j_env: dict[st
     assert wb.sheetnames == list(SHEETS)
 
     cfg = AnalysisConfig()
-    cells = coverage_cells(real_graph.graph, cfg)
+    cells = coverage_cells(real_graph.facts, cfg)
     europe = cells[cells["region"] == "Europe"]
     summary = {r["item"]: r["value"] for r in sheet_rows(wb["Summary"])}
     assert summary["Gap cells"] == int((europe["status"] == "gap").sum())
@@ -526,7 +527,7 @@ def test_cli_csv_of_the_real_data(real_graph: AnalysedGraph, neo4j_env: dict[str
     with zipfile.ZipFile(out) as archive:
         assert archive.namelist() == list(CSV_FILES)
         texts = {n: archive.read(n).decode("utf-8") for n in CSV_FILES}
-    cells = coverage_cells(real_graph.graph, AnalysisConfig())
+    cells = coverage_cells(real_graph.facts, AnalysisConfig())
     kenya = cells[(cells["member_id"] == "KEN") & (cells["status"] == "gap")]
     gaps = csv_rows(texts["gaps.csv"])
     assert sorted(r["theme_id"] for r in gaps) == sorted(kenya["theme_id"])
@@ -547,7 +548,7 @@ def test_cli_html_of_the_real_data_is_self_contained(real_html: Path, real_graph
     # the topology is handed to plotly.js before it loads, under the name geo looks up
     assert tags.scripts[0].startswith("window.PlotlyGeoAssets = {topojson: {world_110m: {")
     assert page.index("window.PlotlyGeoAssets") < page.index("Plotly.newPlot")
-    cells = coverage_cells(real_graph.graph, AnalysisConfig())
+    cells = coverage_cells(real_graph.facts, AnalysisConfig())
     gaps = int((cells["status"] == "gap").sum())
     assert f"({gaps:,} rows.)" in page.split('<section id="gaps">')[1].split("</section>")[0]
 

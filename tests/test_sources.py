@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from loaders.countries import iso3_from_code, iso3_from_name, resolve_country
-from loaders.ids import local_member_id, organisation_id
-from loaders.organisations import canonical_organisation
-from loaders.sources import (
+from loaders.build.countries import iso3_from_code, iso3_from_name, resolve_country
+from loaders.build.ids import local_member_id, organisation_id
+from loaders.build.organisations import canonical_organisation
+from loaders.build.sources import (
     NOTED,
     REPAIRED,
     SKIPPED,

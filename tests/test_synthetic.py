@@ -16,7 +16,7 @@ from bench.synthetic import (
     main,
     write_dataset,
 )
-from loaders.validate import validate_dataset
+from loaders.load.validate import validate_dataset
 from model.schema import CONFIDENCE, CONSORTIUM_KINDS, MEMBER_STATUSES, SECTORS, TABLES
 
 REPO = Path(__file__).resolve().parent.parent

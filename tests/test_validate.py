@@ -19,11 +19,12 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from loaders.csvio import MAX_FIELD_BYTES, parse_csv_bytes, read_table
-from loaders.jsonio import read_json
-from loaders.validate import MAX_TEXT_CHARS, ValidatedDataset, convert_value, format_problems, validate_dataset
+from loaders.load.csv_reader import MAX_FIELD_BYTES, parse_csv_bytes, read_table
+from loaders.load.validate import ValidatedDataset, format_problems, validate_dataset
+from loaders.textio import read_json
 from model.errors import OgpnetError, Problem, ValidationError
 from model.schema import TABLE_BY_NAME, TABLES, THEMES
+from model.validation import MAX_TEXT_CHARS, convert_value
 
 TESTS = Path(__file__).parent
 MINIMAL = TESTS / "fixtures" / "minimal"

@@ -1,4 +1,5 @@
-"""The validator's fast path (a clean dataset checked a column at a time) returns what the full path returns."""
+"""The one validator reads a clean file's columns (`CleanRows`, and pyarrow for large files) and a file read
+record by record alike: the typed rows are the same."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from bench.synthetic import generate, write_dataset
-from loaders import csvio, validate
-from loaders.csvio import CleanRows, parse_table
+from loaders.load import csv_reader as csvio
+from loaders.load import validate
+from loaders.load.csv_reader import CleanRows, CsvTable, parse_table
 from model.schema import TABLES
 
 REPO = Path(__file__).resolve().parent.parent
@@ -20,13 +22,20 @@ FIXTURES = REPO / "tests" / "fixtures"
 
 
 def full_path(directory: Path) -> dict[str, list[dict[str, validate.Value]]]:
-    """validate_dataset with the fast path switched off."""
-    original = validate._clean_dataset
-    validate._clean_dataset = lambda files: None  # type: ignore[assignment]
+    """validate_dataset with every file handed over record by record (a list of CsvRow), not as columns."""
+    original = validate.parse_table
+
+    def by_record(path: Path, spec: object) -> CsvTable:
+        table = original(path, spec)  # type: ignore[arg-type]
+        assert isinstance(table.rows, CleanRows)
+        table.rows = list(table.rows)
+        return table
+
+    validate.parse_table = by_record  # type: ignore[assignment]
     try:
         return dict(validate.validate_dataset(directory).tables)
     finally:
-        validate._clean_dataset = original  # type: ignore[assignment]
+        validate.parse_table = original  # type: ignore[assignment]
 
 
 @pytest.mark.parametrize("directory", [FIXTURES / "minimal", FIXTURES / "dataset", REPO / "data"],
@@ -39,8 +48,8 @@ def test_fast_path_equals_full_path_on_synthetic_data(tmp_path: Path) -> None:
     write_dataset(generate(2, seed=5), tmp_path)
     files = {spec.name: parse_table(tmp_path / f"{spec.name}.csv", spec) for spec in TABLES}
     assert all(isinstance(t.rows, CleanRows) for t in files.values())
-    fast = validate._clean_dataset(files)
-    assert fast is not None and fast == full_path(tmp_path)
+    fast = dict(validate.validate_dataset(tmp_path).tables)
+    assert fast == full_path(tmp_path)
 
 
 def test_large_files_are_read_by_pyarrow_and_give_csv_readers_rows(tmp_path: Path) -> None:

@@ -2,8 +2,10 @@
 
 import streamlit as st
 
-from dashboard import charts, components, explain, selection, state, views
-from graph.analysis.groups import GROUPINGS
+from dashboard import charts, components, frames, selection, state
+from graph.analysis import GROUPINGS
+from presentation import ranking
+from presentation.methods import method as method_text
 
 PAGE = "brokers"
 st.title("Brokers")
@@ -17,21 +19,22 @@ group_by = selection.radio("Group organisations by", list(GROUPINGS), "group_by"
                            help="The groups that decide the brokerage roles (within a group, between groups)")
 top = selection.slider("Show the top", 5, len(facts.organisations), "top", PAGE, default=20, container=right)
 report = state.brokerage(loaded.snapshot, group_by, loaded.config)
-ranked = views.broker_table(report)
+ranked = ranking.rank_brokers(report)
 method = "exact" if report.betweenness_method == "exact" else \
     f"estimated from {report.betweenness_k} sampled organisations (seed {report.seed})"
 st.caption(f"Betweenness {method}, on the collaboration network of {len(ranked)} organisations.")
 
 st.plotly_chart(charts.broker_bars(ranked.head(min(top, 25))), config={"displaylogo": False})
-components.table(ranked.head(top), "brokers", columns=[c for c in ranked.columns if c != "organisation_id"])
-components.explain("What these measures mean", explain.NETWORK, explain.BETWEENNESS, explain.CONSTRAINT,
-                   explain.EFFECTIVE_SIZE, explain.ROLES, expanded=False)
+components.table(ranked.head(top), "brokers",
+                 columns=["rank", *[c for c in frames.BROKER_COLUMNS if c != "organisation_id"]])
+components.explain("What these measures mean", loaded.config, "network", "betweenness", "constraint",
+                   "effective_size", "roles", expanded=False)
 
 st.header("Single points of failure")
-st.markdown(explain.BRIDGES)
+st.markdown(method_text("bridges").markdown(loaded.config))
 st.subheader("Organisations that hold the network together")
-components.table(views.articulation_table(facts, report, loaded.config), "articulation-points",
+components.table(frames.articulation_table(facts, report, loaded.config), "articulation-points",
                  columns=["name", "sector", "cut_off", "pieces"])
 st.subheader("Bridges and local bridges")
-components.table(views.bridge_table(report, views.organisation_names(facts)), "bridges",
+components.table(frames.bridge_table(report, frames.organisation_names(facts)), "bridges",
                  columns=["u_name", "v_name", "span", "bridge"])

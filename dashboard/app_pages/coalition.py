@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from dashboard import components, explain, selection, state, views
+from dashboard import components, frames, selection, state
+from presentation import labels
 
 PAGE = "coalition"
 SCOPES = {"members": "Chosen members", "region": "A region", "all": "All members"}
@@ -10,10 +11,10 @@ st.title("Coalition builder")
 loaded = state.guard()
 components.sidebar(loaded)
 facts, cells = state.facts(loaded), state.cells(loaded.snapshot, loaded.config)
-choices = views.member_choices(cells)
+choices = frames.member_choices(cells)
 
 cols = st.columns(3)
-theme = selection.choose("Theme", list(facts.themes), "theme", PAGE, format_func=views.theme_name,
+theme = selection.choose("Theme", list(facts.themes), "theme", PAGE, format_func=labels.theme_name,
                          container=cols[0])
 scope = selection.radio("Close gaps in", list(SCOPES), "scope", PAGE, format_func=SCOPES.get, container=cols[1],
                         default="region")
@@ -23,7 +24,7 @@ if scope == "members":
     members = selection.multiselect("Members", list(choices), "members", PAGE, format_func=choices.get,
                                     container=cols[2], placeholder="Choose members…")
 elif scope == "region":
-    region = selection.choose("Region", views.regions(facts), "region", PAGE, container=cols[2])
+    region = selection.choose("Region", frames.regions(facts), "region", PAGE, container=cols[2])
 left, right = st.columns(2)
 size = selection.slider("Coalition size", 1, 10, "size", PAGE, default=3, container=left)
 min_sectors = selection.slider("At least this many sectors", 1, 6, "min_sectors", PAGE, default=2,
@@ -33,20 +34,20 @@ if scope == "members" and not members:
     st.stop()
 
 result = state.coalition(loaded.snapshot, theme, tuple(members), region, size, min_sectors, loaded.config)
-counts, per_cell = views.coalition_coverage(cells, result)
+counts, per_cell = frames.coalition_coverage(cells, result)
 numbers = st.columns(4)
 numbers[0].metric("Members asking for help", counts["cells"], help="demanded cells of the theme in the scope")
 numbers[1].metric("Supported today", counts["today"], help="at least one organisation supports them now")
 numbers[2].metric("The coalition can cover", counts["coalition"], help="its members support them or could step in")
 numbers[3].metric("Supported after", counts["after"], delta=counts["new"], help="today's supporters plus the coalition")
-st.markdown(views.coalition_method(result))
+st.markdown(frames.coalition_method(result))
 for note in result.notes:
     st.info(note)
 
 st.subheader("The coalition and why each pick")
-components.table(views.coalition_picks(result, views.organisation_names(facts)), "coalition",
+components.table(frames.coalition_picks(result, frames.organisation_names(facts)), "coalition",
                  columns=["order", "name", "sector", "reason", "adds", "supports_now", "role", "consortia"])
 st.subheader("Coverage before and after")
 components.table(per_cell, "coalition-coverage", columns=["member_name", "member_id", "status", "supporters",
                                                           "today", "picks", "coalition", "after"])
-components.explain("How the coalition is chosen", explain.coalition(loaded.config), explain.ROLES)
+components.explain("How the coalition is chosen", loaded.config, "coalition", "roles")

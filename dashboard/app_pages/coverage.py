@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from dashboard import charts, components, explain, selection, state, views
+from dashboard import charts, components, frames, selection, state
+from presentation import labels
 
 PAGE = "coverage"
 st.title("Coverage map")
@@ -12,14 +13,14 @@ facts, tables, cells = state.facts(loaded), state.tables(loaded), state.cells(lo
 
 left, right = st.columns(2)
 theme = selection.narrow("Theme", facts.themes, "theme", PAGE, all_label="All themes", container=left,
-                         format_func=views.theme_name,
+                         format_func=labels.theme_name,
                          help="Colour the map by the status on one theme, or by the number of gaps overall")
-region = selection.narrow("Region", views.regions(facts), "region", PAGE, all_label="All regions",
+region = selection.narrow("Region", frames.regions(facts), "region", PAGE, all_label="All regions",
                           container=right, help="Rows of the heatmap")
 
 world, heat = st.tabs(["World map", "Member × theme heatmap"])
 with world:
-    frame, not_drawn = views.drawable(views.map_frame(cells, theme), charts.map_countries())
+    frame, not_drawn = frames.drawable(frames.map_frame(cells, theme), charts.map_countries())
     picked = (selection.get("members") or [None])[0]
     st.plotly_chart(charts.world_map(frame, theme, picked), config=charts.map_config(), key=f"{PAGE}:map",
                     on_select=selection.on_chart_pick(f"{PAGE}:map", "members", as_list=True),
@@ -27,20 +28,20 @@ with world:
     st.caption("Click a country to open its profile below. Local governments and countries too small for this "
                f"map are in the list below: {', '.join(not_drawn) or 'none'}.")
 with heat:
-    matrix = views.heatmap_frame(cells, region)
-    if len(matrix) > views.HEATMAP_ROWS:
-        st.info(f"{len(matrix)} members: the first {views.HEATMAP_ROWS} by name are drawn. Choose a region to see "
+    matrix = frames.heatmap_frame(cells, region)
+    if len(matrix) > frames.HEATMAP_ROWS:
+        st.info(f"{len(matrix)} members: the first {frames.HEATMAP_ROWS} by name are drawn. Choose a region to see "
                 "the others.")
-    st.plotly_chart(charts.status_heatmap(matrix.head(views.HEATMAP_ROWS)), config={"displaylogo": False})
-components.explain("What the colours mean", explain.demand(loaded.config), explain.coverage(loaded.config),
-                   explain.reachable(loaded.config))
+    st.plotly_chart(charts.status_heatmap(matrix.head(frames.HEATMAP_ROWS)), config={"displaylogo": False})
+components.explain("What the colours mean", loaded.config, "demand", "status",
+                   "reachable")
 
-choices = views.member_choices(cells)
+choices = frames.member_choices(cells)
 member = selection.first_of("Member profile", list(choices), "members", PAGE, all_label="Choose a member…",
                             format_func=choices.get)
 if member is None:
     st.stop()
-about = views.member_summary(cells, facts, member)
+about = frames.member_summary(cells, facts, member)
 st.header(f"{about['name']} ({member})")
 st.caption(f"{about['region']} · {about['level']} member · status {about['status']}")
 cols = st.columns(4)
@@ -48,20 +49,20 @@ cols[0].metric("Themes with demand", about["demanded"])
 cols[1].metric("Gaps", about["gap"])
 cols[2].metric("Fragile", about["fragile"])
 cols[3].metric("Covered or redundant", about["covered"] + about["redundant"])
-scope = f" on {views.theme_name(theme)}" if theme else ""
+scope = f" on {labels.theme_name(theme)}" if theme else ""
 gaps, evidence, supporters, reachable = st.tabs(["Gaps and coverage", f"Demand evidence{scope}",
                                                  f"Supporters{scope}", f"Reachable organisations{scope}"])
 with gaps:
-    components.table(views.member_cells(cells, member), f"{member}-coverage",
+    components.table(frames.member_cells(cells, member), f"{member}-coverage",
                      columns=["theme", "status", "demand", "cov", "supporters", "sectors", "reachable_cov"])
 with evidence:
-    components.table(views.cell_evidence(cells, tables, member, theme), f"{member}-evidence",
+    components.table(frames.cell_evidence(cells, tables, member, theme), f"{member}-evidence",
                      columns=["theme", "kind", "what", "detail", "source", "as_of"])
 with supporters:
-    components.table(views.supporters_table(facts, tables, member, theme), f"{member}-supporters",
+    components.table(frames.supporters_table(facts, tables, member, theme, loaded.config), f"{member}-supporters",
                      columns=["name", "sector", "theme", "how", "source", "as_of"])
 with reachable:
     hops = state.member_hops(loaded.snapshot, member, loaded.config)
-    components.table(views.member_reachable(facts, hops, cells, member, loaded.config, theme),
+    components.table(frames.member_reachable(facts, hops, cells, member, loaded.config, theme),
                      f"{member}-reachable", columns=["theme", "name", "sector", "hops", "why"],
                      caption="Organisations that could step into the member's gap and fragile cells.")

@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from dashboard import components, explain, selection, state, views
+from dashboard import components, frames, selection, state
 from graph.analysis import STATUSES
 from model.schema import SECTORS
+from presentation import labels, ranking
 
 PAGE = "gaps"
 st.title("Gaps")
@@ -14,47 +15,47 @@ facts, tables, cells = state.facts(loaded), state.tables(loaded), state.cells(lo
 
 cols = st.columns(4)
 theme = selection.narrow("Theme", facts.themes, "theme", PAGE, all_label="All themes", container=cols[0],
-                         format_func=views.theme_name)
-region = selection.narrow("Region", views.regions(facts), "region", PAGE, all_label="All regions",
+                         format_func=labels.theme_name)
+region = selection.narrow("Region", frames.regions(facts), "region", PAGE, all_label="All regions",
                           container=cols[1])
 sector = selection.narrow("Supported by sector", SECTORS, "supported_by", PAGE, container=cols[2],
-                          all_label="Any sector", format_func=views.sector_name,
+                          all_label="Any sector", format_func=labels.sector_name,
                           help="Cells with at least one supporter of this sector (gaps have none)")
 statuses = selection.multiselect("Status", list(STATUSES), "status", PAGE, default=["gap", "fragile"],
                                  container=cols[3])
 
-ranked = views.rank_cells(cells, theme, region, (), statuses, sector)
+ranked = ranking.rank_cells(cells, theme, region, (), statuses, sector)
 keys = [f"{m}/{t}" for m, t in zip(ranked["member_id"], ranked["theme_id"], strict=True)]
 st.markdown(f"**{len(ranked)} cells**, highest demand first within each status. Select a row to open it.")
 components.table(ranked, "gaps", key=f"{PAGE}:table", on_select=selection.on_row_pick(f"{PAGE}:table", "cell", keys),
                  columns=["member_name", "member_id", "theme", "status", "demand", "cov", "supporters", "sectors",
                           "reachable_cov", "reachable_orgs"])
-components.explain("What these columns mean", explain.demand(loaded.config), explain.coverage(loaded.config),
-                   explain.reachable(loaded.config))
+components.explain("What these columns mean", loaded.config, "demand", "status",
+                   "reachable")
 
-labels = {k: views.cell_label(n, t, s) for k, n, t, s in zip(keys, ranked["member_name"], ranked["theme_id"],
-                                                              ranked["status"], strict=True)}
-cell = selection.narrow("Open a cell", list(labels), "cell", PAGE, all_label="Choose a cell…",
-                        format_func=labels.get)
+cell_labels = {k: frames.cell_label(n, t, s) for k, n, t, s in zip(keys, ranked["member_name"], ranked["theme_id"],
+                                                                   ranked["status"], strict=True)}
+cell = selection.narrow("Open a cell", list(cell_labels), "cell", PAGE, all_label="Choose a cell…",
+                        format_func=cell_labels.get)
 if cell:
     member, cell_theme = cell.split("/", 1)
-    row = views.cell_row(cells, member, cell_theme)
-    st.subheader(labels[cell])
+    row = frames.cell_row(cells, member, cell_theme)
+    st.subheader(cell_labels[cell])
     st.caption(f"Demand {row['demand']:g} · {row['cov']} supporter(s) · {row['reachable_cov']} reachable")
     evidence, supporters, reachable = st.tabs(["Demand evidence", "Supporters", "Reachable organisations"])
     with evidence:
-        components.table(views.cell_evidence(cells, tables, member, cell_theme), f"{member}-{cell_theme}-evidence",
+        components.table(frames.cell_evidence(cells, tables, member, cell_theme), f"{member}-{cell_theme}-evidence",
                          columns=["kind", "what", "detail", "source", "as_of"])
     with supporters:
-        components.table(views.supporters_table(facts, tables, member, cell_theme),
+        components.table(frames.supporters_table(facts, tables, member, cell_theme, loaded.config),
                          f"{member}-{cell_theme}-supporters", columns=["name", "sector", "how", "source", "as_of"])
     with reachable:
         hops = state.member_hops(loaded.snapshot, member, loaded.config)
-        components.table(views.reachable_table(facts, hops, cells, member, cell_theme, loaded.config),
+        components.table(frames.reachable_table(facts, hops, cells, member, cell_theme, loaded.config),
                          f"{member}-{cell_theme}-reachable", columns=["name", "sector", "hops", "why"])
 
 st.header("What if an organisation withdrew?")
-orgs = views.organisation_names(facts)
+orgs = frames.organisation_names(facts)
 consortia = dict(zip(facts.consortia["consortium_id"], facts.consortia["name"], strict=True))
 left, right = st.columns(2)
 removed = selection.multiselect("Remove organisations", list(orgs), "remove", PAGE, format_func=orgs.get,
@@ -62,12 +63,12 @@ removed = selection.multiselect("Remove organisations", list(orgs), "remove", PA
 consortium = selection.narrow("…or every organisation in a consortium", list(consortia), "consortium", PAGE,
                               all_label="No consortium", format_func=consortia.get, container=right)
 if removed or consortium:
-    changed = views.scope_frame(state.what_if(loaded.snapshot, tuple(removed), consortium, loaded.config),
+    changed = ranking.scope_frame(state.what_if(loaded.snapshot, tuple(removed), consortium, loaded.config),
                                 theme, region, cells=cells)
     st.markdown(f"**{len(changed)} cells would become gaps** (within the filters above).")
     components.table(changed, "what-if", columns=["member_name", "member_id", "theme", "demand", "status_before",
                                                   "cov_before", "lost_supporters"])
 with st.expander("Which organisations alone support most cells?"):
-    components.table(views.withdrawal_risk(cells, facts), "unique-coverage",
+    components.table(frames.withdrawal_risk(cells, facts), "unique-coverage",
                      columns=["name", "sector", "n_unique_cells", "unique_cells"])
-components.explain("About what-if", explain.WHAT_IF)
+components.explain("About what-if", loaded.config, "what_if")

@@ -1,8 +1,9 @@
-"""How scores work: every measure of the dashboard in plain words."""
+"""How scores work: every measure of the dashboard in plain words (the methods registry)."""
 
 import streamlit as st
 
-from dashboard import components, explain, state
+from dashboard import components, state
+from presentation.methods import METHODS, SECTIONS
 
 st.title("How scores work")
 loaded = state.guard()
@@ -10,15 +11,10 @@ components.sidebar(loaded)
 cfg = loaded.config
 st.markdown("Every number in this app comes from the loaded data and the settings below; nothing is estimated "
             "by hand. Settings are changed with `OGPNET_<NAME>` environment variables (see README).")
-st.header("Coverage")
-for text in (explain.demand(cfg), explain.coverage(cfg), explain.reachable(cfg), explain.WHAT_IF):
-    st.markdown(text)
-st.header("Brokerage")
-for text in (explain.NETWORK, explain.BETWEENNESS, explain.CONSTRAINT, explain.EFFECTIVE_SIZE, explain.ROLES,
-             explain.BRIDGES):
-    st.markdown(text)
-st.header("Partners and coalitions")
-for text in (explain.partner_score(cfg), explain.SIMILAR, explain.coalition(cfg)):
-    st.markdown(text)
+for section, heading in SECTIONS.items():
+    st.header(heading)
+    for method in METHODS:
+        if method.section == section:
+            st.markdown(method.markdown(cfg))
 with st.expander("Settings in use"):
     st.json(cfg.to_dict(), expanded=True)

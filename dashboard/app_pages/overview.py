@@ -2,14 +2,15 @@
 
 import streamlit as st
 
-from dashboard import charts, components, explain, state, views
+from dashboard import charts, components, frames, state
 from dashboard.sitemap import PAGES
+from graph.analysis import coverage_headline
 
 st.title("Open government partnerships network")
 loaded = state.guard()
 components.sidebar(loaded)
 facts, cells = state.facts(loaded), state.cells(loaded.snapshot, loaded.config)
-numbers = views.headline(facts, cells)
+numbers = coverage_headline(facts, cells)
 
 cols = st.columns(6)
 cols[0].metric("OGP members", numbers["members"], help="countries and local governments in the data")
@@ -27,14 +28,14 @@ for spec in PAGES[1:]:
     st.page_link(spec.file, label=f"{spec.question} — **{spec.title}**", icon=spec.icon)
 
 st.subheader("Coverage per theme")
-rollup = views.theme_rollup(cells)
+rollup = frames.theme_rollup(cells)
 st.plotly_chart(charts.rollup_bars(rollup), config={"displaylogo": False})
 components.table(rollup, "coverage-per-theme", columns=["theme", "demand_cells", "gap", "fragile", "covered",
                                                          "redundant", "reachable_gaps", "gap_share"])
-components.explain("What the statuses mean", explain.demand(loaded.config), explain.coverage(loaded.config))
+components.explain("What the statuses mean", loaded.config, "demand", "status")
 
 st.subheader("Data freshness")
 st.markdown(f"Last load finished **{loaded.finished}** · snapshot `{loaded.snapshot}` · load `{loaded.load_id}`")
-components.table(views.sources_table(state.tables(loaded)), "sources",
+components.table(frames.sources_table(state.tables(loaded)), "sources",
                  columns=["id", "name", "as_of", "rows", "licence", "url"],
                  caption="Where the facts come from, newest first; every row of the data names its source and date.")

@@ -2,41 +2,44 @@
 
 import streamlit as st
 
-from dashboard import charts, components, explain, selection, state, views
+from dashboard import charts, components, frames, selection, state
 from model.schema import SECTORS
+from presentation import labels
 
 PAGE = "partners"
 st.title("Partner finder")
 loaded = state.guard()
 components.sidebar(loaded)
 facts, cells = state.facts(loaded), state.cells(loaded.snapshot, loaded.config)
-choices = views.member_choices(cells)
+choices = frames.member_choices(cells)
 
 cols = st.columns([1, 2, 1, 1])
-theme = selection.choose("Theme", list(facts.themes), "theme", PAGE, format_func=views.theme_name,
+theme = selection.choose("Theme", list(facts.themes), "theme", PAGE, format_func=labels.theme_name,
                          container=cols[0])
 members = selection.multiselect("Members to support", list(choices), "members", PAGE, format_func=choices.get,
                                 container=cols[1], placeholder="All members with demand on the theme")
 sector = selection.narrow("Partner sector", SECTORS, "partner_sector", PAGE, container=cols[2],
-                          all_label="Any sector", format_func=views.sector_name)
+                          all_label="Any sector", format_func=labels.sector_name)
 top = selection.slider("How many", 3, 30, "top_partners", PAGE, default=10, container=cols[3])
 
 partners = state.partners(loaded.snapshot, theme, tuple(members), sector, top, loaded.config)
 where = ", ".join(choices[m].rsplit(" (", 1)[0] for m in members) or "every member with demand on it"
-st.markdown(f"**{len(partners)} partners** for {views.theme_name(theme)} in {where}.")
+st.markdown(f"**{len(partners)} partners** for {labels.theme_name(theme)} in {where}.")
 if not partners.empty:
-    st.plotly_chart(charts.score_bars(views.score_parts(partners, loaded.config)), config={"displaylogo": False})
+    st.plotly_chart(charts.score_bars(frames.score_parts(partners, loaded.config)), config={"displaylogo": False})
 components.table(partners, "partners", columns=["rank", "name", "sector", "score", "expertise", "presence",
                                                 "track_record", "complementarity", "proximity", "evidence"])
-components.explain("How the partner score works", explain.partner_score(loaded.config))
+components.explain("How the partner score works", loaded.config, "partner_score")
 
 st.header("Similar organisations")
-orgs = views.organisation_names(facts)
+orgs = frames.organisation_names(facts)
 organisation = selection.choose("Organisation", list(orgs), "organisation", PAGE, format_func=orgs.get,
                                 default="open-ownership")
-similar = state.similar(loaded.snapshot, organisation, 10)
+similar = state.similar(loaded.snapshot, organisation, 10, theme, loaded.config)
+st.caption(f"Organisations that support the same members on {labels.theme_name(theme)} as {orgs[organisation]}.")
 if similar.empty:
-    st.info(f"{orgs[organisation]} supports no member-theme cell, so nothing can be compared with it.")
+    st.info(f"{orgs[organisation]} supports no member on {labels.theme_name(theme)}, so nothing can be compared "
+            "with it on this theme.")
 components.table(similar, f"similar-to-{organisation}",
                  columns=["name", "sector", "jaccard", "resource_allocation", "n_shared", "shared"])
-components.explain("How similarity is measured", explain.SIMILAR)
+components.explain("How similarity is measured", loaded.config, "similar")

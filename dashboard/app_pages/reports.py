@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from dashboard import components, selection, state, views
+from dashboard import components, frames, selection, state
+from presentation import labels, ranking
 
 PAGE = "reports"
 st.title("Reports")
@@ -14,19 +15,19 @@ if state.gap_report_module() is None:
                "pages has its own CSV download, and `ogpnet gaps --format csv` exports the gaps.")
     st.stop()
 facts, cells = state.facts(loaded), state.cells(loaded.snapshot, loaded.config)
-choices = views.member_choices(cells)
+choices = frames.member_choices(cells)
 
 st.markdown("The gap report lists the gap and fragile cells with their evidence, supporters, reachable "
             "organisations and partner suggestions, plus brokers, the method and where the data comes from. "
             "Narrow it to a theme, a region or a member, or leave everything open for the whole network.")
 cols = st.columns(3)
 theme = selection.narrow("Theme", facts.themes, "theme", PAGE, all_label="All themes", container=cols[0],
-                         format_func=views.theme_name)
-region = selection.narrow("Region", views.regions(facts), "region", PAGE, all_label="All regions",
+                         format_func=labels.theme_name)
+region = selection.narrow("Region", frames.regions(facts), "region", PAGE, all_label="All regions",
                           container=cols[1])
 member = selection.first_of("Member", list(choices), "members", PAGE, all_label="All members", container=cols[2],
                             format_func=choices.get)
-in_scope = views.rank_cells(cells, theme, region, [member] if member else [])
+in_scope = ranking.rank_cells(cells, theme, region, [member] if member else [])
 st.markdown(f"In this scope: **{(in_scope['status'] == 'gap').sum()} gap** and "
             f"**{(in_scope['status'] == 'fragile').sum()} fragile** cells.")
 
@@ -34,7 +35,8 @@ st.markdown(f"In this scope: **{(in_scope['status'] == 'gap').sum()} gap** and "
 def make(kind: str) -> bytes | str:
     """Write the report when a button is clicked (deferred: opening the page stays fast)."""
     files = state.gap_report_files(loaded.snapshot, theme, region, member, loaded.config)
-    return getattr(files, kind)
+    data: bytes | str = getattr(files, kind)
+    return data
 
 
 name = "-".join(["gap-report", *(p for p in (theme, region, member) if p)]).replace(" ", "-").lower()

@@ -82,7 +82,7 @@ def betweenness(H: nx.Graph, config: AnalysisConfig | None = None) -> Betweennes
     return _betweenness(_adjacency(H, nodes), nodes, config or AnalysisConfig())
 
 
-def _betweenness(A: sp.csr_array, nodes: list, cfg: AnalysisConfig) -> Betweenness:
+def _betweenness(A: sp.csr_array, nodes: list[Hashable], cfg: AnalysisConfig) -> Betweenness:
     n = len(nodes)
     k: int | None = None
     if n > cfg.betweenness_exact_limit and cfg.betweenness_sample_size < n:
@@ -128,7 +128,7 @@ def structural_holes(H: nx.Graph, weight: str | None = "weight") -> pd.DataFrame
     return _structural_holes(_weights(H, nodes, weight), nodes)
 
 
-def _structural_holes(W: sp.csr_array, nodes: list) -> pd.DataFrame:
+def _structural_holes(W: sp.csr_array, nodes: list[Hashable]) -> pd.DataFrame:
     M = sp.csr_array(W + W.T)  # mutual weight: a_uv + a_vu
     pattern = M.copy()
     pattern.data[:] = 1.0
@@ -172,7 +172,7 @@ def local_bridges(H: nx.Graph) -> pd.DataFrame:
     return _local_bridges(_adjacency(H, nodes), nodes)
 
 
-def _local_bridges(A: sp.csr_array, nodes: list, common: sp.csr_array | None = None) -> pd.DataFrame:
+def _local_bridges(A: sp.csr_array, nodes: list[Hashable], common: sp.csr_array | None = None) -> pd.DataFrame:
     if common is None:
         common = _masked_matmul(A, A, A)  # common neighbours of the endpoints of every edge
     upper = sp.triu(A, k=1).tocoo()
@@ -225,7 +225,7 @@ def articulation_points(H: nx.Graph) -> list[Hashable]:
     return _articulation_points(A, nodes)
 
 
-def _articulation_points(A: sp.csr_array, nodes: list) -> list[Hashable]:
+def _articulation_points(A: sp.csr_array, nodes: list[Hashable]) -> list[Hashable]:
     """Hopcroft-Tarjan on the symmetric 0/1 adjacency, iteratively (no recursion limit)."""
     n = A.shape[0]
     indptr, indices = A.indptr.tolist(), A.indices.tolist()
@@ -299,7 +299,7 @@ def gould_fernandez(G: nx.Graph, group: str | Mapping[Hashable, Hashable]) -> pd
     return _gould_fernandez(_adjacency(G, nodes, keep_loops=True), _labels(G, nodes, group), nodes)
 
 
-def _gould_fernandez(A_full: sp.csr_array, labels: list, nodes: list, common: sp.csr_array | None = None,
+def _gould_fernandez(A_full: sp.csr_array, labels: list[Any], nodes: list[Hashable], common: sp.csr_array | None = None,
                      symmetric: bool = False) -> pd.DataFrame:
     codes, _ = pd.factorize(pd.Series(labels, dtype="object"), use_na_sentinel=False)
     arcs = A_full.nnz  # self-loops included, as sna counts them in the density
@@ -404,7 +404,7 @@ def brokerage_report(G: Facts | nx.Graph, config: AnalysisConfig | None = None) 
 # -- Gould-Fernandez -------------------------------------------------------------------------------------
 
 
-def _labels(G: nx.Graph, nodes: list, group: str | Mapping[Hashable, Hashable]) -> list:
+def _labels(G: nx.Graph, nodes: list[Hashable], group: str | Mapping[Hashable, Hashable]) -> list[Any]:
     if isinstance(group, str):
         return [G.nodes[v].get(group) for v in nodes]
     return [group.get(v) for v in nodes]
@@ -453,7 +453,8 @@ def _gf_counts(A: sp.csr_array, codes: np.ndarray, common: sp.csr_array | None =
     as_ = indeg * out_same - recip_same - closed_any_same  # g(b) = g(v)
     pair = raw_same_pair - recip - closed_pair  # g(a) = g(b)
     counts = np.column_stack([ss, pair - ss, sa - ss, as_ - ss, total - sa - as_ - pair + 2 * ss, total])
-    return np.rint(counts).astype(np.int64)
+    out: np.ndarray = np.rint(counts).astype(np.int64)
+    return out
 
 
 def _gf_zscores(raw: np.ndarray, codes: np.ndarray, n_nodes: int, arcs: int) -> np.ndarray:
@@ -481,7 +482,8 @@ def _gf_zscores(raw: np.ndarray, codes: np.ndarray, n_nodes: int, arcs: int) -> 
         expect[i, 5] = p * (N - 1) * (N - 2)
         var[i, 5] = expect[i, 5] * (1 - p) + 2 * (N - 1) * (N - 2) * (N - 3) * q
     with np.errstate(divide="ignore", invalid="ignore"):
-        return (raw - expect[codes]) / np.sqrt(var[codes])
+        z: np.ndarray = (raw - expect[codes]) / np.sqrt(var[codes])
+        return z
 
 
 def _choose2(x: Any) -> Any:
@@ -491,7 +493,7 @@ def _choose2(x: Any) -> Any:
 # -- linear algebra helpers ---------------------------------------------------------------------------
 
 
-def _adjacency(G: nx.Graph, nodes: list, keep_loops: bool = False) -> sp.csr_array:
+def _adjacency(G: nx.Graph, nodes: list[Hashable], keep_loops: bool = False) -> sp.csr_array:
     """0/1 out-adjacency (both directions for undirected graphs), parallel edges collapsed."""
     A = sp.csr_array(nx.to_scipy_sparse_array(G, nodelist=nodes, weight=None, format="csr"), dtype=float)
     if not keep_loops:
@@ -501,7 +503,7 @@ def _adjacency(G: nx.Graph, nodes: list, keep_loops: bool = False) -> sp.csr_arr
     return A
 
 
-def _weights(H: nx.Graph, nodes: list, weight: str | None) -> sp.csr_array:
+def _weights(H: nx.Graph, nodes: list[Hashable], weight: str | None) -> sp.csr_array:
     """Edge weights (1 without ``weight``), both directions for undirected graphs, self-loops dropped."""
     W = sp.csr_array(nx.to_scipy_sparse_array(H, nodelist=nodes, weight=weight, format="csr"), dtype=float)
     W.setdiag(0)

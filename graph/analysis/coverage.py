@@ -29,6 +29,7 @@ Definitions (``cfg`` = :class:`~model.config.AnalysisConfig`):
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -333,15 +334,15 @@ def compare_snapshots(before_cells: pd.DataFrame, after_cells: pd.DataFrame) -> 
 # -- helpers -------------------------------------------------------------------------------------------
 
 
-def _grouped(frame: pd.DataFrame, values: list) -> dict[tuple[str, str], list]:
+def _grouped(frame: pd.DataFrame, values: list[Any]) -> dict[tuple[str, str], list[Any]]:
     """(member_id, theme_id) -> the values of the frame's rows, in row order."""
-    out: dict[tuple[str, str], list] = {}
+    out: dict[tuple[str, str], list[Any]] = {}
     for m, t, v in zip(column(frame, "member_id"), column(frame, "theme_id"), values, strict=True):
         out.setdefault((m, t), []).append(v)
     return out
 
 
-def _evidence(signals: pd.DataFrame, keys: list[tuple[str, str]]) -> list[list[dict]]:
+def _evidence(signals: pd.DataFrame, keys: list[tuple[str, str]]) -> list[list[dict[str, Any]]]:
     signals = signals.sort_values(["indicator", "source"])
     records = [{"indicator": i, "value": float(v), "source": s, "as_of": a}
                for i, v, s, a in zip(column(signals, "indicator"), column(signals, "value"),

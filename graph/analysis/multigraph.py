@@ -21,6 +21,7 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 
+from model.facts import column
 from model.schema import NODE_TABLES, REL_MAPPINGS, Label, rel_property_columns
 from model.tables import TableError, normalise_tables
 
@@ -119,4 +120,4 @@ def _keys(kind: str, ids: pd.Series) -> pd.Series:
 
 
 def _objects(series: pd.Series) -> list[Any]:
-    return series.to_numpy(dtype=object, na_value=None).tolist()  # type: ignore[call-overload]
+    return column(series.to_frame("v"), "v")

@@ -1,6 +1,6 @@
 """Organisation names → one canonical organisation, and organisation types → sectors.
 
-An organisation's id is :func:`loaders.ids.organisation_id` of its canonical name
+An organisation's id is :func:`loaders.build.ids.organisation_id` of its canonical name
 (the slug without parentheticals or a leading "The"), so "Publish What You Pay",
 "Publish What You Pay (PWYP)" and "The Publish What You Pay" are one organisation
 without any table. :data:`ORG_ALIASES` lists the variants that the rule cannot
@@ -35,8 +35,8 @@ academic, university                                   academic
 
 from __future__ import annotations
 
-from loaders.countries import normalise_name
-from loaders.ids import organisation_id, strip_parenthetical
+from loaders.build.countries import normalise_name
+from loaders.build.ids import organisation_id, strip_parenthetical
 
 SECTOR_BY_ORG_TYPE: dict[str, str] = {
     "civil_society": "civil_society",

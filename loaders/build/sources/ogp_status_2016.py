@@ -6,7 +6,7 @@ The file scores each participating country 0–4: 4 = third action plan adopted,
 evidence of status ``inactive`` (as of 2016-12-07), any other value is no evidence
 against ``active`` (status left blank, so newer evidence from the hand table wins).
 Country names are English short names with a few variants (``UK``, ``USA``,
-``Macedonia``, ``South Korea``), resolved by :mod:`loaders.countries`.
+``Macedonia``, ``South Korea``), resolved by :mod:`loaders.build.countries`.
 """
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from loaders.countries import resolve_country
-from loaders.sources import ParseResult, read_text, source_row
+from loaders.build.countries import resolve_country
+from loaders.textio import read_json
+from loaders.build.sources import ParseResult, source_row
 
 SOURCE_ID = "ogp-status-2016"
 AS_OF = "2016-12-07"
@@ -56,7 +57,7 @@ def parse_status_2016(path: Path) -> ParseResult:
     """National member rows (with status evidence) from the 2030-watch OGP status file."""
     result = ParseResult()
     result.add("sources", status_source(), path.name)
-    data = json.loads(read_text(path)[0])
+    data = read_json(path)
     position = 0
     for block in data.get("scoring", {}).get("scores", []):
         for entry in block.get("countries", []):

@@ -123,7 +123,7 @@ def load_tables(
     """Load validated tables (typed rows per canonical table) in one transaction.
 
     ``tables`` must hold every table of :data:`model.schema.TABLES` and must
-    already have passed :func:`loaders.validate.validate_dataset`.
+    already have passed :func:`loaders.load.validate.validate_dataset`.
 
     Inside the one transaction, what the database holds is read first (node ids;
     the properties of nodes and relationships that the files also have), so that

@@ -49,7 +49,7 @@ def write_atomic(path: Path, data: bytes) -> Path:
     >>> write_atomic(Path("/nonexistent-dir/r.html"), b"")
     Traceback (most recent call last):
     ...
-    ogpnet.report.OutputError: the directory /nonexistent-dir does not exist
+    ogpnet.exports.OutputError: the directory /nonexistent-dir does not exist
     """
     path = Path(path).expanduser()
     directory = path.parent

@@ -1,8 +1,8 @@
-"""What the dashboard pages show, as plain functions of the analysis results (no Streamlit here).
+"""The frames the dashboard pages show, as plain functions of the analysis results (no Streamlit here).
 
-Every function takes the :class:`~graph.analysis.views.Facts` of the typed graph, the canonical tables of the
-load snapshot and/or the results of :mod:`graph.analysis`, and returns a DataFrame (or a small dict) ready to
-show. They mirror the CLI (``ogpnet/analyse.py``): the same filters and the same ordering.
+Every function takes the load's :class:`~model.facts.Facts`, its canonical tables and/or the results of
+:mod:`graph.analysis`, and returns a DataFrame (or a small dict) ready to show. Names, labels, colours and the
+order of results come from :mod:`presentation`, as for the CLI and the reports.
 """
 
 from __future__ import annotations
@@ -20,27 +20,23 @@ from graph.analysis import (
     BrokerageReport,
     Coalition,
     Facts,
+    betweenness,
     capabilities,
-    coverage_headline,
     coverage_rollup,
     neighbour_pairs,
+    organisation_groups,
     organisation_network,
+    structural_holes,
     supporting_links,
     unique_coverage,
 )
-from graph.analysis.brokerage import betweenness, structural_holes
-from graph.analysis.groups import organisation_groups
-from model.schema import THEMES
+from model.facts import column
+from model.schema import REL_MAPPINGS, RelType
+from presentation.labels import KIND_NAMES, NO_DEMAND, RELATION_WORDS, sector_name, theme_name
+from presentation.ranking import rank_cells
 
-NO_DEMAND = "no demand"
-#: Map and heatmap categories, in legend order (colour-blind safe: red-orange for problems, blues for cover).
-STATUS_COLOURS: dict[str, str] = {"gap": "#b2182b", "fragile": "#ef8a62", "covered": "#67a9cf",
-                                  "redundant": "#2166ac", NO_DEMAND: "#e0e0e0"}
-SECTOR_NAMES: dict[str, str] = {"civil_society": "Civil society", "multilateral": "Multilateral",
-                                "government": "Government", "private": "Private", "academic": "Academic",
-                                "network": "Network"}
-KIND_NAMES: dict[str, str] = {"organisation": "Organisation", "consortium": "Consortium", "member": "OGP member",
-                              "theme": "Theme"}
+#: The relationship types the partnership view draws.
+EXPLORER_TIES = (RelType.WORKS_IN, RelType.MEMBER_OF, RelType.EXPERT_IN, RelType.FOCUSES_ON)
 NETWORK_VIEWS: dict[str, str] = {
     "organisations": "Who works with whom (organisations)",
     "partnerships": "Partnerships (organisations, consortia, members, themes)",
@@ -51,36 +47,6 @@ MEASURES: dict[str, str] = {"degree": "Links (degree)", "betweenness": "Betweenn
 ELEMENT_BUDGET = 1000
 #: The most member rows the coverage heatmap draws (one region at a time beyond that).
 HEATMAP_ROWS = 200
-
-
-def theme_name(theme_id: str | None) -> str:
-    """Human name of a theme id (``None`` reads as all themes).
-
-    >>> theme_name("open_contracting"), theme_name(None)
-    ('Open contracting', 'All themes')
-    """
-    if theme_id is None:
-        return "All themes"
-    return THEMES.get(theme_id, theme_id)
-
-
-def sector_name(sector: str | None) -> str:
-    """Human name of a sector id.
-
-    >>> sector_name("civil_society")
-    'Civil society'
-    """
-    if not isinstance(sector, str):
-        return "Unknown"
-    return SECTOR_NAMES.get(sector, sector.replace("_", " ").capitalize())
-
-
-# -- overview -------------------------------------------------------------------------------------------
-
-
-def headline(facts: Facts, cells: pd.DataFrame) -> dict[str, int]:
-    """The headline numbers of ``ogpnet summary`` (:func:`graph.analysis.coverage_headline`)."""
-    return coverage_headline(facts, cells)
 
 
 def theme_rollup(cells: pd.DataFrame) -> pd.DataFrame:
@@ -117,30 +83,6 @@ def organisation_names(facts: Facts) -> dict[str, str]:
 
 def regions(facts: Facts) -> list[str]:
     return sorted(facts.members["region"].dropna().unique().tolist())
-
-
-def rank_cells(cells: pd.DataFrame, theme: str | None = None, region: str | None = None,
-               members: Sequence[str] = (), statuses: Sequence[str] = ("gap", "fragile"),
-               sector: str | None = None) -> pd.DataFrame:
-    """Cells as ``ogpnet gaps`` ranks them: filtered, then by status (gap first), demand (highest first),
-    member and theme. ``sector`` keeps cells with at least one supporter of that sector.
-    """
-    out = cells
-    if theme:
-        out = out[out["theme_id"] == theme]
-    if region:
-        out = out[out["region"] == region]
-    if members:
-        out = out[out["member_id"].isin(list(members))]
-    out = out[out["status"].isin(list(statuses))]
-    if sector:
-        out = out[out["sectors"].map(lambda s: sector in s)]
-    order = {s: i for i, s in enumerate(STATUSES)}
-    out = out.assign(_s=out["status"].map(order), _d=-out["demand"])
-    out = out.sort_values(["_s", "_d", "member_id", "theme_id"]).drop(columns=["_s", "_d"])
-    out = out.reset_index(drop=True)
-    out.insert(list(out.columns).index("theme_id") + 1, "theme", out["theme_id"].map(theme_name))
-    return out
 
 
 def cell_label(member_name: str, theme_id: str, status: str | None) -> str:
@@ -193,10 +135,10 @@ def cell_evidence(cells: pd.DataFrame, tables: Mapping[str, pd.DataFrame], membe
 
 
 def supporters_table(facts: Facts, tables: Mapping[str, pd.DataFrame], member: str,
-                     theme: str | None = None) -> pd.DataFrame:
+                     theme: str | None = None, config: AnalysisConfig | None = None) -> pd.DataFrame:
     """Organisations supporting the member (on one theme, or on any): how (engagement relation and theme),
     sector, source and date. One row per organisation and theme supported."""
-    links = supporting_links(facts)
+    links = supporting_links(facts, config)
     links = links[links["member_id"] == member]
     if theme:
         links = links[links["theme_id"] == theme]
@@ -338,20 +280,6 @@ def drawable(frame: pd.DataFrame, known_iso3: Iterable[str]) -> tuple[pd.DataFra
 # -- what-if --------------------------------------------------------------------------------------------
 
 
-def scope_frame(frame: pd.DataFrame, theme: str | None = None, region: str | None = None,
-                members: Sequence[str] = (), cells: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Rows of a member/theme result kept to a theme, region and members (region looked up in ``cells``)."""
-    out = frame
-    if theme:
-        out = out[out["theme_id"] == theme]
-    if region and cells is not None:
-        in_region = set(cells.loc[cells["region"] == region, "member_id"])
-        out = out[out["member_id"].isin(in_region)]
-    if members:
-        out = out[out["member_id"].isin(list(members))]
-    return out.reset_index(drop=True)
-
-
 def named_what_if(changed: pd.DataFrame, cells: pd.DataFrame) -> pd.DataFrame:
     """``what_if_remove`` rows with the member and theme names."""
     names = cells.drop_duplicates("member_id").set_index("member_id")["member_name"]
@@ -372,19 +300,10 @@ def withdrawal_risk(cells: pd.DataFrame, facts: Facts) -> pd.DataFrame:
 
 # -- brokers --------------------------------------------------------------------------------------------
 
+#: Columns of the Brokers page's table, in order (the ranking is presentation.ranking.rank_brokers).
 BROKER_COLUMNS = ("organisation_id", "name", "sector", "group", "betweenness", "constraint", "effective_size",
                   "degree", "dominant_role", "z_coordinator", "z_itinerant", "z_representative", "z_gatekeeper",
                   "z_liaison", "articulation_point")
-
-
-def broker_table(report: BrokerageReport, top: int | None = None) -> pd.DataFrame:
-    """Organisations ranked as ``ogpnet brokers`` ranks them: betweenness, then effective size (highest first)."""
-    orgs = report.organisations.reset_index()
-    orgs = orgs.sort_values(["betweenness", "effective_size", "organisation_id"], ascending=[False, False, True],
-                            na_position="last", ignore_index=True)
-    orgs.insert(0, "rank", range(1, len(orgs) + 1))
-    out = orgs[["rank", *BROKER_COLUMNS]]
-    return out.head(top) if top else out
 
 
 def bridge_table(report: BrokerageReport, names: Mapping[str, str]) -> pd.DataFrame:
@@ -600,18 +519,14 @@ def explorer_graph(facts: Facts, view: str, config: AnalysisConfig, theme: str |
             else:
                 H.add_edge(u, v, rels=[rel])
 
-    eng = facts.engagements
-    for o, m in zip(eng["organisation_id"], eng["member_id"], strict=True):
-        link(f"organisation:{o}", f"member:{m}", "works in")
-    ms = facts.memberships
-    for p, i, c in zip(ms["participant_type"], ms["participant_id"], ms["consortium_id"], strict=True):
-        link(f"{p}:{i}", f"consortium:{c}", "member of")
-    ex = facts.expertise
-    for o, t in zip(ex["organisation_id"], ex["theme_id"], strict=True):
-        link(f"organisation:{o}", f"theme:{t}", "expert in")
-    ct = facts.consortium_themes
-    for c, t in zip(ct["consortium_id"], ct["theme_id"], strict=True):
-        link(f"consortium:{c}", f"theme:{t}", "focuses on")
+    # the ties of the partnership view, generated from the schema's mapping (the Facts table of each type)
+    for m in REL_MAPPINGS:
+        if m.rel_type not in EXPLORER_TIES:
+            continue
+        frame = getattr(facts, m.table)
+        starts = (column(frame, m.start_by) if m.start_by else [m.start_label.kind] * len(frame))
+        for kind, u, v in zip(starts, column(frame, m.start_column), column(frame, m.end_column), strict=True):
+            link(f"{kind}:{u}", f"{m.end_label.kind}:{v}", RELATION_WORDS[m.rel_type])
     return H
 
 

@@ -30,8 +30,9 @@ import io
 import json
 from pathlib import Path
 
-from loaders.countries import iso3_from_code, resolve_country
-from loaders.sources import ParseResult, Row, SourceFormatError, read_text, source_row
+from loaders.build.countries import iso3_from_code, resolve_country
+from loaders.textio import read_json, read_text
+from loaders.build.sources import ParseResult, Row, SourceFormatError, source_row
 
 SOURCE_ID = "lode-2016"
 AS_OF = "2016"
@@ -117,7 +118,7 @@ def openness_score(row: list[str], questions: list[tuple[list[int], bool]]) -> t
 
 def _country_codes(path: Path) -> dict[str, str]:
     """Country name as written in the survey → ISO-3, from ``parliaments.json``."""
-    data = json.loads(read_text(path)[0])
+    data = read_json(path)
     codes: dict[str, str] = {}
     for chamber in data.values():
         iso3 = iso3_from_code(str(chamber.get("country_code", "")))
@@ -130,7 +131,7 @@ def parse_legislative(source_data_path: Path, parliaments_path: Path) -> ParseRe
     """Openness scores and NAP-commitment pledges per country from the 2016 survey."""
     result = ParseResult()
     result.add("sources", lode_source(), source_data_path.name)
-    rows = list(csv.reader(io.StringIO(read_text(source_data_path)[0], newline="")))
+    rows = list(csv.reader(io.StringIO(read_text(source_data_path), newline="")))
     headers = _header_rows(rows, source_data_path.name)
     full = headers["Country"]
     country_col, chamber_col, nap_col = (full.index(h) if h in full else -1

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from graph.bulk import collector_paused
 from graph.db import Database
-from loaders.neo4j_writer import LoadSummary, Progress, file_info, load_tables
-from loaders.validate import validate_dataset
+from loaders.load.validate import validate_dataset
+from loaders.load.writer import LoadSummary, Progress, file_info, load_tables
 
 
 def load_directory(db: Database, directory: Path, *, batch_size: int = 5000,
@@ -16,8 +16,7 @@ def load_directory(db: Database, directory: Path, *, batch_size: int = 5000,
 
     Reading the files happens before the first write, so a dataset with any
     problem leaves the database exactly as it was. Python's cyclic garbage collector is paused
-    meanwhile (:func:`graph.bulk.collector_paused`): at 100×, same run, medians of 3, the whole
-    load took 24.4 s instead of 25.9 s, and validating 3.8 s instead of 5.0 s. The pause spans both
+    meanwhile (:func:`graph.bulk.collector_paused`; its effect is measured by ``make bench``). The pause spans both
     steps, not each on its own, so that the validated rows are gone before the collector runs again
     (objects made while it was paused are all examined by its next collection).
     """
@@ -38,7 +37,7 @@ def load_source(db: Database, source: str, file: Path, raw_dir: Path, *, batch_s
     """
     import tempfile
 
-    from loaders.build import SOURCE_FILES, build_dataset
+    from loaders.build.dataset import SOURCE_FILES, build_dataset
     from model.errors import ConfigError
 
     if source not in SOURCE_FILES:

@@ -3,7 +3,7 @@
 A parser reads one file (or one family of files) and returns a :class:`ParseResult`:
 rows for the canonical tables of :mod:`model.schema` (plus the ``sources`` row that
 describes the file) and an :class:`Issue` for every row or value it skipped or
-repaired. Parsers never touch Neo4j and never write files; :mod:`loaders.build`
+repaired. Parsers never touch Neo4j and never write files; :mod:`loaders.build.dataset`
 merges their results into the dataset.
 
 Row numbers in issues are spreadsheet rows for CSV files (the header is row 1, the
@@ -19,6 +19,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from loaders.textio import read_text
 
 Row = dict[str, Any]
 
@@ -75,20 +77,11 @@ class ParseResult:
         return len(self.rows.get(table, []))
 
 
-def read_text(path: Path) -> tuple[str, bool]:
-    """Text of a file as UTF-8 (BOM dropped), falling back to cp1252; True if it fell back."""
-    data = path.read_bytes()
-    try:
-        return data.decode("utf-8-sig"), False
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace"), True
-
-
 def iter_csv(path: Path, result: ParseResult | None = None) -> Iterator[tuple[int, dict[str, str]]]:
     """``(spreadsheet row, record)`` for each record of a CSV file, all values as text.
 
-    Values are never interpreted: ``NA`` (Namibia), ``ND`` and blanks stay strings.
-    A non-UTF-8 file is read as cp1252 and noted in ``result``.
+    Values are never interpreted: ``NA`` (Namibia), ``ND`` and blanks stay strings. The file is read with
+    the loaders' one encoding policy (:func:`loaders.textio.read_text`: UTF-8, refused otherwise).
 
     Examples
     --------
@@ -98,9 +91,7 @@ def iter_csv(path: Path, result: ParseResult | None = None) -> Iterator[tuple[in
     >>> list(iter_csv(p))
     [(2, {'code': 'NA', 'name': 'Namibia'})]
     """
-    text, fell_back = read_text(path)
-    if fell_back and result is not None:
-        result.issue(path.name, 0, "*", "file is not UTF-8; read as cp1252", REPAIRED)
+    text = read_text(path)
     reader = csv.DictReader(io.StringIO(text, newline=""))
     for number, record in enumerate(reader, start=2):
         yield number, {k: (v or "") for k, v in record.items() if k is not None}
@@ -108,7 +99,7 @@ def iter_csv(path: Path, result: ParseResult | None = None) -> Iterator[tuple[in
 
 def csv_header(path: Path) -> list[str]:
     """The header row of a CSV file."""
-    text, _ = read_text(path)
+    text = read_text(path)
     return next(csv.reader(io.StringIO(text, newline="")), [])
 
 

@@ -11,10 +11,10 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from model.schema import TABLES, TableSpec
+from model.schema import TABLES, Column, TableSpec
 
 if TYPE_CHECKING:
-    from loaders.build import BuildReport
+    from loaders.build.dataset import BuildReport
 
 DECISIONS = (
     "**Members are OGP members only.** Member nodes are the national members and local governments named by the "
@@ -90,12 +90,17 @@ def render_build_report(report: BuildReport) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _column_description(column_help: str, choices: Sequence[str], ref: str | None) -> str:
-    parts = [column_help] if column_help else []
-    if choices:
-        parts.append("one of " + ", ".join(f"`{c}`" for c in choices))
-    if ref:
-        parts.append(f"refers to `{ref}`")
+def _column_description(column: Column) -> str:
+    parts = [column.help] if column.help else []
+    if column.choices:
+        parts.append("one of " + ", ".join(f"`{c}`" for c in column.choices))
+    low, high = column.range
+    if low is not None or high is not None:
+        what = "year" if column.type == "date" else "value"
+        parts.append(f"{what} from {low:g} to {high:g}" if low is not None and high is not None else
+                     f"{what} at least {low:g}" if low is not None else f"{what} at most {high:g}")
+    if column.ref:
+        parts.append(f"refers to `{column.ref}`")
     return "; ".join(parts)
 
 
@@ -105,7 +110,7 @@ def _spec_section(spec: TableSpec) -> list[str]:
     lines = [f"## {spec.name}.csv", "", f"{kind}; key: {', '.join(f'`{k}`' for k in spec.key)}."]
     if spec.help:
         lines += ["", spec.help]
-    rows = [[f"`{c.name}`", c.type, "yes" if c.required else "no", _column_description(c.help, c.choices, c.ref)]
+    rows = [[f"`{c.name}`", c.type, "yes" if c.required else "no", _column_description(c)]
             for c in spec.columns]
     return lines + [""] + _table(["column", "type", "required", "description"], rows) + [""]
 

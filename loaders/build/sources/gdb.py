@@ -33,10 +33,10 @@ C.CAPABILITIES.PFREEDOM     gdb_political_freedoms                      civic_sp
 ==========================  ==========================================  ======================
 
 Each country's regional research hub becomes an organisation (civil society, or
-the sector in :data:`loaders.organisations.SECTOR_OVERRIDES`: Birzeit University
+the sector in :data:`loaders.build.organisations.SECTOR_OVERRIDES`: Birzeit University
 academic, Pacific Community multilateral, the Caribbean Open Institute and ILDA
 networks) with an engagement ``research_hub`` on open_data. GDB's region and
-sub-region are region evidence for members (see :mod:`loaders.regions`).
+sub-region are region evidence for members (see :mod:`loaders.build.regions`).
 """
 
 from __future__ import annotations
@@ -45,10 +45,11 @@ import json
 from pathlib import Path
 from typing import Any
 
-from loaders.countries import iso3_from_code
-from loaders.organisations import SECTOR_OVERRIDES, canonical_organisation
-from loaders.regions import RANK_GDB, REGION_EVIDENCE, region_from_gdb
-from loaders.sources import ParseResult, Row, read_text, source_row
+from loaders.build.countries import iso3_from_code
+from loaders.build.organisations import SECTOR_OVERRIDES, canonical_organisation
+from loaders.build.regions import RANK_GDB, REGION_EVIDENCE, region_from_gdb
+from loaders.textio import read_json
+from loaders.build.sources import ParseResult, Row, source_row
 
 SOURCE_ID = "gdb-2022"
 AS_OF = "2022"
@@ -107,7 +108,7 @@ def score_value(raw: Any) -> float | None:
 
 def indicator_names(path: Path) -> dict[str, str]:
     """GDB measure id → its published name (``indicators.json``)."""
-    return {str(i.get("indicator_id")): str(i.get("indicator_name", "")) for i in json.loads(read_text(path)[0])}
+    return {str(i.get("indicator_id")): str(i.get("indicator_name", "")) for i in read_json(path)}
 
 
 def parse_gdb(countries_path: Path, indicators_path: Path, measures_path: Path) -> ParseResult:
@@ -115,10 +116,10 @@ def parse_gdb(countries_path: Path, indicators_path: Path, measures_path: Path) 
     result = ParseResult()
     result.add("sources", gdb_source(), measures_path.name)
     names = indicator_names(indicators_path)
-    countries: list[dict[str, Any]] = json.loads(read_text(countries_path)[0])
+    countries: list[dict[str, Any]] = read_json(countries_path)
     for position, country in enumerate(countries, start=1):
         _country(country, position, countries_path.name, result)
-    for position, measures in enumerate(json.loads(read_text(measures_path)[0]), start=1):
+    for position, measures in enumerate(read_json(measures_path), start=1):
         _measures(measures, position, measures_path.name, names, result)
     return result
 

@@ -2,7 +2,7 @@
 
 `read_table` (``path -> (rows, problems)``) reads bytes and hands them to the pure
 `parse_csv_bytes`. Values come back as the raw strings in the file (whitespace
-and types are the validator's business, see ``loaders.validate``), keyed by the
+and types are the validator's business, see ``loaders.load.validate``), keyed by the
 table's column names, with the line each record starts on.
 
 What is accepted and what is a `Problem`:
@@ -276,10 +276,8 @@ def _clean_table(text: str, name: str, spec: TableSpec, data: bytes | None = Non
 def _arrow_fields(data: bytes, text: str, width: int, rows: int) -> list[list[str]] | None:
     """The body of a one-line-per-record file as ``width`` columns of strings, read by pyarrow; or None.
 
-    pyarrow's reader runs in C++ on every core. Turning the 100× benchmark files (64 MB) into columns
-    of raw strings (`parse_csv_bytes`) took 0.64 s with it against 1.53 s with ``csv.reader`` (same
-    process, collector paused, medians of 4); validating them, 3.0-3.6 s before it and 1.55-1.9 s
-    with it (cold runs).
+    pyarrow's reader runs in C++ on every core: on large files it turns the body into columns of raw
+    strings in well under half of ``csv.reader``'s time (``make bench``, ``bench/results/load.json``).
 
     It gives exactly ``csv.reader``'s fields when no record has a quoted line break and every ``"``
     belongs to a quoted field that starts and ends at a field boundary (`_plain_quotes`); otherwise,

@@ -1,7 +1,7 @@
 """Build the canonical dataset (``data/*.csv``) from the public OGP data folder.
 
 ``build_dataset(raw_dir, out_dir)`` runs every source adapter of
-:mod:`loaders.sources` over ``raw_dir`` (the folder holding ``raw/`` and
+:mod:`loaders.build.sources` over ``raw_dir`` (the folder holding ``raw/`` and
 ``reference/``), merges their rows into the tables of :mod:`model.schema`, checks
 them against the schema, and writes them atomically together with
 ``BUILD_REPORT.md`` and ``README.md``. The output is deterministic: the same input
@@ -21,7 +21,7 @@ Merge rules
   and reported ("not an OGP member"); those countries get no node.
 * Member status: the first explicit status in priority order (hand ``status_note``
   keywords, then the 2016 list's ``inactive``), otherwise ``active``.
-* Member region: see :mod:`loaders.regions`; local members take their parent's.
+* Member region: see :mod:`loaders.build.regions`; local members take their parent's.
 """
 
 from __future__ import annotations
@@ -38,11 +38,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from loaders.countries import is_iso3
-from loaders.dates import is_iso_date
-from loaders.regions import EUROPE, RANK_EU_MEMBER, RANK_GDB, RANK_IBP, REGION_EVIDENCE
-from loaders.reports import render_build_report, render_readme
-from loaders.sources import (
+from loaders.build.countries import is_iso3
+from loaders.build.dates import is_iso_date
+from loaders.build.regions import EUROPE, RANK_EU_MEMBER, RANK_GDB, RANK_IBP, REGION_EVIDENCE
+from loaders.build.build_report import render_build_report, render_readme
+from loaders.build.sources import (
     MERGED,
     NOTED,
     SKIPPED,
@@ -59,7 +59,8 @@ from loaders.sources import (
     ogp_status_2016,
     open_ownership,
 )
-from model.errors import OgpnetError
+from model.errors import OgpnetError, Problem, ValidationError
+from model.validation import TableColumns, validate_tables
 from model.schema import TABLE_BY_NAME, TABLES, THEMES, Column, TableSpec
 
 RAW_ENV = "OGPNET_RAW_DIR"
@@ -188,6 +189,10 @@ def _adapter(files: Sequence[Path], parse: Callable[..., Any], *args: Any) -> An
         return parse(*args)
     except BuildError:
         raise
+    except ValidationError as e:  # not UTF-8, malformed JSON: located by loaders.textio
+        names = ", ".join(Path(p).name for p in files)
+        raise BuildError(f"cannot read {names}: {e.message}",
+                         hint="check that the file is an unmodified export of that source") from e
     except (SourceFormatError, ValueError, KeyError, TypeError, AttributeError, IndexError, UnicodeError,
             OSError, RecursionError) as e:
         names = ", ".join(Path(p).name for p in files)
@@ -385,62 +390,12 @@ def format_table(spec: TableSpec, rows: Iterable[Row]) -> list[list[str]]:
     return sorted(formatted, key=lambda r: ([r[i] for i in positions], r))
 
 
-def check_table(spec: TableSpec, rows: list[list[str]]) -> list[str]:
-    """Schema violations of a formatted table (required, enum, theme, iso3, types, dates, unique key)."""
-    problems: list[str] = []
-    keys: Counter[tuple[str, ...]] = Counter()
-    positions = [spec.column_names.index(k) for k in spec.key]
-    for number, row in enumerate(rows, start=2):
-        keys[tuple(row[i] for i in positions)] += 1
-        for column, value in zip(spec.columns, row, strict=True):
-            problem = _check_value(column, value)
-            if problem:
-                problems.append(f"{spec.name}.csv row {number} {column.name}: {problem}")
-    problems += [f"{spec.name}.csv: duplicate key {k}" for k, n in keys.items() if n > 1]
-    return problems
-
-
-def _check_value(column: Column, value: str) -> str | None:
-    if value == "":
-        return "required value is blank" if column.required else None
-    if column.choices and value not in column.choices:
-        return f"{value!r} not one of {column.choices}"
-    checks = {
-        "theme": lambda v: v in THEMES,
-        "iso3": is_iso3,
-        "date": is_iso_date,
-        "int": lambda v: v.lstrip("-").isdigit(),
-        "float": lambda v: _is_float(v),
-        "bool": lambda v: v in ("true", "false"),
-    }
-    check = checks.get(column.type)
-    return f"{value!r} is not a valid {column.type}" if check and not check(value) else None
-
-
-def _is_float(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
-
-
-def check_references(tables: dict[str, list[list[str]]]) -> list[str]:
-    """Reference violations across formatted tables (``ref`` columns and membership participants)."""
-    values: dict[str, set[str]] = {}
-    for spec in TABLES:
-        for column_index, column in enumerate(spec.columns):
-            values[f"{spec.name}.{column.name}"] = {row[column_index] for row in tables[spec.name]}
-    problems = []
-    for spec in TABLES:
-        for column_index, column in enumerate(spec.columns):
-            if column.ref:
-                missing = {row[column_index] for row in tables[spec.name]} - values[column.ref] - {""}
-                problems += [f"{spec.name}.{column.name}: {v!r} not in {column.ref}" for v in sorted(missing)]
-    sources_used = {row[spec.column_names.index("source")] for spec in TABLES if "source" in spec.column_names
-                    for row in tables[spec.name]}
-    problems += [f"source {s!r} not in sources.csv" for s in sorted(sources_used - values["sources.id"])]
-    return problems
+def check_tables(formatted: Mapping[str, list[list[str]]]) -> list[Problem]:
+    """Every schema violation of the formatted tables, found by the one validator (:mod:`model.validation`)
+    that ``ogpnet load`` runs too: types, required values, unique keys, references and the cross-column rules.
+    Row numbers are those of the CSV files about to be written (the header is line 1)."""
+    _, problems = validate_tables({spec.name: TableColumns.of_rows(spec, formatted[spec.name]) for spec in TABLES})
+    return sorted(problems, key=Problem.sort_key)
 
 
 # ---------------------------------------------------------------------------------------------------- write
@@ -489,10 +444,9 @@ def build_dataset(raw_dir: Path, out_dir: Path, overrides: Mapping[str, Path] | 
     results = parse_all(raw_dir, overrides)
     tables, build_issues = merge_tables(results)
     formatted = {spec.name: format_table(spec, tables[spec.name]) for spec in TABLES}
-    problems = [p for spec in TABLES for p in check_table(spec, formatted[spec.name])]
-    problems += check_references(formatted)
+    problems = check_tables(formatted)
     if problems:
-        raise BuildError(f"{len(problems)} schema violation(s), first: " + "; ".join(problems[:5]))
+        raise BuildError(f"{len(problems)} schema violation(s), first: " + "; ".join(map(str, problems[:5])))
     issues = sorted({i for result in results for i in result.issues} | set(build_issues))
     report = BuildReport(
         rows={spec.name: len(formatted[spec.name]) for spec in TABLES},

@@ -45,7 +45,9 @@ from functools import cache
 
 import pycountry
 
-from loaders.ids import ascii_fold
+from loaders.build.ids import ascii_fold
+from model.schema import Column
+from model.validation import convert_value
 
 KOSOVO = "XKX"
 
@@ -158,11 +160,17 @@ def resolve_country(value: str) -> str | None:
 
 
 def is_iso3(code: str) -> bool:
-    """True for an ISO-3 code of a country (or Kosovo's XKX).
+    """True for an ISO-3 code the dataset accepts (the validator's ``iso3`` rule: ISO 3166-1 or Kosovo's XKX).
 
     Examples
     --------
     >>> is_iso3("XKX"), is_iso3("GBR"), is_iso3("GB")
     (True, True, False)
     """
-    return len(code) == 3 and iso3_from_code(code) == code
+    try:
+        return convert_value(_ISO3, code) == code
+    except ValueError:
+        return False
+
+
+_ISO3 = Column("iso3", "iso3")

@@ -1,31 +1,24 @@
-"""Cell values shared by the report formats: plain Python values, lists as text, byte-stable zip archives.
+"""Values for people and for files, shared by the CLI, the dashboard and the reports.
 
-The report tables hold pandas/numpy values, lists and missing values; every format needs the same plain
-value for a cell (a number stays a number, a list becomes ``"a; b"``, a missing value becomes ``None``).
-Zip archives (the ``.xlsx`` package and the CSV bundle) are written with fixed member timestamps so the
-same report gives the same bytes.
+Result tables hold pandas/numpy values, lists and missing values; every output needs the same plain value
+for a cell (a number stays a number, a list becomes ``"a; b"``, a missing value becomes ``None``) and the
+same way of showing a number or a share.
 """
 
 from __future__ import annotations
 
-import io
 import math
 import re
-import zipfile
-from collections.abc import Iterable, Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["LIST_SEPARATOR", "ZIP_EPOCH", "cell_value", "clean_text", "display_number", "restamp_zip",
-           "stable_zip", "zip_time"]
+__all__ = ["LIST_SEPARATOR", "cell_value", "clean_text", "display_number", "display_share", "plain_scalar"]
 
 #: How list cells are joined in every format.
 LIST_SEPARATOR = "; "
-#: The earliest time a zip archive can record (used when no load time is known).
-ZIP_EPOCH = datetime(1980, 1, 1)
 
 # XML 1.0 forbids these control characters (tab, line feed and carriage return are allowed); openpyxl refuses
 # them and browsers show them as boxes, so they are dropped from text that comes from the data.
@@ -96,45 +89,12 @@ def display_number(value: float | int, digits: int = 3) -> str:
     return f"{value:,.{digits}f}".rstrip("0").rstrip(".")
 
 
-def zip_time(iso: str | None) -> datetime:
-    """The timestamp zip members get: an ISO time (e.g. the load's finish time) in UTC, or :data:`ZIP_EPOCH`.
+def display_share(value: float | None, digits: int = 0) -> str:
+    """A share (0-1) as a percentage for people; an empty string for a missing share.
 
-    >>> zip_time("2026-11-27T15:42:03+01:00")
-    datetime.datetime(2026, 11, 27, 14, 42, 3)
-    >>> zip_time(None) == zip_time("not a time") == ZIP_EPOCH
-    True
+    >>> display_share(0.7123595505617978), display_share(0.05, 1), display_share(None)
+    ('71%', '5.0%', '')
     """
-    if not iso:
-        return ZIP_EPOCH
-    try:
-        when = datetime.fromisoformat(str(iso).replace("Z", "+00:00"))
-    except ValueError:
-        return ZIP_EPOCH
-    if when.tzinfo is not None:
-        when = when.astimezone(UTC).replace(tzinfo=None)
-    return max(when.replace(microsecond=0), ZIP_EPOCH)
-
-
-def stable_zip(members: Mapping[str, bytes] | Iterable[tuple[str, bytes]], when: datetime = ZIP_EPOCH) -> bytes:
-    """A deflated zip archive whose bytes depend only on the members' names, contents and ``when``.
-
-    >>> a = stable_zip({"a.csv": b"x\\n"})
-    >>> a == stable_zip([("a.csv", b"x\\n")]), zipfile.ZipFile(io.BytesIO(a)).read("a.csv")
-    (True, b'x\\n')
-    """
-    items = members.items() if isinstance(members, Mapping) else members
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name, data in items:
-            info = zipfile.ZipInfo(name, date_time=when.timetuple()[:6])
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 3
-            info.external_attr = 0o644 << 16
-            archive.writestr(info, data, compresslevel=6)
-    return buffer.getvalue()
-
-
-def restamp_zip(data: bytes, when: datetime = ZIP_EPOCH) -> bytes:
-    """The same archive with every member re-stamped at ``when`` (order and contents unchanged)."""
-    with zipfile.ZipFile(io.BytesIO(data)) as source:
-        return stable_zip([(info.filename, source.read(info)) for info in source.infolist()], when)
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return f"{100 * float(value):.{digits}f}%"

@@ -40,10 +40,11 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from loaders.countries import iso3_from_code, resolve_country
-from loaders.dates import date_from_epoch_ms
-from loaders.ids import slugify
-from loaders.sources import NOTED, ParseResult, Row, read_text, source_row
+from loaders.build.countries import iso3_from_code, resolve_country
+from loaders.build.dates import date_from_epoch_ms
+from loaders.build.ids import slugify
+from loaders.textio import read_json
+from loaders.build.sources import NOTED, ParseResult, Row, source_row
 
 SOURCE_ID = "ocp-map"
 ORGANISATION_ID = "open-contracting-partnership"
@@ -119,7 +120,7 @@ def parse_ocp(all_path: Path, table_path: Path, local_members: LocalMembers | No
     """Signals, OCP engagements and the cross-check from the OCP map files."""
     local_members = local_members or {}
     result = ParseResult()
-    entries: list[dict[str, Any]] = json.loads(read_text(all_path)[0])
+    entries: list[dict[str, Any]] = read_json(all_path)
     stamps = [e["meta"]["date"] for e in entries if isinstance((e.get("meta") or {}).get("date"), int | float)]
     file_as_of = date_from_epoch_ms(max(stamps)) if stamps else "2025"
     result.add("sources", ocp_source(file_as_of), all_path.name)
@@ -194,7 +195,7 @@ def _stories(iso3: str, results: Mapping[str, Any], as_of: str, file: str, posit
 
 
 def _cross_check(table_path: Path, with_ogp_flag: set[str], result: ParseResult) -> None:
-    table = json.loads(read_text(table_path)[0])
+    table = read_json(table_path)
     for position, row in enumerate(table.get("data", []), start=1):
         iso3 = resolve_country(str(row.get("country", "")))
         if iso3 is None:

@@ -17,16 +17,16 @@ Signals (kind ``score``, theme ``fiscal_openness``):
 The two group scores are recomputed here as the unweighted mean of the group's
 question scores with not-applicable questions left out (IBP's method); they may
 differ by rounding from IBP's published figures. The OBS region is region
-evidence for members (see :mod:`loaders.regions`).
+evidence for members (see :mod:`loaders.build.regions`).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from loaders.countries import iso3_from_code
-from loaders.regions import RANK_IBP, REGION_EVIDENCE, region_from_ibp
-from loaders.sources import ParseResult, Row, SourceFormatError, iter_csv, source_row
+from loaders.build.countries import iso3_from_code
+from loaders.build.regions import RANK_IBP, REGION_EVIDENCE, region_from_ibp
+from loaders.build.sources import ParseResult, Row, SourceFormatError, iter_csv, source_row
 
 SOURCE_ID = "ibp-obs-2019"
 AS_OF = "2019"

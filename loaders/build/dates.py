@@ -5,25 +5,27 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
-_ISO = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+from model.schema import PROVENANCE
+from model.validation import convert_value
+
+_AS_OF = next(c for c in PROVENANCE if c.name == "as_of")
+
 _YEAR = re.compile(r"(19|20)\d{2}")
 
 
 def is_iso_date(text: str) -> bool:
-    """True when ``text`` is ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``.
+    """True when ``text`` is an ``as_of`` date the dataset accepts (the validator's rule for ``as_of``:
+    ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``, a real calendar date, in the accepted years).
 
     Examples
     --------
-    >>> is_iso_date("2016-12"), is_iso_date("n.d."), is_iso_date("2016-13")
-    (True, False, False)
+    >>> is_iso_date("2016-12"), is_iso_date("n.d."), is_iso_date("2016-13"), is_iso_date("2016-02-30")
+    (True, False, False, False)
     """
-    match = _ISO.match(text)
-    if not match:
+    try:
+        return convert_value(_AS_OF, text) is not None
+    except ValueError:
         return False
-    month, day = match.group(2), match.group(3)
-    if month and not 1 <= int(month) <= 12:
-        return False
-    return not (day and not 1 <= int(day) <= 31)
 
 
 def first_year(text: str) -> str | None:

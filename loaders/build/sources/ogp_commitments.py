@@ -25,10 +25,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from loaders.countries import resolve_country
-from loaders.ids import local_member_id
-from loaders.regions import normalise_ogp_region
-from loaders.sources import (
+from loaders.build.countries import resolve_country
+from loaders.build.ids import local_member_id
+from loaders.build.regions import normalise_ogp_region
+from loaders.build.sources import (
     NOTED,
     REPAIRED,
     ParseResult,

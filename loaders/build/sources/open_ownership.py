@@ -28,9 +28,9 @@ import html
 import re
 from pathlib import Path
 
-from loaders.countries import iso3_from_code, iso3_from_name
-from loaders.dates import date_from_timestamp
-from loaders.sources import MERGED, NOTED, REPAIRED, SKIPPED, ParseResult, Row, iter_csv, source_row
+from loaders.build.countries import iso3_from_code, iso3_from_name
+from loaders.build.dates import date_from_timestamp
+from loaders.build.sources import MERGED, NOTED, REPAIRED, SKIPPED, ParseResult, Row, iter_csv, source_row
 
 TRACKER = "oo-tracker-2022"
 BETA_COUNTRIES = "oo-beta-countries"

@@ -1,0 +1,36 @@
+"""Colours, fixed per status, role, sector and node kind, for every chart, map, matrix and workbook.
+
+Statuses use ColorBrewer's colour-blind-safe RdBu scheme: warm for problems (gap, fragile), blues for cover,
+grey for no demand. Roles and sectors use the colour-blind-safe Okabe-Ito palette; each value keeps its colour
+whatever else is shown (a chart of liaisons only still draws them in the liaison colour).
+"""
+
+from __future__ import annotations
+
+from presentation.labels import NO_DEMAND
+
+__all__ = ["KIND_COLOURS", "ROLE_COLOURS", "SECTOR_COLOURS", "STATUS_COLOURS", "STATUS_TEXT_COLOURS", "UNKNOWN",
+           "excel_rgb"]
+
+STATUS_COLOURS: dict[str, str] = {"gap": "#b2182b", "fragile": "#ef8a62", "covered": "#67a9cf",
+                                  "redundant": "#2166ac", "mature": "#5aae61", NO_DEMAND: "#e0e0e0"}
+#: Readable text on each status fill.
+STATUS_TEXT_COLOURS: dict[str, str] = {"gap": "#ffffff", "fragile": "#000000", "covered": "#000000",
+                                       "redundant": "#ffffff", "mature": "#000000", NO_DEMAND: "#000000"}
+ROLE_COLOURS: dict[str, str] = {"coordinator": "#0072b2", "itinerant": "#e69f00", "representative": "#009e73",
+                                "gatekeeper": "#cc79a7", "liaison": "#d55e00", "none": "#bbbbbb"}
+SECTOR_COLOURS: dict[str, str] = {"civil_society": "#009e73", "multilateral": "#0072b2", "government": "#d55e00",
+                                  "private": "#cc79a7", "academic": "#e69f00", "network": "#56b4e9"}
+KIND_COLOURS: dict[str, str] = {"organisation": "#009e73", "consortium": "#e69f00", "member": "#0072b2",
+                                "theme": "#cc79a7", "commitment": "#999999"}
+#: The colour of anything without a known category.
+UNKNOWN = "#b3b3b3"
+
+
+def excel_rgb(colour: str) -> str:
+    """A ``#rrggbb`` colour as openpyxl wants it (``RRGGBB``).
+
+    >>> excel_rgb(STATUS_COLOURS["gap"])
+    'B2182B'
+    """
+    return colour.lstrip("#").upper()

@@ -1,0 +1,249 @@
+"""Names for people: themes, sectors, statuses, node kinds, brokerage roles and every result column.
+
+One registry that the CLI, the dashboard and the reports read, so a column is called the same everywhere.
+:data:`COLUMNS` gives each result column a label, a help text and a kind (how to show it: number, share,
+list, text, check, link); :func:`column_label` and :func:`labelled` apply it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from model.schema import THEMES, RelType
+
+__all__ = ["COLUMNS", "ColumnLabel", "KIND_NAMES", "NO_DEMAND", "RELATION_WORDS", "ROLE_NAMES", "SECTOR_NAMES",
+           "STATUS_NAMES",
+           "column_label", "labelled", "sector_name", "status_name", "theme_name"]
+
+#: The status of a member x theme cell without demand (maps and matrices show it).
+NO_DEMAND = "no demand"
+
+SECTOR_NAMES: dict[str, str] = {"civil_society": "Civil society", "multilateral": "Multilateral",
+                                "government": "Government", "private": "Private", "academic": "Academic",
+                                "network": "Network"}
+KIND_NAMES: dict[str, str] = {"organisation": "Organisation", "consortium": "Consortium", "member": "OGP member",
+                              "theme": "Theme", "commitment": "Commitment"}
+STATUS_NAMES: dict[str, str] = {"gap": "Gap", "fragile": "Fragile", "covered": "Covered", "redundant": "Redundant",
+                                NO_DEMAND: "No demand"}
+#: Relationship types in words (ties in the explorer, evidence texts).
+RELATION_WORDS: dict[RelType, str] = {RelType.MADE: "made", RelType.ON_THEME: "on theme", RelType.WORKS_IN: "works in",
+                                      RelType.EXPERT_IN: "expert in", RelType.MEMBER_OF: "member of",
+                                      RelType.FOCUSES_ON: "focuses on", RelType.SIGNALS: "signals"}
+#: Gould-Fernandez brokerage roles (and "none" for an organisation without open two-paths).
+ROLE_NAMES: dict[str, str] = {"coordinator": "Coordinator", "itinerant": "Itinerant (consultant)",
+                              "representative": "Representative", "gatekeeper": "Gatekeeper", "liaison": "Liaison",
+                              "none": "No brokerage"}
+
+
+def theme_name(theme_id: str | None) -> str:
+    """Human name of a theme id (``None`` reads as all themes).
+
+    >>> theme_name("open_contracting"), theme_name(None), theme_name("astrology")
+    ('Open contracting', 'All themes', 'astrology')
+    """
+    if theme_id is None:
+        return "All themes"
+    return THEMES.get(theme_id, theme_id)
+
+
+def sector_name(sector: str | None) -> str:
+    """Human name of a sector id.
+
+    >>> sector_name("civil_society"), sector_name(None)
+    ('Civil society', 'Unknown')
+    """
+    if not isinstance(sector, str) or not sector:
+        return "Unknown"
+    return SECTOR_NAMES.get(sector, sector.replace("_", " ").capitalize())
+
+
+def status_name(status: str | None) -> str:
+    """Human name of a cell status (a missing status is a cell without demand).
+
+    >>> status_name("gap"), status_name(None)
+    ('Gap', 'No demand')
+    """
+    return STATUS_NAMES.get(status or NO_DEMAND, str(status))
+
+
+NUMBER, SHARE, LIST, TEXT, CHECK, LINK = "number", "share", "list", "text", "check", "link"
+
+
+@dataclass(frozen=True)
+class ColumnLabel:
+    """How a result column is shown: its label, a help text, and its kind (number, share, list, text, check,
+    link)."""
+
+    label: str
+    help: str = ""
+    kind: str = TEXT
+
+
+def _c(label: str, help: str = "", kind: str = TEXT) -> ColumnLabel:
+    return ColumnLabel(label, help, kind)
+
+
+#: Column id -> how it is shown, for every column of every result table.
+COLUMNS: dict[str, ColumnLabel] = {
+    # cells
+    "member_id": _c("Member id", "ISO-3 code of a country, or <country>-<name> for a local member"),
+    "member_name": _c("Member"),
+    "member": _c("Member"),
+    "level": _c("Level", "national or local member"),
+    "region": _c("OGP region"),
+    "theme_id": _c("Theme id"),
+    "theme": _c("Theme"),
+    "theme_name": _c("Theme"),
+    "status": _c("Status", "gap: nobody supports it; fragile: one organisation; covered: a few; redundant: many"),
+    "demand": _c("Demand", "commitments + pledges + low indicator scores (weighted)", NUMBER),
+    "cov": _c("Supporters", "number of organisations supporting the member on the theme", NUMBER),
+    "supporters": _c("Supporting organisations", "", LIST),
+    "sectors": _c("Supporter sectors", "", LIST),
+    "n_sectors": _c("Sectors", "number of different sectors among the supporters", NUMBER),
+    "reachable_cov": _c("Reachable", "organisations able to help that are a step or two away in the network",
+                        NUMBER),
+    "reachable_min_hops": _c("Nearest (steps)", "steps to the nearest reachable organisation", NUMBER),
+    "reachable_orgs": _c("Reachable organisations", "nearest first", LIST),
+    "commitment_ids": _c("Commitments", "", LIST),
+    "n_commitments": _c("Commitments", "number of action-plan commitments tagged with the theme", NUMBER),
+    "n_pledges": _c("Pledges", "explicit pledges recorded by Open Ownership or OCP", NUMBER),
+    "n_need_signals": _c("Need signals", "indicator scores below the need threshold", NUMBER),
+    "pledges": _c("Pledge evidence", "", LIST),
+    "need_signals": _c("Need evidence", "", LIST),
+    "suggested_partners": _c("Suggested partners", "best partner candidates for the gap", LIST),
+    "supporter_id": _c("Supporter id"),
+    "supporter_name": _c("Supporter"),
+    "supporter_sector": _c("Supporter sector"),
+    # organisations and brokerage
+    "organisation_id": _c("Organisation id"),
+    "name": _c("Name"),
+    "sector": _c("Sector"),
+    "group": _c("Group", "the group used for the brokerage roles"),
+    "betweenness": _c("Betweenness", "share of shortest paths between others that pass through it (0-1)", NUMBER),
+    "constraint": _c("Constraint", "low: partners in separate circles; high: inside one tight group", NUMBER),
+    "effective_size": _c("Effective size", "partners that are not tied to its other partners", NUMBER),
+    "degree": _c("Partners", "number of organisations it is tied to", NUMBER),
+    "strength": _c("Tie strength", "sum of its collaboration weights", NUMBER),
+    "dominant_role": _c("Main role", "brokerage role with the highest z-score"),
+    "coordinator": _c("Coordinator", "open two-paths within its own group", NUMBER),
+    "itinerant": _c("Itinerant", "open two-paths between two members of another group", NUMBER),
+    "representative": _c("Representative", "open two-paths from its group to another", NUMBER),
+    "gatekeeper": _c("Gatekeeper", "open two-paths from another group into its own", NUMBER),
+    "liaison": _c("Liaison", "open two-paths between two other, different groups", NUMBER),
+    "total": _c("Open two-paths", "all brokerage roles together", NUMBER),
+    "z_coordinator": _c("z coordinator", "within its own group", NUMBER),
+    "z_itinerant": _c("z itinerant", "between two members of another group", NUMBER),
+    "z_representative": _c("z representative", "from its group to another", NUMBER),
+    "z_gatekeeper": _c("z gatekeeper", "from another group into its own", NUMBER),
+    "z_liaison": _c("z liaison", "between two other, different groups", NUMBER),
+    "z_total": _c("z all roles", "", NUMBER),
+    "articulation_point": _c("Single point of failure", "its withdrawal splits the network", CHECK),
+    # partners
+    "score": _c("Score", "sum of the weighted parts", NUMBER),
+    "expertise": _c("Expertise", "1 if it declares expertise in the theme", SHARE),
+    "presence": _c("Presence", "1 already in the member, 0.5 in a neighbouring member", SHARE),
+    "track_record": _c("Track record", "countries where it supports the theme (capped)", SHARE),
+    "complementarity": _c("Complementarity", "1 if it brings a sector the current supporters lack", SHARE),
+    "proximity": _c("Proximity", "closeness in the network to organisations already there (1 = closest)", SHARE),
+    "countries": _c("Countries", "where it supports the theme", LIST),
+    "evidence": _c("Evidence", "where the score comes from"),
+    "jaccard": _c("Jaccard", "shared cells / all cells of either", NUMBER),
+    "resource_allocation": _c("Resource allocation", "shared cells weighted by how rare they are", NUMBER),
+    "n_shared": _c("Shared cells", "", NUMBER),
+    "shared": _c("Shared member/theme cells", "", LIST),
+    # coalition
+    "adds": _c("Adds (members)", "demanded cells it adds to the coalition, in pick order", LIST),
+    "covers": _c("Can cover", "all demanded cells it could cover", LIST),
+    "supports_now": _c("Supports now", "", LIST),
+    "could_reach": _c("Could step into", "", LIST),
+    "role": _c("Brokerage role", "main Gould-Fernandez role (groups: sector)"),
+    "works_with": _c("Works with", "other picks it is tied to", LIST),
+    "consortia": _c("Consortia", "", LIST),
+    "reason": _c("Why this pick"),
+    "order": _c("Pick", "order in which the greedy method adds it", NUMBER),
+    "today": _c("Supported today", "", CHECK),
+    "coalition": _c("Coalition covers", "", CHECK),
+    "after": _c("Supported after", "", CHECK),
+    "picks": _c("Picks covering it", "", LIST),
+    # what-if and comparisons
+    "unique_cells": _c("Cells it alone supports", "", LIST),
+    "n_unique_cells": _c("Unique coverage", "cells that become gaps if it withdraws", NUMBER),
+    "lost_supporters": _c("Withdrawn supporters", "", LIST),
+    "status_before": _c("Status before", ""),
+    "status_after": _c("Status after", ""),
+    "cov_before": _c("Supporters before", "", NUMBER),
+    "cov_after": _c("Supporters after", "", NUMBER),
+    "change": _c("Change", "gap_closed, gap_opened, gap_dropped or status_changed"),
+    # roll-ups
+    "gap": _c("Gap", "demanded cells nobody supports", NUMBER),
+    "fragile": _c("Fragile", "demanded cells one organisation supports", NUMBER),
+    "covered": _c("Covered", "", NUMBER),
+    "redundant": _c("Redundant", "", NUMBER),
+    "demand_cells": _c("Demanded", "members with demand", NUMBER),
+    "gap_share": _c("Gap share", "gaps / demanded", SHARE),
+    "mean_cov": _c("Mean supporters", "over the demanded cells", NUMBER),
+    "reachable_gaps": _c("Gaps with help nearby", "gaps with at least one reachable organisation", NUMBER),
+    "gap_cells": _c("Gap cells", "", NUMBER),
+    "fragile_cells": _c("Fragile cells", "", NUMBER),
+    "members": _c("Members", "", NUMBER),
+    "iso3": _c("ISO-3"),
+    "country": _c("Country"),
+    # network and provenance
+    "u_name": _c("Organisation"), "v_name": _c("Tied to"),
+    "span": _c("Detour without the tie"), "bridge": _c("Bridge", "no other path at all", CHECK),
+    "pieces": _c("Pieces after", "parts its component splits into", NUMBER),
+    "cut_off": _c("Organisations cut off", "organisations that lose their connection to the rest", NUMBER),
+    "hops": _c("Steps away", "", NUMBER), "why": _c("Why it is near"),
+    "rows": _c("Rows citing it", "rows of the loaded data that name this source", NUMBER),
+    "as_of": _c("As of", "date the fact was true or published"),
+    "source": _c("Source"),
+    "id": _c("Id"), "url": _c("Address", "", LINK), "licence": _c("Licence"),
+    "kind": _c("Kind"), "what": _c("What", "commitment id or indicator"),
+    "detail": _c("Detail"), "how": _c("How it supports"),
+    "link": _c("Tie"), "rank": _c("Rank", "", NUMBER),
+    "item": _c("Item"), "value": _c("Value"), "explanation": _c("Explanation"), "default": _c("Default"),
+}
+
+
+def column_label(column: str) -> str:
+    """The label of a result column (the id itself, made readable, when it has none).
+
+    >>> column_label("n_need_signals"), column_label("cov"), column_label("some_new_measure")
+    ('Need signals', 'Supporters', 'Some new measure')
+    """
+    known = COLUMNS.get(column)
+    return known.label if known else column.replace("_", " ").capitalize()
+
+
+def labelled(frame: pd.DataFrame, columns: Iterable[str] | None = None) -> pd.DataFrame:
+    """The frame (or its ``columns``) with labels as headers; two columns with one label keep their ids apart.
+
+    >>> labelled(pd.DataFrame({"member_id": ["KEN"], "cov": [2]})).columns.tolist()
+    ['Member id', 'Supporters']
+    """
+    shown = list(frame.columns if columns is None else columns)
+    labels = [column_label(c) for c in shown]
+    seen: dict[str, int] = {}
+    for label in labels:
+        seen[label] = seen.get(label, 0) + 1
+    unique = [f"{lab} ({c})" if seen[lab] > 1 else lab for c, lab in zip(shown, labels, strict=True)]
+    return frame[shown].set_axis(unique, axis=1)
+
+
+def readable_value(column: str, value: Any) -> Any:
+    """A value as shown to people: sector and status ids as words, themes by name; other values unchanged.
+
+    >>> readable_value("sector", "civil_society"), readable_value("status", None), readable_value("demand", 2.0)
+    ('Civil society', 'No demand', 2.0)
+    """
+    if column in ("sector", "supporter_sector"):
+        return sector_name(value) if isinstance(value, str) and value else value
+    if column in ("status", "status_before", "status_after"):
+        return status_name(value)
+    if column == "theme_id" and isinstance(value, str):
+        return theme_name(value)
+    return value
