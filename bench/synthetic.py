@@ -1,10 +1,10 @@
 """Synthetic canonical datasets with the bundled data's shapes, at any scale.
 
-`generate` returns the 12 tables of `model.schema.TABLES` as rows of CSV text (pure, deterministic by seed);
+`generate` returns the 13 tables of `model.schema.TABLES` as rows of CSV text (pure, deterministic by seed);
 `write_dataset` writes them; ``python -m bench.synthetic --scale 10 --seed 1 --out DIR`` does both.
 
 Scale 1 has about the row counts of the bundled ``data/`` (~145 members, ~125 organisations, ~35 consortia,
-~4,900 CSV rows). A scale multiplies every entity count (members, organisations, consortia) and keeps every
+~5,100 CSV rows). A scale multiplies every entity count (members, organisations, consortia) and keeps every
 per-entity distribution, so row counts grow linearly with it: 100× is ~14,000 members, ~12,000 organisations
 and ~450,000 relationships. The distributions (`SHAPE`) were fitted loosely to ``data/`` (the numbers next to
 each constant are what the bundled files show):
@@ -16,6 +16,8 @@ each constant are what the bundled files show):
 * commitments: half the members have some, lognormal(μ=1.59, σ=0.97) each; themes per commitment 0-7 as in
   ``commitment_themes.csv``;
 * signals: the 40 indicators of ``signals.csv`` with their coverage (the GDB and OBS modules come as blocks);
+* borders (``borders.csv``, national members only): ~4 in 5 national members start 1-3 borders with national
+  members of their region, both directions stored;
 * sectors, member statuses, consortium kinds, relations, roles and confidences in the bundled proportions.
 
 Members: there are only ~250 ISO-3 codes, so beyond them the member count grows with local members
@@ -79,6 +81,8 @@ class Shape:
     # expertise.csv: 63 of 123 organisations; 1-5 themes
     expert_share: float = 63 / 123
     local_hq_share: float = 26 / 123
+    # borders.csv: 68 of 86 national members border another member; 93 borders (186 rows, both directions)
+    bordering_share: float = 68 / 86
 
 
 SHAPE = Shape()
@@ -98,6 +102,8 @@ CONFIDENCE_MIX = {
 THEMES_PER_COMMITMENT = {0: 34, 1: 176, 2: 219, 3: 67, 4: 38, 5: 15, 6: 7, 7: 2}
 THEMES_PER_EXPERT = {1: 31, 2: 19, 3: 11, 4: 1, 5: 1}
 THEMES_PER_CONSORTIUM = {1: 28, 2: 5}
+# borders a bordering national member starts (its neighbours may start more): 93 borders / 68 members ~ 1.4
+BORDERS_PER_MEMBER = {1: 70, 2: 25, 3: 5}
 ENGAGEMENT_THEME_MIX = {
     "open_data": 79, "natural_resources": 79, "open_contracting": 55, "public_participation": 46,
     "anti_corruption": 35, "beneficial_ownership": 32, "fiscal_openness": 27, "legislative_openness": 20,
@@ -164,7 +170,7 @@ SOURCE_IDS = (
     "gdb-2022", "hand-multilateral-partners", "hand-ogp-members", "hand-open-data-charter-2015",
     "hand-paris-collective-actions", "hand-paris-signatories", "hand-partner-engagements",
     "hand-steering-committee", "hand-thematic-partners", "hand-working-group-anchors", "ibp-obs-2019",
-    "lode-2016", "ocp-map", "ogp-commitments", "ogp-policy-area-taxonomy", "ogp-status-2016",
+    "lode-2016", "natural-earth-110m", "ocp-map", "ogp-commitments", "ogp-policy-area-taxonomy", "ogp-status-2016",
     "oo-beta-countries", "oo-beta-regimes", "oo-tracker-2022",
 )
 
@@ -179,7 +185,7 @@ _PLACES = ("municipality", "province", "city", "county", "district", "region", "
 
 
 def generate(scale: float, seed: int = 1, shape: Shape = SHAPE) -> Tables:
-    """The 12 canonical tables at ``scale`` (1 = the bundled data's size), as rows of CSV text.
+    """The 13 canonical tables at ``scale`` (1 = the bundled data's size), as rows of CSV text.
 
     Deterministic: the same ``scale``, ``seed`` and ``shape`` give identical rows (numpy's PCG64 streams, one
     per table). Rows are sorted by each table's key, as in ``data/``. Blank values are ``""``.
@@ -203,6 +209,7 @@ def generate(scale: float, seed: int = 1, shape: Shape = SHAPE) -> Tables:
                                     shape),
         "consortium_themes": _consortium_themes(streams[9], consortia),
         "signals": _signals(streams[10], members),
+        "borders": _borders(streams[11], members, shape),
     })
     return {spec.name: _sorted(spec.name, tables[spec.name]) for spec in TABLES}
 
@@ -428,6 +435,26 @@ def _signals(rng: np.random.Generator, members: list[Row]) -> list[Row]:
     return rows
 
 
+def _borders(rng: np.random.Generator, members: list[Row], shape: Shape) -> list[Row]:
+    """Land borders between national members of the same region (any national member if it is alone in its
+    region), both directions as rows."""
+    nationals = [m for m in members if m["level"] == "national"]
+    by_region: dict[str, list[str]] = {}
+    for m in nationals:
+        by_region.setdefault(m["region"], []).append(m["id"])
+    everyone = [m["id"] for m in nationals]
+    pairs: set[tuple[str, str]] = set()
+    for m in nationals:
+        if rng.random() >= shape.bordering_share:
+            continue
+        pool = [i for i in by_region[m["region"]] if i != m["id"]] or [i for i in everyone if i != m["id"]]
+        n = min(len(pool), int(_pick(rng, {str(k): v for k, v in BORDERS_PER_MEMBER.items()}, 1)[0]))
+        for j in rng.choice(len(pool), size=n, replace=False):
+            pairs |= {(m["id"], pool[int(j)]), (pool[int(j)], m["id"])}
+    return [{"member_id": a, "neighbour_id": b, "source": "natural-earth-110m", "as_of": "2021-03"}
+            for a, b in sorted(pairs)]
+
+
 # --- helpers -----------------------------------------------------------------------------------
 
 
@@ -472,7 +499,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.synthetic", description=__doc__.split("\n")[0])
     parser.add_argument("--scale", type=float, default=1.0, help="1 = the bundled data's size (default 1)")
     parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
-    parser.add_argument("--out", type=Path, required=True, help="folder to write the 12 CSV files into")
+    parser.add_argument("--out", type=Path, required=True, help="folder to write the 13 CSV files into")
     args = parser.parse_args(argv)
     counts = write_dataset(generate(args.scale, args.seed), args.out)
     width = max(map(len, counts))

@@ -26,6 +26,7 @@ FACT_TABLES: dict[str, str] = {
     "sources": "sources", "members": "members", "organisations": "organisations", "consortia": "consortia",
     "engagements": "engagements", "expertise": "expertise", "memberships": "memberships",
     "consortium_themes": "consortium_themes", "commitments": "commitments", "signals": "signals",
+    "borders": "borders",
 }
 
 
@@ -35,7 +36,8 @@ class Facts:
 
     ``members``, ``organisations``, ``consortia``, ``sources``: one row per node, sorted by id.
     ``engagements`` (``theme_id`` missing for a general engagement), ``expertise``, ``memberships``,
-    ``consortium_themes``, ``signals``: one row per relationship. ``commitments``: one row per
+    ``consortium_themes``, ``signals``, ``borders`` (``member_id``, ``neighbour_id``: both directions of each
+    land border are rows): one row per relationship. ``commitments``: one row per
     (commitment, theme) with every column of the commitment (its member, year, action plan, IRM ratings,
     source and date) and the theme's ``tags``. ``themes``: sorted theme ids; ``theme_names``: id -> name.
     """
@@ -50,6 +52,7 @@ class Facts:
     consortium_themes: pd.DataFrame
     commitments: pd.DataFrame
     signals: pd.DataFrame
+    borders: pd.DataFrame
     sources: pd.DataFrame
     theme_names: Mapping[str, str]
 

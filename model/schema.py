@@ -81,6 +81,7 @@ class RelType(StrEnum):
     MEMBER_OF = "MEMBER_OF"
     FOCUSES_ON = "FOCUSES_ON"
     SIGNALS = "SIGNALS"
+    BORDERS = "BORDERS"
 
 
 @dataclass(frozen=True)
@@ -298,6 +299,13 @@ TABLES: tuple[TableSpec, ...] = (
         key=("member_id", "theme_id", "indicator"),
         rel=RelMapping("signals", RelType.SIGNALS, Label.MEMBER, "member_id", Label.THEME, "theme_id"),
         help="(Member)-[:SIGNALS]->(Theme): pledges (demand) and indicator scores (need).",
+    ),
+    TableSpec(
+        "borders", "rel",
+        (Column("member_id", ref="members.id"), Column("neighbour_id", ref="members.id"), *PROVENANCE),
+        key=("member_id", "neighbour_id"),
+        rel=RelMapping("borders", RelType.BORDERS, Label.MEMBER, "member_id", Label.MEMBER, "neighbour_id"),
+        help="(Member)-[:BORDERS]->(Member): national members sharing a land border (both directions are rows).",
     ),
 )
 

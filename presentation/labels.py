@@ -32,7 +32,8 @@ STATUS_NAMES: dict[str, str] = {"gap": "Gap", "fragile": "Fragile", "covered": "
 #: Relationship types in words (ties in the explorer, evidence texts).
 RELATION_WORDS: dict[RelType, str] = {RelType.MADE: "made", RelType.ON_THEME: "on theme", RelType.WORKS_IN: "works in",
                                       RelType.EXPERT_IN: "expert in", RelType.MEMBER_OF: "member of",
-                                      RelType.FOCUSES_ON: "focuses on", RelType.SIGNALS: "signals"}
+                                      RelType.FOCUSES_ON: "focuses on", RelType.SIGNALS: "signals",
+                                      RelType.BORDERS: "borders"}
 #: Gould-Fernandez brokerage roles (and "none" for an organisation without open two-paths).
 ROLE_NAMES: dict[str, str] = {"coordinator": "Coordinator", "itinerant": "Itinerant (consultant)",
                               "representative": "Representative", "gatekeeper": "Gatekeeper", "liaison": "Liaison",

@@ -295,3 +295,21 @@ def test_paris_signatories_become_memberships(raw_dir: Path, tables: dict[str, l
     built = {(row["participant_id"], row["consortium_id"]) for row in tables["memberships"]
              if row["participant_type"] == "member" and row["consortium_id"].startswith("paris-ca-")}
     assert built == expected
+
+
+def test_borders_join_national_members_both_ways(built: tuple[Path, BuildReport],
+                                                tables: dict[str, list[dict[str, str]]]) -> None:
+    _, report = built
+    national = {row["id"] for row in tables["members"] if row["level"] == "national"}
+    pairs = {(row["member_id"], row["neighbour_id"]) for row in tables["borders"]}
+    assert len(pairs) == len(tables["borders"]) > 0
+    assert {(b, a) for a, b in pairs} == pairs
+    assert {c for pair in pairs for c in pair} <= national
+    assert {row["source"] for row in tables["borders"]} == {"natural-earth-110m"}
+    for a, b in (("KEN", "TZA"), ("FRA", "ESP"), ("FRA", "DEU"), ("FRA", "BEL"), ("FRA", "ITA"), ("MEX", "USA"),
+                 ("MEX", "GTM")):
+        assert (a, b) in pairs, (a, b)
+    assert not any("ISL" in pair or "NZL" in pair for pair in pairs)
+    assert "UGA" not in national and ("KEN", "UGA") not in pairs  # Uganda is not an OGP member: noted
+    noted = {i.reason for i in report.issues if i.file == "world_110m.json" and i.action == "noted"}
+    assert any(r.startswith("UGA is not a national OGP member") and "KEN" in r for r in noted)

