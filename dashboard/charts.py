@@ -103,6 +103,16 @@ def rollup_bars(rollup: pd.DataFrame) -> go.Figure:
     return fig
 
 
+def trend_area(frame: pd.DataFrame) -> go.Figure:
+    """Cells per status over the years (``year``, ``status``, ``cells``), stacked, gap at the bottom."""
+    order = [*STATUS_ORDER[:4], "mature"]
+    fig = px.area(frame, x="year", y="cells", color="status", color_discrete_map=STATUS_COLOURS,
+                  category_orders={"status": order})
+    fig.update_layout(height=360, margin={"l": 0, "r": 0, "t": 10, "b": 0}, xaxis_title=None,
+                      yaxis_title="members (cells of the theme)", legend={"orientation": "h", "y": -0.2})
+    return fig
+
+
 def score_bars(parts: pd.DataFrame) -> go.Figure:
     """Partner scores split into their weighted parts (one stacked bar per partner, best on top)."""
     order = parts.groupby("name", sort=False)["points"].sum().index.tolist()

@@ -8,12 +8,13 @@ from typing import Any, Literal
 import pandas as pd
 import streamlit as st
 
-from dashboard import selection
+from dashboard import frames, selection, state
 from dashboard.state import Loaded
 from model.config import AnalysisConfig
 from presentation import labels
 from presentation.labels import COLUMNS, sector_name, theme_name
 from presentation.methods import method
+from presentation.values import evidence_text
 from presentation.writers import to_csv
 
 
@@ -60,10 +61,35 @@ def table(frame: pd.DataFrame, name: str, *, columns: Sequence[str] | None = Non
 
 
 def _readable(frame: pd.DataFrame) -> pd.DataFrame:
-    """The shown copy: sector ids as words (the CSV keeps the ids)."""
-    if "sector" not in frame.columns:
-        return frame
-    return frame.assign(sector=frame["sector"].map(lambda s: sector_name(s) if isinstance(s, str) and s else ""))
+    """The shown copy: sector ids as words, evidence items ``{text, source, as_of}`` as lines of text (one list
+    entry each in a list column, joined with "; " otherwise). The CSV download keeps the ids."""
+    out = frame.copy()
+    if "sector" in out.columns:
+        out["sector"] = out["sector"].map(lambda s: sector_name(s) if isinstance(s, str) and s else "")
+    for col in out.columns:
+        if out[col].map(_is_evidence).any():
+            as_list = col in COLUMNS and COLUMNS[col].kind == labels.LIST
+            out[col] = out[col].map(lambda items, as_list=as_list: _evidence_lines(items, as_list))
+    return out
+
+
+def _is_evidence(value: Any) -> bool:
+    return isinstance(value, list) and any(isinstance(v, dict) and "text" in v for v in value)
+
+
+def _evidence_lines(items: Any, as_list: bool) -> Any:
+    if not isinstance(items, list):
+        return items
+    lines = [evidence_text(v) if isinstance(v, dict) else str(v) for v in items]
+    return lines if as_list else "; ".join(lines)
+
+
+def evidence_list(items: Sequence[dict[str, Any]], limit: int = 12) -> None:
+    """Evidence items as a bulleted list (read without scrolling sideways)."""
+    lines = [f"- {evidence_text(e)}" for e in items[:limit]]
+    if len(items) > limit:
+        lines.append(f"- … and {len(items) - limit} more (in the CSV download)")
+    st.markdown("\n".join(lines) or "No evidence recorded.")
 
 
 def explain(title: str, config: AnalysisConfig, *keys: str, expanded: bool = False) -> None:
@@ -74,9 +100,18 @@ def explain(title: str, config: AnalysisConfig, *keys: str, expanded: bool = Fal
 
 
 def sidebar(loaded: Loaded) -> None:
-    """The load shown and the current selections (they carry across pages and are in the URL)."""
+    """The load shown, the "evidence as of" year and the current selections (they carry across pages and are in
+    the URL)."""
+    choices = frames.as_of_choices(state.facts(loaded))
     with st.sidebar:
         st.caption(f"Data: load of {loaded.finished[:16].replace('T', ' ')} UTC · snapshot `{loaded.snapshot}`")
+        if loaded.config.as_of and not selection.get("as_of"):
+            st.caption(f"Evidence as of **{loaded.config.as_of}** (set by OGPNET_AS_OF)")
+        else:
+            selection.narrow("Evidence as of", choices, "as_of", "sidebar", all_label=f"Latest data ({choices[0]})",
+                             help="Only facts observed by the end of that year: members that had joined, commitments "
+                                  "submitted, engagements and signals dated by then. Commitments count less as they "
+                                  "age (half-life in the settings).")
         picked = []
         if selection.get("theme"):
             picked.append(f"theme **{theme_name(selection.get('theme'))}**")

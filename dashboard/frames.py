@@ -8,14 +8,16 @@ order of results come from :mod:`presentation`, as for the CLI and the reports.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import networkx as nx
 import pandas as pd
 
 from graph.analysis import (
+    ALL_STATUSES,
     STATUSES,
+    TIES,
     AnalysisConfig,
     BrokerageReport,
     Coalition,
@@ -23,11 +25,12 @@ from graph.analysis import (
     betweenness,
     capabilities,
     coverage_rollup,
-    neighbour_pairs,
     organisation_groups,
     organisation_network,
+    reachable_help,
+    reference_year,
     structural_holes,
-    supporting_links,
+    support_links,
     unique_coverage,
 )
 from model.facts import column
@@ -47,6 +50,8 @@ MEASURES: dict[str, str] = {"degree": "Links (degree)", "betweenness": "Betweenn
 ELEMENT_BUDGET = 1000
 #: The most member rows the coverage heatmap draws (one region at a time beyond that).
 HEATMAP_ROWS = 200
+#: The first year the evidence can be shown as of (OGP was founded in 2011).
+FIRST_YEAR = 2011
 
 
 def theme_rollup(cells: pd.DataFrame) -> pd.DataFrame:
@@ -81,6 +86,21 @@ def organisation_names(facts: Facts) -> dict[str, str]:
     return {o: (n if isinstance(n, str) else o) for o, n in zip(orgs["organisation_id"], orgs["name"], strict=True)}
 
 
+def as_of_choices(facts: Facts) -> list[str]:
+    """The years the evidence can be shown as of: the data's reference year back to 2011 (OGP's founding).
+
+    >>> as_of_choices(Facts.from_rows(signals=[{"member_id": "KEN", "theme_id": "open_data", "as_of": "2014"}]))
+    ['2014', '2013', '2012', '2011']
+    """
+    return [str(y) for y in range(reference_year(facts), FIRST_YEAR - 1, -1)]
+
+
+def trend_frame(trend: pd.DataFrame, theme: str) -> pd.DataFrame:
+    """One theme's cells per status and year, long (``year``, ``status``, ``cells``) for a stacked area chart."""
+    one = trend[trend["theme_id"] == theme]
+    return one.melt(id_vars=["year"], value_vars=list(ALL_STATUSES), var_name="status", value_name="cells")
+
+
 def regions(facts: Facts) -> list[str]:
     return sorted(facts.members["region"].dropna().unique().tolist())
 
@@ -104,8 +124,9 @@ def cell_row(cells: pd.DataFrame, member: str, theme: str) -> pd.Series:
 
 def cell_evidence(cells: pd.DataFrame, tables: Mapping[str, pd.DataFrame], member: str,
                   theme: str | None = None) -> pd.DataFrame:
-    """The demand evidence of a member (on one theme or all): commitments, pledges and need signals, each with
-    its source and date. Columns ``theme_id``, ``kind``, ``what``, ``detail``, ``source``, ``as_of``."""
+    """The demand evidence of a member (on one theme or all): OGP commitments, pledges, need signals and
+    achievements, each with what it counts for, its source and date. Columns ``theme_id``, ``theme``, ``kind``,
+    ``what``, ``detail``, ``counts``, ``source``, ``as_of``."""
     mine = cells[cells["member_id"] == member]
     if theme:
         mine = mine[mine["theme_id"] == theme]
@@ -119,98 +140,85 @@ def cell_evidence(cells: pd.DataFrame, tables: Mapping[str, pd.DataFrame], membe
             known = cid in commitments.index
             title = _text(commitments.at[cid, "title"]) if known else ""
             year = _text(commitments.at[cid, "year"]) if known else ""
+            completion = _text(commitments.at[cid, "irm_completion"]) if known else ""
             rows.append({"theme_id": theme_id, "kind": "commitment", "what": cid,
                          "detail": title + (f" ({year})" if year else ""),
+                         "counts": f"open demand (IRM completion: {completion or 'not assessed'})",
                          "source": _text(commitments.at[cid, "source"]) if known else "",
-                         "as_of": _text(commitments.at[cid, "as_of"]) if known else ""})
-        for kind, signals in (("pledge", cell["pledges"]), ("need signal", cell["need_signals"])):
+                         "as_of": year or (_text(commitments.at[cid, "as_of"]) if known else "")})
+        for kind, signals in (("pledge", cell["pledges"]), ("need signal", cell["need_signals"]),
+                              ("achievement", cell["achievements"])):
             for s in signals:
-                value = "" if kind == "pledge" else f"score {s['value']:g}/100; "
-                rows.append({"theme_id": theme_id, "kind": kind, "what": s["indicator"],
-                             "detail": value + _text(signal_detail.get((theme_id, s["indicator"]))),
-                             "source": _text(s["source"]), "as_of": _text(s["as_of"])})
-    out = pd.DataFrame(rows, columns=["theme_id", "kind", "what", "detail", "source", "as_of"])
+                what = s.get("indicator") or s.get("commitment_id")
+                value = f"score {s['value']:g}/100; " if kind != "pledge" and isinstance(s.get("value"), float) \
+                    and s.get("indicator", "").startswith(("gdb_", "obs_", "lode_openness", "ocp_extractives_d")) \
+                    else ""
+                counts = {"pledge": "open demand" if s.get("open", True) else "fulfilled (an achievement shows it)",
+                          "need signal": "need", "achievement": "lowers the need"}[kind]
+                detail = _text(signal_detail.get((theme_id, what))) or _text(s.get("detail"))
+                rows.append({"theme_id": theme_id, "kind": kind, "what": what, "detail": value + detail,
+                             "counts": f"{counts} ({s['weight']:g})", "source": _text(s["source"]),
+                             "as_of": _text(s["as_of"])})
+    out = pd.DataFrame(rows, columns=["theme_id", "kind", "what", "detail", "counts", "source", "as_of"])
     out.insert(1, "theme", out["theme_id"].map(theme_name))
     return out
 
 
 def supporters_table(facts: Facts, tables: Mapping[str, pd.DataFrame], member: str,
                      theme: str | None = None, config: AnalysisConfig | None = None) -> pd.DataFrame:
-    """Organisations supporting the member (on one theme, or on any): how (engagement relation and theme),
-    sector, source and date. One row per organisation and theme supported."""
-    links = supporting_links(facts, config)
+    """Organisations supporting the member (on one theme, or on any), strongest first: how (relation, its grade
+    and strength, whether it counts as coverage or only as research/monitoring), sector, source and date. One
+    row per organisation and theme."""
+    cfg = config or AnalysisConfig()
+    links = support_links(facts, cfg)
     links = links[links["member_id"] == member]
     if theme:
         links = links[links["theme_id"] == theme]
-    eng = tables["engagements"]
-    eng = eng[eng["member_id"] == member]
     orgs = facts.organisations.set_index("organisation_id")
     rows = []
-    for o, t in zip(links["organisation_id"], links["theme_id"], strict=True):
-        mine = eng[(eng["organisation_id"] == o) & ((eng["theme_id"] == t) | eng["theme_id"].isna())]
-        specific = mine[mine["theme_id"] == t]
-        basis = specific if not specific.empty else mine
-        how = "; ".join(sorted({_text(r) for r in basis["relation"]}))
-        if specific.empty:
-            how += " (general engagement; expert in the theme)"
+    for link in links.to_dict("records"):
+        o = link["organisation_id"]
+        how = str(link["relation"]).replace("_", " ") + (" (general engagement; expert in the theme)"
+                                                         if link["general"] else "")
+        counts = "coverage" if link["strength"] >= cfg.coverage_min_strength else "monitoring only, not coverage"
         rows.append({"organisation_id": o, "name": _text(orgs["name"].get(o)) or o,
-                     "sector": _text(orgs["sector"].get(o)), "theme_id": t, "how": how,
-                     "source": "; ".join(sorted({_text(s) for s in basis["source"]})),
-                     "as_of": "; ".join(sorted({_text(s) for s in basis["as_of"]}))})
-    out = pd.DataFrame(rows, columns=["organisation_id", "name", "sector", "theme_id", "how", "source", "as_of"])
+                     "sector": _text(orgs["sector"].get(o)), "theme_id": link["theme_id"], "how": how,
+                     "grade": link["grade"], "strength": float(link["strength"]), "counts": counts,
+                     "source": _text(link["source"]), "as_of": _text(link["as_of"])})
+    columns = ["organisation_id", "name", "sector", "theme_id", "how", "grade", "strength", "counts", "source",
+               "as_of"]
+    out = pd.DataFrame(rows, columns=columns)
     out.insert(4, "theme", out["theme_id"].map(theme_name))
-    return out.sort_values(["theme_id", "name"], ignore_index=True)
+    return out.sort_values(["theme_id", "strength", "name"], ascending=[True, False, True], ignore_index=True)
 
 
-def reachable_table(facts: Facts, hops: pd.DataFrame, cells: pd.DataFrame, member: str, theme: str,
+def reachable_table(facts: Facts, cells: pd.DataFrame, member: str, theme: str,
                     config: AnalysisConfig) -> pd.DataFrame:
-    """Organisations that could step into a cell: capable on the theme, within ``config.hops`` hops of the
-    member (``hops`` = :func:`graph.analysis.hop_distances` for the member) and not supporting it yet.
+    """Organisations that could step into a cell: capable on the theme, with a named tie to the member, not
+    covering it yet (:func:`graph.analysis.reachable_help`, every one of them, closest first, then by id).
 
-    As many rows as the cell's ``reachable_cov``; nearest first, then by name. ``why`` says how it is near.
+    As many rows as the cell's ``reachable_cov``; ``tie`` names the tie, ``why`` gives its evidence in words,
+    ``source`` and ``as_of`` its origin.
     """
     cell = cell_row(cells, member, theme)
-    caps = capabilities(facts)
-    capable = set(caps.loc[caps["theme_id"] == theme, "organisation_id"])
-    near = hops[(hops["member_id"] == member) & hops["organisation_id"].isin(capable)
-                & ~hops["organisation_id"].isin(list(cell["supporters"]))]
+    everyone = replace(config, reachable_list_limit=max(1, int(cell["reachable_cov"])))
+    one = pd.DataFrame({"member_id": [member], "theme_id": [theme], "supporters": [list(cell["supporters"])]})
+    found = reachable_help(facts, one, everyone).iloc[0]["reachable"] if cell["reachable_cov"] else []
     orgs = facts.organisations.set_index("organisation_id")
-    names = facts.members.set_index("member_id")["name"].to_dict()
-    eng = facts.engagements
-    where: dict[Any, set[str]] = eng.groupby("organisation_id")["member_id"].agg(set).to_dict()
-    ms = facts.memberships[facts.memberships["participant_type"] == "organisation"]
-    consortia: dict[Any, set[str]] = ms.groupby("participant_id")["consortium_id"].agg(set).to_dict()
-    consortium_names = facts.consortia.set_index("consortium_id")["name"].to_dict()
-    in_member = {o for o, ms_ in where.items() if member in ms_}
-    pairs = neighbour_pairs(facts.members, config.region_neighbours, of=[member])
-    neighbours = set(pairs["neighbour_id"])
-    rows = []
-    for o, h in zip(near["organisation_id"], near["hops"], strict=True):
-        if h == 1:
-            why = f"already works in {names.get(member, member)} on other themes"
-        else:
-            reasons = []
-            shared = sorted({c for a in in_member for c in consortia.get(a, set()) & consortia.get(o, set())})
-            if shared:
-                reasons.append("consortium co-member of organisations in " + names.get(member, member)
-                               + f" ({', '.join(_text(consortium_names.get(c)) or c for c in shared[:3])})")
-            nearby = sorted(names.get(m, m) for m in where.get(o, set()) & neighbours)
-            if nearby:
-                reasons.append("works in neighbouring " + ", ".join(nearby[:4]) + (" …" if len(nearby) > 4 else ""))
-            why = "; ".join(reasons) or f"within {h} hops in the partnership network"
-        rows.append({"organisation_id": o, "name": _text(orgs["name"].get(o)) or o,
-                     "sector": _text(orgs["sector"].get(o)), "hops": int(h), "why": why})
-    out = pd.DataFrame(rows, columns=["organisation_id", "name", "sector", "hops", "why"])
-    return out.sort_values(["hops", "name"], ignore_index=True)
+    rows = [{"organisation_id": e["organisation_id"], "name": _text(orgs["name"].get(e["organisation_id"]))
+             or e["organisation_id"], "sector": _text(orgs["sector"].get(e["organisation_id"])),
+             "hops": TIES.get(e["tie"], 2), "tie": str(e["tie"]).replace("_", " "), "why": e["text"],
+             "source": _text(e["source"]), "as_of": _text(e["as_of"])} for e in found]
+    return pd.DataFrame(rows, columns=["organisation_id", "name", "sector", "hops", "tie", "why", "source", "as_of"])
 
 
-def member_reachable(facts: Facts, hops: pd.DataFrame, cells: pd.DataFrame, member: str, config: AnalysisConfig,
+def member_reachable(facts: Facts, cells: pd.DataFrame, member: str, config: AnalysisConfig,
                      theme: str | None = None) -> pd.DataFrame:
     """:func:`reachable_table` for the member's gap and fragile cells (or one theme), with the theme first."""
     mine = rank_cells(cells, theme=theme, members=[member], statuses=("gap", "fragile"))
-    frames = [reachable_table(facts, hops, cells, member, t, config).assign(theme_id=t, theme=theme_name(t))
+    frames = [reachable_table(facts, cells, member, t, config).assign(theme_id=t, theme=theme_name(t))
               for t in mine["theme_id"]]
-    columns = ["theme_id", "theme", "organisation_id", "name", "sector", "hops", "why"]
+    columns = ["theme_id", "theme", "organisation_id", "name", "sector", "hops", "tie", "why", "source", "as_of"]
     if not frames:
         return pd.DataFrame(columns=columns)
     return pd.concat(frames, ignore_index=True)[columns]
@@ -222,13 +230,13 @@ def member_summary(cells: pd.DataFrame, facts: Facts, member: str) -> dict[str, 
     mine = cells[cells["member_id"] == member]
     counts = mine["status"].value_counts()
     return {"member_id": member, "name": info["name"], "region": _text(info["region"]), "level": info["level"],
-            "status": info["status"], "demanded": int(mine["status"].notna().sum()),
-            **{s: int(counts.get(s, 0)) for s in STATUSES}}
+            "status": info["status"], "demanded": int(mine["status"].isin(STATUSES).sum()),
+            **{s: int(counts.get(s, 0)) for s in ALL_STATUSES}}
 
 
 def member_cells(cells: pd.DataFrame, member: str) -> pd.DataFrame:
-    """The member's demanded cells, gaps first (the ranking of :func:`rank_cells`)."""
-    return rank_cells(cells, members=[member], statuses=STATUSES)
+    """The member's demanded and mature cells, gaps first (the ranking of :func:`rank_cells`)."""
+    return rank_cells(cells, members=[member], statuses=ALL_STATUSES)
 
 
 # -- map and heatmap ------------------------------------------------------------------------------------
@@ -244,16 +252,16 @@ def map_frame(cells: pd.DataFrame, theme: str | None) -> pd.DataFrame:
                             "category": one["status"].fillna(NO_DEMAND), "demand": one["demand"],
                             "supporters": one["cov"], "reachable": one["reachable_cov"]})
     else:
-        demanded = national[national["status"].notna()]
+        demanded = national[national["status"].notna()]  # demanded and mature
         base = national.drop_duplicates("member_id")[["member_id", "member_name", "region"]]
         out = base.rename(columns={"member_name": "name"}).set_index("member_id")
         counts = demanded.groupby(["member_id", "status"]).size().unstack(fill_value=0)
-        for s in STATUSES:
+        for s in ALL_STATUSES:
             out[s] = (counts[s] if s in counts.columns else pd.Series(dtype="int64")).reindex(out.index).fillna(0)
             out[s] = out[s].astype("int64")
         out["demanded"] = out[list(STATUSES)].sum(axis=1).astype("int64")
-        out["category"] = [next((s for s in STATUSES if row[s] > 0), NO_DEMAND)
-                           for _, row in out[list(STATUSES)].iterrows()]
+        out["category"] = [next((s for s in ALL_STATUSES if row[s] > 0), NO_DEMAND)
+                           for _, row in out[list(ALL_STATUSES)].iterrows()]
         out = out.reset_index()
     out.insert(0, "iso3", out["member_id"])
     return out.sort_values("name", ignore_index=True)
@@ -389,7 +397,8 @@ def coalition_picks(coalition: Coalition, names: Mapping[str, str]) -> pd.DataFr
     reasons = []
     for row in picks.to_dict("records"):
         adds, now = list(row["adds"]), list(row["supports_now"])
-        parts = [f"adds {len(adds)} cell(s): {_listed(adds)}" if adds else "adds no new cell"]
+        parts = [f"closes {len(adds)} cell(s) first: {_listed(adds)} (value {row['value_added']:.2f})" if adds
+                 else "closes no cell the others leave open"]
         if now:
             parts.append(f"supports {len(now)} of them today")
         sector = row["sector"]
@@ -401,6 +410,12 @@ def coalition_picks(coalition: Coalition, names: Mapping[str, str]) -> pd.DataFr
             parts.append(f"brokerage role: {row['role']}")
         if row["works_with"]:
             parts.append("already works with " + ", ".join(names.get(o, o) for o in row["works_with"]))
+        if row["replacement"]:
+            other = names.get(row["replacement"], row["replacement"])
+            parts.append(f"{other} could take its place at no loss" if row["replacement_loss"] <= 1e-9 else
+                         f"best replacement {other} would lose {row['replacement_loss']:.2f}")
+        else:
+            parts.append("nobody outside the coalition could replace it")
         reasons.append("; ".join(parts))
     picks.insert(4, "reason", reasons)
     return picks
@@ -420,9 +435,11 @@ def coalition_method(coalition: Coalition) -> str:
     method = "every combination checked" if coalition.method == "enumeration" else "integer programme"
     proven = "optimum proven" if coalition.optimal_proven else "optimum not proven"
     sectors = ", ".join(sector_name(s) for s in coalition.sectors) or "none"
-    return (f"**Method**: {method} ({proven}). Greedy covers {coalition.greedy_covered}, the exact answer "
-            f"{coalition.optimum_covered} of {coalition.cells_total} cells: optimality gap "
-            f"**{coalition.optimality_gap:.1%}**. Sectors: {sectors} (at least {coalition.min_sectors_used}).")
+    return (f"**Method**: weighted coverage, {method} ({proven}). Greedy closes {coalition.greedy_covered} cells "
+            f"(value {coalition.greedy_value:.2f}), the exact answer {coalition.optimum_covered} (value "
+            f"{coalition.optimum_value:.2f}) of {coalition.cells_total} cells with demand {coalition.value_total:.2f}: "
+            f"optimality gap **{coalition.optimality_gap:.1%}**. Sectors: {sectors} (at least "
+            f"{coalition.min_sectors_used}).")
 
 
 # -- network explorer -----------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ The dashboard only reads: :meth:`graph.db.Database.read` runs in READ access mod
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import ModuleType
 from typing import Any
 
@@ -17,17 +17,18 @@ import networkx as nx
 import pandas as pd
 import streamlit as st
 
-from dashboard import frames
+from dashboard import frames, selection
 from graph.analysis import (
     AnalysisConfig,
     BrokerageReport,
     Coalition,
     Facts,
+    broker_evidence,
     brokerage_by,
     build_coalition,
     coverage_cells,
+    coverage_trend,
     find_partners,
-    hop_distances,
     similar_organisations,
     what_if_remove,
 )
@@ -86,8 +87,8 @@ def guard() -> Loaded:
             st.warning("**The database is empty.** What to do: load the bundled data with `ogpnet load` "
                        "(or `make run`), then reload this page.")
             st.stop()
-        _analysed(run["snapshot"], db.uri)
-        config = analysis_config()
+        analysed = _analysed(run["snapshot"], db.uri)
+        config = _with_as_of(analysis_config(), frames.as_of_choices(analysed.facts))
     except DatabaseUnavailable as e:
         st.error(f"**The graph database is not available.** {e.message}.")
         st.info(f"What to do: {e.hint}. This page retries by itself when you reload it or change a setting.")
@@ -98,6 +99,20 @@ def guard() -> Loaded:
         st.stop()
     return Loaded(snapshot=run["snapshot"], load_id=str(run.get("id") or ""), finished=str(run.get("finished") or ""),
                   run=run, config=config)
+
+
+def _with_as_of(config: AnalysisConfig, choices: list[str]) -> AnalysisConfig:
+    """The settings with the sidebar's "evidence as of" year (selection ``as_of``, also in the URL); a year the
+    data cannot show is dropped with a warning instead of failing the page."""
+    year = selection.get("as_of")
+    if year is None or year == "":
+        return config
+    if str(year) not in choices:
+        st.warning(f"Evidence as of {year!r} cannot be shown: choose a year from {choices[-1]} to {choices[0]}. "
+                   "Showing the latest data.")
+        selection.put("as_of", None)
+        return config
+    return replace(config, as_of=str(year))
 
 
 def analysed(loaded: Loaded) -> AnalysedGraph:
@@ -127,9 +142,9 @@ def cells(snapshot: str, config: AnalysisConfig) -> pd.DataFrame:
     return coverage_cells(_f(snapshot), config)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def member_hops(snapshot: str, member: str, config: AnalysisConfig) -> pd.DataFrame:
-    return hop_distances(_f(snapshot), config, members=[member])
+@st.cache_data(show_spinner="Recomputing coverage for every year…", max_entries=4)
+def trend(snapshot: str, config: AnalysisConfig) -> pd.DataFrame:
+    return coverage_trend(_f(snapshot), config)
 
 
 @st.cache_data(show_spinner="Removing…", max_entries=64)
@@ -144,6 +159,12 @@ def what_if(snapshot: str, organisations: tuple[str, ...], consortium: str | Non
 @st.cache_data(show_spinner="Measuring brokerage…", max_entries=8)
 def brokerage(snapshot: str, group_by: str, config: AnalysisConfig) -> BrokerageReport:
     return brokerage_by(_f(snapshot), group_by, config)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def broker_reasons(snapshot: str, group_by: str, organisations: tuple[str, ...],
+                   config: AnalysisConfig) -> dict[str, list[dict[str, Any]]]:
+    return broker_evidence(_f(snapshot), brokerage(snapshot, group_by, config), organisations, config)
 
 
 @st.cache_data(show_spinner="Ranking partners…", max_entries=64)

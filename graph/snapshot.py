@@ -98,7 +98,7 @@ class EmptyDatabase(OgpnetError):
     """Nothing has been loaded yet."""
 
     default_hint = "load the bundled data with `ogpnet load` (or `make run`)"
-    exit_code = 69
+    exit_code = 66  # EX_NOINPUT
 
 
 @dataclass(frozen=True)

@@ -7,15 +7,23 @@ receive the object.
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from typing import Any
+
+from model.catalogue import Catalogue, default_catalogue, load_catalogue
 
 __all__ = ["AnalysisConfig"]
 
 
 def _setting(default: Any, help: str) -> Any:
     return field(default=default, metadata={"help": help})
+
+
+def _catalogue_setting(help: str) -> Any:
+    return field(default_factory=default_catalogue, metadata={"help": help, "env_default": ""})
 
 
 @dataclass(frozen=True)
@@ -31,17 +39,34 @@ class AnalysisConfig:
     (5, False, 2)
     >>> AnalysisConfig().status_for(demand=1.0, cov=2)
     'covered'
+    >>> AnalysisConfig().status_for(demand=0.0, cov=0, achieved=True)
+    'mature'
     """
+
+    # -- time ---------------------------------------------------------------------------------------
+    as_of: str = _setting(
+        "", "analyse the data as of this date (YYYY or YYYY-MM; empty = the latest): members that had joined "
+            "by then, commitments submitted by then, evidence dated by then")
+    # -- evidence -----------------------------------------------------------------------------------
+    catalogue: Catalogue = _catalogue_setting(
+        "path of the indicator and relation catalogue (TOML; empty = the project's model/catalogue.toml)")
 
     # -- demand -------------------------------------------------------------------------------------
     commitment_weight: float = _setting(
-        1.0, "demand added by each commitment of the member tagged with the theme")
+        1.0, "demand added by each open OGP commitment of the member tagged with the theme (times its recency "
+             "and the share IRM says is still open)")
+    commitment_half_life: float = _setting(
+        4.0, "years after which an OGP commitment's demand halves (an action-plan cycle is two years)")
     pledge_weight: float = _setting(
-        1.0, "demand added by each pledge signal (kind=pledge, value > 0) of the member on the theme")
+        1.0, "demand added by each commitment signal of the catalogue (an explicit pledge) on the theme")
     need_weight: float = _setting(
-        0.5, "demand added by each need signal (kind=score, value < need_threshold); 0 ignores scores")
+        0.5, "demand added by each need signal of the catalogue (a low score); 0 ignores scores")
     need_threshold: float = _setting(
-        50.0, "a score signal (0-100, higher is better) strictly below this is a need signal")
+        50.0, "a need-direction score (0-100, higher is better) strictly below this is a need signal, unless "
+              "the catalogue gives the indicator its own threshold")
+    achievement_weight: float = _setting(
+        1.0, "demand removed by each achievement (a register, a high score, a completed commitment); demand "
+             "never falls below 0, and a cell with achievements and no demand left is mature")
     demand_threshold: float = _setting(
         0.0, "a cell is demanded (and gets a status) when its demand score is strictly above this")
     member_statuses: tuple[str, ...] = _setting(
@@ -50,14 +75,19 @@ class AnalysisConfig:
     # -- supply / status ----------------------------------------------------------------------------
     redundant_k: int = _setting(
         4, "status of a demanded cell: gap cov=0, fragile cov=1, covered 2..k-1, redundant cov>=k")
+    coverage_min_strength: float = _setting(
+        0.5, "an organisation covers a cell when its strongest relation there has at least this strength "
+             "(catalogue: programme 1, implementing 0.6-0.8, funding 0.5, monitoring 0.3, mention 0.2); weaker "
+             "ones are listed as monitoring, not coverage")
     hops: int = _setting(
-        2, "reachable coverage: capable organisations within this many hops of the member")
+        2, "reachable help: 1 = only organisations already working in the member; 2 = also named ties "
+           "(consortium co-members of organisations there, the local/national member, bordering countries)")
     region_neighbours: bool = _setting(
-        True, "members of the same OGP region are neighbours (parent/child local-national always are)")
+        False, "also count every member of the same OGP region as a neighbour (a broad assumption, off by "
+               "default: a region is not a tie)")
     non_supply_relations: tuple[str, ...] = _setting(
-        ("supporting_country", "past_engagement", "former_implementing_country"),
-        "engagement relations that are not support to the member (comma-separated): a country funding an "
-        "initiative, ended engagements")
+        (), "engagement relations not counted as support besides those of strength 0 in the catalogue "
+            "(comma-separated)")
     reachable_list_limit: int = _setting(
         10, "at most this many reachable organisations are listed per cell (the count is exact)")
     # -- organisation network / brokerage ----------------------------------------------------------
@@ -98,11 +128,26 @@ class AnalysisConfig:
             raise ValueError("hops must be at most 100")
         if self.betweenness_sample_size < 1 or self.track_record_cap < 1:
             raise ValueError("betweenness_sample_size and track_record_cap must be at least 1")
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, float) and not math.isfinite(value):
+                raise ValueError(f"{f.name} must be a finite number, not {value}")
+            if isinstance(value, float) and value < 0:
+                raise ValueError(f"{f.name} must not be negative")
+        if not 0 <= self.coverage_min_strength <= 1:
+            raise ValueError("coverage_min_strength must be between 0 and 1")
+        if self.commitment_half_life <= 0:
+            raise ValueError("commitment_half_life must be above 0")
+        if self.as_of and not _AS_OF.fullmatch(self.as_of):
+            raise ValueError(f"as_of must be YYYY or YYYY-MM, not {self.as_of!r}")
+        if self.as_of and not 2011 <= int(self.as_of[:4]) <= 2100:
+            raise ValueError(f"as_of must be a year from 2011 (OGP began), not {self.as_of[:4]}")
 
-    def status_for(self, demand: float, cov: int) -> str | None:
-        """Status of a cell: None without demand, else gap, fragile, covered or redundant."""
+    def status_for(self, demand: float, cov: int, achieved: bool = False) -> str | None:
+        """Status of a cell: mature (achievements, no demand left), None without demand, else gap, fragile,
+        covered or redundant."""
         if not demand > self.demand_threshold:
-            return None
+            return "mature" if achieved else None
         if cov == 0:
             return "gap"
         if cov == 1:
@@ -123,6 +168,9 @@ class AnalysisConfig:
             name = raw_name.lower()
             if name not in known:
                 raise ValueError(f"unknown analysis setting {raw_name!r}; known: {', '.join(known)}")
+            if name == "catalogue":
+                kwargs[name] = value if isinstance(value, Catalogue) else load_catalogue(str(value).strip() or None)
+                continue
             kwargs[name] = _coerce(value, type(known[name].default))
         return cls(**kwargs)
 
@@ -137,11 +185,18 @@ class AnalysisConfig:
 
     @classmethod
     def describe(cls) -> list[tuple[str, Any, str]]:
-        """(name, default, help) of every setting, for documentation."""
-        return [(f.name, f.default, f.metadata["help"]) for f in fields(cls)]
+        """(name, default, help) of every setting, for documentation (the catalogue's default is its path,
+        empty for the project's own)."""
+        return [(f.name, f.metadata.get("env_default", f.default), f.metadata["help"]) for f in fields(cls)]
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """The settings as plain values (the catalogue as its file and version)."""
+        out = {f.name: getattr(self, f.name) for f in fields(self)}
+        out["catalogue"] = f"{self.catalogue.file} (version {self.catalogue.version})"
+        return out
+
+
+_AS_OF = re.compile(r"[0-9]{4}(-(0[1-9]|1[0-2]))?")
 
 
 def _coerce(value: Any, kind: type) -> Any:

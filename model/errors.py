@@ -28,6 +28,7 @@ from typing import ClassVar
 
 __all__ = [
     "ConfigError",
+    "UsageError",
     "DatabaseError",
     "DatabaseUnavailable",
     "LoadError",
@@ -180,6 +181,14 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
+class UsageError(OgpnetError):
+    """An argument names something that is not there (an unknown or withdrawn member, an unknown theme,
+    region, organisation or consortium) or has a value the command cannot use."""
+
+    default_hint = "check the value; the message suggests the closest known one"
+    exit_code = 2  # EX_USAGE, as click reports a malformed option
+
+
 class ConfigError(OgpnetError):
     """A setting (environment variable, option, path) is missing or invalid."""
 
@@ -198,7 +207,7 @@ class DatabaseError(OgpnetError):
     """Neo4j answered but refused or failed a query (constraint violation, syntax, memory)."""
 
     default_hint = "see the query and the server log (`ogpnet db logs`)"
-    exit_code = 70  # EX_SOFTWARE
+    exit_code = 76  # EX_PROTOCOL: the server answered with an error
 
 
 class ServerError(OgpnetError):
@@ -213,3 +222,25 @@ class LoadError(OgpnetError):
 
     default_hint = "the load is idempotent: fix the cause and run `ogpnet load` again"
     exit_code = 74  # EX_IOERR
+
+
+#: Exit code of an unexpected failure (a bug): EX_SOFTWARE. ``OGPNET_DEBUG=1`` shows the traceback instead.
+INTERNAL_ERROR = 70
+
+#: Every exit code of ``ogpnet``, one per kind of failure (README's table is generated from this).
+EXIT_CODES: dict[int, str] = {
+    0: "success",
+    1: "`ogpnet db status`: the server does not answer; Ctrl-C: interrupted",
+    2: "wrong input: a malformed or unknown option value (the message suggests the closest known one), or a "
+       "dataset that fails validation (every problem listed with file, row and column; nothing written)",
+    65: "a source or table cannot be read as the data model requires (`ogpnet data build`, a saved or backup "
+        "file); nothing written",
+    66: "nothing to analyse: the database holds no load yet",
+    69: "Neo4j cannot be reached or refuses the credentials",
+    70: "an unexpected error (a bug): one line, `OGPNET_DEBUG=1` for the traceback",
+    71: "the local Neo4j server could not be installed, started or stopped",
+    73: "the output file cannot be created",
+    74: "writing to Neo4j failed part-way (the transaction was rolled back; loading again is safe)",
+    76: "Neo4j answered with an error (memory limit, constraint, query)",
+    78: "a setting is invalid (environment variable, catalogue file, settings path)",
+}

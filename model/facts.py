@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from model.schema import TABLE_BY_NAME, TABLES
+from model.schema import TABLE_BY_NAME, TABLES, THEMES
 from model.tables import normalise_table
 
 __all__ = ["Facts", "FACT_TABLES", "column", "facts_from_tables"]
@@ -40,6 +40,7 @@ class Facts:
     land border are rows): one row per relationship. ``commitments``: one row per
     (commitment, theme) with every column of the commitment (its member, year, action plan, IRM ratings,
     source and date) and the theme's ``tags``. ``themes``: sorted theme ids; ``theme_names``: id -> name.
+    ``as_of``: set when the facts were cut to a date (:func:`graph.analysis.scope.in_force`).
     """
 
     members: pd.DataFrame
@@ -55,6 +56,8 @@ class Facts:
     borders: pd.DataFrame
     sources: pd.DataFrame
     theme_names: Mapping[str, str]
+    #: the date these facts are as of (``YYYY`` or ``YYYY-MM``; None: all facts of the load)
+    as_of: str | None = None
 
     @classmethod
     def from_rows(cls, **rows: Sequence[Mapping[str, Any]]) -> Facts:
@@ -79,7 +82,7 @@ class Facts:
         given = {name: [dict(r) for r in table_rows] for name, table_rows in rows.items()}
         if "themes" not in given:
             used = {str(r["theme_id"]) for table_rows in given.values() for r in table_rows if r.get("theme_id")}
-            given["themes"] = [{"id": t, "name": t} for t in sorted(used)]
+            given["themes"] = [{"id": t, "name": THEMES.get(t, t)} for t in sorted(used)]
         tables: dict[str, pd.DataFrame] = {}
         for spec in TABLES:
             frame = pd.DataFrame(given.get(spec.name, []))
@@ -129,7 +132,11 @@ def facts_from_tables(tables: Mapping[str, pd.DataFrame]) -> Facts:
         theme_ids = tuple(sorted(str(t) for t in themes["id"]))
         names = {str(i): str(n) if isinstance(n, str) else str(i) for i, n in zip(themes["id"], themes["name"],
                                                                                    strict=True)}
-    return Facts(themes=theme_ids, theme_names=names, **frames)
+    return Facts(members=frames["members"], organisations=frames["organisations"], consortia=frames["consortia"],
+                 themes=theme_ids, engagements=frames["engagements"], expertise=frames["expertise"],
+                 memberships=frames["memberships"], consortium_themes=frames["consortium_themes"],
+                 commitments=frames["commitments"], signals=frames["signals"], sources=frames["sources"],
+                 borders=frames["borders"], theme_names=names)
 
 
 def _table(tables: Mapping[str, pd.DataFrame], name: str) -> pd.DataFrame:

@@ -43,6 +43,7 @@ from functools import cache
 
 import pycountry
 
+from model.catalogue import Catalogue
 from model.errors import Problem
 from model.schema import THEMES, Column, TableSpec
 
@@ -258,9 +259,14 @@ class TypedTable:
         return len(self.columns)
 
 
-def validate_tables(tables: Mapping[str, TableColumns]) -> tuple[dict[str, TypedTable], list[Problem]]:
+def validate_tables(tables: Mapping[str, TableColumns], catalogue: Catalogue | None = None
+                    ) -> tuple[dict[str, TypedTable], list[Problem]]:
     """Type every table of :data:`model.schema.TABLES` and check the dataset; return the typed tables and
     every problem found (empty when the dataset is valid).
+
+    With a ``catalogue`` (:mod:`model.catalogue`), every signal indicator, engagement relation and IRM
+    completion value must be listed there, and a signal's theme must be its indicator's theme: the analyses
+    read what evidence means from the catalogue, so evidence it does not know is refused at the door.
 
     Examples
     --------
@@ -289,6 +295,8 @@ model.schema.THEMES (value: 'open_dat')
         problems += _missing_themes(tables["themes"])
     if "signals" in typed:
         problems += _score_ranges(typed["signals"])
+    if catalogue is not None:
+        problems += _catalogued(typed, catalogue)
     return typed, problems
 
 
@@ -433,3 +441,33 @@ def _score_ranges(table: TypedTable) -> Iterator[Problem]:
                 yield Problem(table.columns.file, table.columns.lines[i], "value", table.columns.raw["value"][i],
                               "a score must be between 0 and 100")
 
+
+
+def _catalogued(typed: Mapping[str, TypedTable], catalogue: Catalogue) -> Iterator[Problem]:
+    """Evidence the catalogue does not know: indicators, relations, IRM completion values; signal themes."""
+    where = f"the catalogue ({catalogue.file})"
+    checks = (("signals", "indicator", catalogue.indicator_ids, "indicator",
+               "with its theme, direction and weight"),
+              ("engagements", "relation", catalogue.relation_ids, "relation", "with its grade and strength"),
+              ("commitments", "irm_completion", catalogue.completion_values, "IRM completion value",
+               "with the share still open"))
+    for table_name, col, known, what, how in checks:
+        table = typed.get(table_name)
+        if table is None:
+            continue
+        for i, value in enumerate(table.values[col]):
+            text = "" if value is None else str(value)
+            if (value is None and table_name != "commitments") or not table.usable(i, col) or text in known:
+                continue
+            yield Problem(table.columns.file, table.columns.lines[i], col, table.columns.raw[col][i],
+                          f"{what} '{text}' is not in {where}{did_you_mean(text, known)}; add it there {how}")
+    signals = typed.get("signals")
+    if signals is None:
+        return
+    themes = {i.id: i.theme for i in catalogue.indicators}
+    for i, (indicator, theme) in enumerate(zip(signals.values["indicator"], signals.values["theme_id"], strict=True)):
+        expected = themes.get(str(indicator))
+        if expected is not None and theme is not None and theme != expected and signals.usable(i, "theme_id"):
+            yield Problem(signals.columns.file, signals.columns.lines[i], "theme_id",
+                          signals.columns.raw["theme_id"][i],
+                          f"indicator '{indicator}' is about '{expected}' in {where}, not '{theme}'")

@@ -12,13 +12,14 @@ from typing import Any, TypeVar
 import click
 
 from graph.settings import Settings
-from model.errors import ConfigError, OgpnetError
+from model.errors import INTERNAL_ERROR, ConfigError, OgpnetError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
 def fail_cleanly(fn: F) -> F:
-    """Turn the project's errors into one line on stderr and their exit code (no traceback)."""
+    """Turn the project's errors into one line on stderr and their exit code; an unexpected error (a bug) into
+    one line and exit code 70 (``OGPNET_DEBUG=1`` shows its traceback). Never a traceback otherwise."""
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -32,8 +33,33 @@ def fail_cleanly(fn: F) -> F:
 
                 click.echo(format_problems(problems), err=True)
             sys.exit(e.exit_code)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit, KeyboardInterrupt):
+            raise
+        except Exception as e:  # noqa: BLE001 - the one place a bug becomes a message rather than a traceback
+            if os.environ.get("OGPNET_DEBUG"):
+                raise
+            click.echo(f"error: unexpected {type(e).__name__}: {str(e)[:300]} (what to do: this is a bug; run "
+                       "again with OGPNET_DEBUG=1 for the traceback and report it)", err=True)
+            sys.exit(INTERNAL_ERROR)
 
     return wrapper  # type: ignore[return-value]
+
+
+def _as_of(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is None:
+        return None
+    from model.config import AnalysisConfig
+
+    try:
+        AnalysisConfig(as_of=value)
+    except ValueError as e:
+        raise click.BadParameter(str(e)) from None
+    return value
+
+
+AS_OF = click.option("--as-of", "as_of", callback=_as_of, metavar="YYYY[-MM]",
+                     help="Analyse the data as of this date: members that had joined, commitments submitted and "
+                          "evidence observed by then.")
 
 
 def settings() -> Settings:

@@ -11,14 +11,15 @@ import contextlib
 import os
 import tempfile
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import click
 
 from graph.settings import Settings, analysis_config
-from model.errors import ConfigError, OgpnetError
-from model.schema import THEMES
-from ogpnet.cli import fail_cleanly, main
+from model.errors import OgpnetError, UsageError
+from ogpnet.cli import AS_OF, fail_cleanly, main
+from presentation.resolve import resolve_members, resolve_region, resolve_theme
 
 __all__ = ["REPORT_FORMATS", "report", "write_atomic"]
 
@@ -86,7 +87,7 @@ def report() -> None:
 
 
 @report.command("gaps")
-@click.option("--theme", type=click.Choice(sorted(THEMES)), help="Only this theme.")
+@click.option("--theme", help="Only this theme.")
 @click.option("--region", help="Only members of this OGP region (e.g. Europe).")
 @click.option("--member", help="Only this member (ISO-3 for a country, e.g. KEN, or a local member id).")
 @click.option("--format", "fmt", type=click.Choice(sorted(REPORT_FORMATS)), default=None,
@@ -94,12 +95,14 @@ def report() -> None:
                    "Default: from the --out suffix (.xlsx, .html/.htm, .zip).")
 @click.option("--out", "out", required=True, type=click.Path(path_type=Path),
               help="File to write, in an existing directory; replaced atomically.")
+@AS_OF
 @fail_cleanly
-def report_gaps(theme: str | None, region: str | None, member: str | None, fmt: str | None, out: Path) -> None:
+def report_gaps(theme: str | None, region: str | None, member: str | None, fmt: str | None, out: Path,
+                as_of: str | None) -> None:
     """Coverage gap report: gaps, fragile cells, coverage matrix, brokers, partner suggestions, methodology."""
     fmt = fmt or _format_from_suffix(out)
     if fmt == "csv" and out.suffix.lower() == ".csv":
-        raise ConfigError(f"--format csv writes several tables as one zip archive, not the single CSV file {out}",
+        raise UsageError(f"--format csv writes several tables as one zip archive, not the single CSV file {out}",
                           hint=f"name the output {out.with_suffix('.zip').name}")
     # refuse a bad destination before the (long) computation, and again when writing
     if not out.expanduser().parent.is_dir():
@@ -114,9 +117,14 @@ def report_gaps(theme: str | None, region: str | None, member: str | None, fmt: 
     from reports.gap_report import collect_gap_report, render_csv_zip, render_html, render_xlsx
 
     config = analysis_config()
+    if as_of:
+        config = replace(config, as_of=as_of)
     with connect(Settings.from_env()) as db:
         analysed = current_graph(db)
         rows = db.read(SERVER_VERSION)
+    theme = resolve_theme(analysed.facts, theme) if theme else None
+    region = resolve_region(analysed.facts, region)
+    member = resolve_members(analysed.facts, [member], config)[0] if member else None
     version = f"{rows[0]['version']} {rows[0]['edition']}" if rows else None
     with _progress_bar() as progress:
         gap_report = collect_gap_report(analysed, config, theme=theme, region=region, member=member,
@@ -152,6 +160,6 @@ def _format_from_suffix(out: Path) -> str:
     suffix = out.suffix.lower()
     by_suffix = {".xlsx": "xlsx", ".html": "html", ".htm": "html", ".zip": "csv"}
     if suffix not in by_suffix:
-        raise ConfigError(f"cannot tell the format from the file name {out.name}",
+        raise UsageError(f"cannot tell the format from the file name {out.name}",
                           hint="give --format xlsx, html or csv (or name the file .xlsx, .html or .zip)")
     return by_suffix[suffix]

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from model.config import AnalysisConfig
 from presentation.values import display_number as n
 
-__all__ = ["METHODS", "SECTIONS", "Method", "method", "methods_markdown", "plain_text"]
+__all__ = ["METHODS", "SECTIONS", "Method", "catalogue_markdown", "method", "methods_markdown", "plain_text"]
 
 Text = Callable[[AnalysisConfig], str]
 
@@ -64,51 +64,83 @@ def _sampled(cfg: AnalysisConfig) -> str:
 
 METHODS: tuple[Method, ...] = (
     Method("members", "coverage", "Members analysed",
-           lambda cfg: "status in " + ", ".join(cfg.member_statuses),
+           lambda cfg: "status in " + ", ".join(cfg.member_statuses)
+           + (f"; joined by {cfg.as_of[:4]}" if cfg.as_of else ""),
            _fixed("Members whose OGP status is one of these are analysed; withdrawn and unknown members are left "
-                  "out everywhere, also as neighbours.")),
+                  "out everywhere. Analysed *as of* a date, only the members that had joined by then count (a "
+                  "member whose joining year is unknown is left out of dated analyses).")),
+    Method("dates", "coverage", "Dates and time",
+           lambda cfg: f"as of {cfg.as_of}" if cfg.as_of else "as of the latest date in the data",
+           _fixed("Every fact carries a date. For signals, engagements, expertise and memberships it is the date "
+                  "the fact was *observed* or published; for an OGP commitment, the year its action plan was "
+                  "*submitted*; for a member, the year it *joined*. Analysed as of a date, only facts dated by "
+                  "then are used (a date given as a year counts from the start of that year): the data cannot "
+                  "show that something observed later already held, so earlier years see less. A fact without a "
+                  "date cannot be loaded. Without a date, recency is measured from the latest date in the data, "
+                  "so the same data always gives the same answer.")),
     Method("demand", "coverage", "Demand",
-           lambda cfg: (f"D = {n(cfg.commitment_weight)} × commitments + {n(cfg.pledge_weight)} × pledges + "
-                        f"{n(cfg.need_weight)} × need signals"),
-           lambda cfg: ("How strongly a member asks for help on a theme. Commitments: its OGP action-plan "
-                        "commitments tagged with the theme (OGP policy-area tags). Pledges: explicit pledges, for "
-                        "example beneficial-ownership or open-contracting commitments recorded by Open Ownership "
-                        "or the Open Contracting Partnership. Need signals: indicator scores (0–100, higher is "
-                        f"better) strictly below {n(cfg.need_threshold)} on the matching Global Data Barometer "
-                        "module or the Open Budget Index. A member with demand above "
-                        f"{n(cfg.demand_threshold)} on a theme is a *demanded cell*; only demanded cells get a "
-                        "status.")),
-    Method("supply", "coverage", "Supporters (cov)",
-           _fixed("cov = number of distinct supporting organisations"),
-           lambda cfg: ("Organisations that work in the member on the theme, or work there with a general "
-                        "programme and declare expertise in the theme. Not support: "
-                        + ", ".join(r.replace("_", " ") for r in cfg.non_supply_relations)
-                        + " (they still tie organisations to members in the network).")),
+           lambda cfg: (f"D = max(0, need − achievements) + open pledges + open commitments; need: "
+                        f"{n(cfg.need_weight)} × weight per low score; pledge: {n(cfg.pledge_weight)} × weight; "
+                        f"commitment: {n(cfg.commitment_weight)} × recency × open share; achievement: "
+                        f"{n(cfg.achievement_weight)} × weight"),
+           lambda cfg: ("How strongly a member needs help on a theme, read through the indicator catalogue (below): "
+                        "each signal has a direction. **Need**: a low score (below its threshold, "
+                        f"{n(cfg.need_threshold)} unless the catalogue says otherwise) on the matching Global Data "
+                        "Barometer module, the Open Budget Index or the legislative openness survey. **Pledges**: "
+                        "explicit commitments recorded by Open Ownership or the Open Contracting Partnership; a "
+                        "pledge counts as fulfilled when an achievement shows the reform is in place. **OGP "
+                        "commitments**: action-plan commitments tagged with the theme, weighted by recency (halving "
+                        f"every {n(cfg.commitment_half_life)} years since the action plan) and by the share the "
+                        "IRM says is still open; a completed commitment is an achievement. **Achievements** (a "
+                        "register exists, the member publishes the data, a high score, a completed commitment) "
+                        "lower the need, never raise demand. A cell with demand above "
+                        f"{n(cfg.demand_threshold)} is *demanded*.")),
+    Method("supply", "coverage", "Supporters (cov) and support",
+           lambda cfg: (f"cov = organisations whose strongest relation has strength ≥ {n(cfg.coverage_min_strength)}; "
+                        "support = Σ strengths"),
+           lambda cfg: ("Organisations that work in the member on the theme, or there with a general programme and "
+                        "declared expertise in the theme. Each relation has a grade and strength in the catalogue: "
+                        "a programme or technical assistance counts fully, an implementing partner or funder less; "
+                        "**research, monitoring and mentions are shown as such (weak supporters, *monitoring "
+                        "only*), never as coverage**; past engagements and ties that are not support count 0"
+                        + ("; also not support: " + ", ".join(r.replace("_", " ") for r in cfg.non_supply_relations)
+                           if cfg.non_supply_relations else "") + ".")),
     Method("status", "coverage", "Status",
            lambda cfg: (f"gap cov = 0; fragile cov = 1; covered 2 ≤ cov ≤ {cfg.redundant_k - 1}; redundant "
-                        f"cov ≥ {cfg.redundant_k}"),
-           _fixed("**Gap**: nobody supports the member on a theme it asks for. **Fragile**: exactly one "
-                  "organisation does, a single point of failure: if it leaves, the cell becomes a gap. "
-                  "**Covered**: a few supporters. **Redundant**: many, room to move effort to gaps elsewhere.")),
+                        f"cov ≥ {cfg.redundant_k}; mature: achieved, nothing open"),
+           _fixed("**Gap**: nobody covers the member on a theme it needs help with (the member may still have "
+                  "research or monitoring there). **Fragile**: exactly one organisation does, a single point of "
+                  "failure. **Covered**: a few supporters. **Redundant**: many, room to move effort elsewhere. "
+                  "**Mature**: achievements and no demand left.")),
     Method("sectors", "coverage", "Sector diversity",
            _fixed("distinct sectors of the supporters"),
            _fixed("Civil society, multilateral, government, private, academic or network: coalitions that span "
                   "sectors are preferred.")),
     Method("reachable", "coverage", "Reachable help",
-           lambda cfg: f"capable organisations within {cfg.hops} steps that do not support the cell yet",
-           lambda cfg: ("Where brokering an introduction pays. Steps are counted over organisation – member it "
-                        "works in, organisation – organisation sharing a consortium, and member – neighbouring "
-                        "member (a local member and its country"
-                        + ("; members of the same OGP region" if cfg.region_neighbours else "")
-                        + "). Capable: declares expertise in the theme or works on it somewhere. With 2 steps: "
-                        "organisations already in the member on other themes, consortium co-members of "
-                        "organisations active there, and organisations active in a neighbouring member. At most "
-                        f"{cfg.reachable_list_limit} are listed per cell, nearest first; the count is exact.")),
+           lambda cfg: ("capable organisations with a named tie to the member that do not cover the cell yet"
+                        + (" (only organisations already in the member)" if cfg.hops < 2 else "")),
+           lambda cfg: ("Where brokering an introduction pays. A tie is named and evidenced: the organisation already "
+                        "works in the member on another theme; it works in the member's country or one of its local "
+                        "members; it is a consortium co-member of an organisation working there; or it works on the "
+                        "theme in a country that shares a land border with the member (Natural Earth)"
+                        + ("; or, as you asked, in another member of the same OGP region" if cfg.region_neighbours
+                           else ". A whole OGP region is not a tie") + ". Capable: declares expertise in the theme "
+                        "or supports it somewhere. Every reachable organisation is listed with its tie and the "
+                        f"evidence (at most {cfg.reachable_list_limit} per cell, closest first; the count is exact).")),
     Method("what_if", "coverage", "What if",
            _fixed("cells whose every supporter is removed"),
            _fixed("Remove an organisation (or every organisation of a consortium) and see which demanded cells lose "
                   "all their supporters, that is, turn into gaps. The cells an organisation supports alone are its "
                   "*unique coverage*.")),
+    Method("limits", "coverage", "Data coverage and limits",
+           _fixed("per theme: organisations with any evidence, where demand comes from, monitoring-only cells, "
+                  "the commitments sample against OGP's counts"),
+           _fixed("A gap can mean that nobody supports the member or that the data does not see who does. Beside "
+                  "every headline share the tool shows, per theme, how many organisations have any evidence of "
+                  "working on it, the share of demand coming from each source, the cells whose only support is "
+                  "research or monitoring, and how many members have OGP commitments on it in the bundled sample "
+                  "(an export of commitments concerning parliaments, biased toward legislation) against OGP's "
+                  "own published counts.")),
     Method("network", "brokerage", "Collaboration network",
            lambda cfg: "organisations tied by shared consortia and shared members; weight = Σ 1 / (n − 1)",
            lambda cfg: ("Two organisations are tied when they share a consortium or work in the same member; "
@@ -140,7 +172,7 @@ METHODS: tuple[Method, ...] = (
                   "compares the count with a random network of the same density and group sizes, as R's "
                   "`sna::brokerage` does: raw counts grow with degree, z-scores compare; above 2 is notably more "
                   "than chance. The **main role** is the role with the highest z-score among roles with a "
-                  "positive count.")),
+                  "positive count. The evidence of a broker is its ties: the consortia and members it shares.")),
     Method("bridges", "brokerage", "Single points of failure",
            _fixed("bridges, local bridges with their span, articulation points"),
            _fixed("A **bridge** is a tie whose loss disconnects two parts of the network; a **local bridge** is a "
@@ -152,30 +184,32 @@ METHODS: tuple[Method, ...] = (
                         f"{n(cfg.weight_track_record)} × track record + {n(cfg.weight_complementarity)} × "
                         f"complementarity + {n(cfg.weight_proximity)} × proximity"),
            lambda cfg: ("Each part is between 0 and 1. **Expertise**: 1 if it declares expertise in the theme. "
-                        "**Presence**: 1 if it already works in the member, ½ if in a neighbouring member. "
-                        "**Track record**: the number of countries where it supports the theme, up to "
-                        f"{cfg.track_record_cap}, divided by {cfg.track_record_cap}. **Complementarity**: 1 if it "
-                        "brings a sector the member's current supporters lack. **Proximity**: resource allocation "
-                        "to the organisations already in the member over shared themes, members and consortia "
-                        "(crowded ones count less), divided by the best candidate's (1 = the closest). "
-                        "Candidates: organisations capable on the theme, organisations working in the member on "
-                        "any theme, and their consortium co-members. The evidence says where each part comes "
-                        "from.")),
+                        "**Presence**: 1 if it already works in the member, else the strength of its closest named "
+                        "tie (the member's country or local member, a consortium co-member working there, the "
+                        "theme in a bordering country; a region alone is not presence). **Track record**: the "
+                        f"number of countries where it covers the theme, up to {cfg.track_record_cap}, divided by "
+                        f"{cfg.track_record_cap}. **Complementarity**: 1 if it brings a sector the member's current "
+                        "supporters lack. **Proximity**: resource allocation to the organisations already in the "
+                        "member over shared themes, members and consortia (crowded ones count less), divided by the "
+                        "best candidate's (1 = the closest). Equal scores: the stronger evidence first, then the "
+                        "id. Every partner lists its evidence with source and date.")),
     Method("similar", "partners", "Similar organisations",
-           _fixed("Jaccard and resource allocation over the member–theme cells they support"),
+           _fixed("Jaccard and resource allocation over the member–theme cells they cover"),
            _fixed("**Jaccard**: shared cells divided by all cells of either (1 = identical footprint). **Resource "
                   "allocation**: shared cells weighted by how few supporters each has (sharing a rare cell counts "
                   "more).")),
     Method("coalition", "partners", "Coalition",
-           _fixed("maximum coverage: greedy (≥ 63% of the best) and exact (enumeration or integer programme)"),
-           lambda cfg: ("The given number of organisations that together can cover the most demanded cells of "
-                        "the theme in the chosen members or region. An organisation *can cover* a cell when it "
-                        f"supports it now or could step in (reachable within {cfg.hops} steps). The **greedy** "
-                        "answer adds, one at a time, the organisation that covers most new cells; the **exact** "
-                        "answer checks every combination (or solves an integer programme when there are too "
-                        "many). The **optimality gap** is (exact − greedy) ÷ exact cells covered. *At least N "
-                        "sectors* is a constraint: the coalition must include organisations of that many "
-                        "sectors.")),
+           _fixed("V = Σ over cells of demand × the best closure weight among the picks; greedy (≥ 63% of the best) "
+                  "and exact (enumeration or integer programme)"),
+           lambda cfg: ("The organisations that together best close the demanded cells of the theme in the chosen "
+                        "members or region. An organisation *can close* a cell only with capability on the theme "
+                        "and either support of the cell now (weighted by its relation's strength) or a named tie "
+                        "to the member (weighted by the tie's strength in the catalogue). Every pick must add "
+                        "something: no organisation is added only to meet the size or the sector mix. *At least N "
+                        "sectors* is a constraint on such picks; when it cannot be met the result says so and shows "
+                        "the best coalition without it. The **optimality gap** is (exact − greedy) ÷ exact value. "
+                        "Equal values: more cells, then stronger evidence, then a wider track record, then the id. "
+                        "For each pick the best replacement and what the swap would cost are shown.")),
     Method("explorer", "explorer", "Network explorer",
            _fixed("organisations, consortia, OGP members and themes and their ties"),
            _fixed("Each dot is an organisation, consortium, OGP member or theme; each line is a tie (works in, "
@@ -190,6 +224,30 @@ _BY_KEY = {m.key: m for m in METHODS}
 def method(key: str) -> Method:
     """A method of the registry by key (``KeyError`` for an unknown one)."""
     return _BY_KEY[key]
+
+
+def catalogue_markdown(cfg: AnalysisConfig | None = None) -> str:
+    """The catalogue in use as Markdown tables: indicators, relations, IRM completion values, ties.
+
+    >>> print(catalogue_markdown().splitlines()[0])
+    Catalogue version 2 (catalogue.toml).
+    """
+    cat = (cfg or AnalysisConfig()).catalogue
+    lines = [f"Catalogue version {cat.version} ({cat.file}).", "",
+             "| indicator | theme | direction | weight | need below | achieved at | source | meaning |",
+             "|---|---|---|---|---|---|---|---|"]
+    for i in cat.indicators:
+        lines.append(f"| `{i.id}` | {i.theme} | {i.direction}{' (fulfils pledges)' if i.fulfils_pledges else ''} "
+                     f"| {n(i.weight)} | {'' if i.need_below is None else n(i.need_below)} | "
+                     f"{'' if i.achieved_at is None else n(i.achieved_at)} | {i.source} | {i.meaning} |")
+    lines += ["", "| relation | grade | strength | meaning |", "|---|---|---|---|"]
+    lines += [f"| `{r.id}` | {r.grade} | {n(r.strength)} | {r.meaning} |" for r in cat.relations]
+    lines += ["", "| IRM completion | open share | achievement | meaning |", "|---|---|---|---|"]
+    lines += [f"| {c.value or '(not assessed)'} | {n(c.open)} | {'yes' if c.achievement else 'no'} | {c.meaning} |"
+              for c in cat.completions]
+    lines += ["", "| tie | strength | meaning |", "|---|---|---|"]
+    lines += [f"| `{t.id}` | {n(t.strength)} | {t.meaning} |" for t in cat.ties]
+    return "\n".join(lines) + "\n"
 
 
 def methods_markdown(cfg: AnalysisConfig | None = None, heading: str = "###") -> str:

@@ -1,5 +1,5 @@
-"""README's generated sections: the methods (from :mod:`presentation.methods`) and the analysis settings (from
-:class:`model.config.AnalysisConfig`).
+"""README's generated sections: the methods and the catalogue (from :mod:`presentation.methods`), the analysis
+settings (from :class:`model.config.AnalysisConfig`) and the exit codes (from :mod:`model.errors`).
 
 ``python -m presentation.readme`` rewrites them in place; ``tests/test_docs.py`` fails when README differs from
 what this module generates, so the texts people read in README, on the dashboard's methods page and in the
@@ -14,9 +14,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from model.config import AnalysisConfig
-from presentation.methods import methods_markdown
+from model.errors import EXIT_CODES
+from presentation.methods import catalogue_markdown, methods_markdown
 
-__all__ = ["SECTIONS", "generated_sections", "render_readme", "settings_table"]
+__all__ = ["SECTIONS", "exit_codes_table", "generated_sections", "render_readme", "settings_table"]
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 
@@ -31,12 +32,19 @@ def settings_table() -> str:
     return "\n".join(rows) + "\n"
 
 
+def exit_codes_table() -> str:
+    """Every exit code of ``ogpnet`` and what it means (:data:`model.errors.EXIT_CODES`)."""
+    rows = ["| exit code | meaning |", "|---|---|", *(f"| {code} | {text} |" for code, text in EXIT_CODES.items())]
+    return "\n".join(rows) + "\n"
+
+
 def _methods() -> str:
     return methods_markdown(heading="###")
 
 
 #: marker name -> the function that renders the section
-SECTIONS: dict[str, Callable[[], str]] = {"methods": _methods, "analysis-settings": settings_table}
+SECTIONS: dict[str, Callable[[], str]] = {"methods": _methods, "catalogue": catalogue_markdown,
+                                          "analysis-settings": settings_table, "exit-codes": exit_codes_table}
 
 
 def generated_sections() -> dict[str, str]:

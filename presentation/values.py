@@ -15,7 +15,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["LIST_SEPARATOR", "cell_value", "clean_text", "display_number", "display_share", "plain_scalar"]
+__all__ = ["LIST_SEPARATOR", "cell_value", "clean_text", "display_number", "display_share", "display_setting",
+           "evidence_text", "plain_scalar"]
 
 #: How list cells are joined in every format.
 LIST_SEPARATOR = "; "
@@ -98,3 +99,26 @@ def display_share(value: float | None, digits: int = 0) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     return f"{100 * float(value):.{digits}f}%"
+
+
+def evidence_text(item: dict[str, Any]) -> str:
+    """An evidence item ``{text, source, as_of}`` as one line.
+
+    >>> evidence_text({"text": "works in Kenya", "source": "hand-partner-engagements", "as_of": "2023"})
+    'works in Kenya (hand-partner-engagements, 2023)'
+    >>> evidence_text({"text": "covers 3 more members", "source": None, "as_of": None})
+    'covers 3 more members'
+    """
+    origin = ", ".join(str(v) for v in (item.get("source"), item.get("as_of")) if v)
+    return f"{item['text']} ({origin})" if origin else str(item["text"])
+
+
+def display_setting(value: Any) -> Any:
+    """A setting's value as shown in a methodology table: lists joined, an empty value as "(not set)".
+
+    >>> display_setting(("active", "inactive")), display_setting(""), display_setting(()), display_setting(4)
+    ('active, inactive', '(not set)', '(not set)', 4)
+    """
+    if isinstance(value, tuple):
+        value = ", ".join(map(str, value))
+    return "(not set)" if value == "" else value

@@ -17,10 +17,10 @@ import numpy as np
 import pandas as pd
 
 from presentation.safety import neutralise_frame
-from presentation.values import plain_scalar
+from presentation.values import evidence_text, plain_scalar
 
 #: Version of the JSON output; bumped on any incompatible change (README lists the changes).
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 
 def plain(value: Any) -> Any:
@@ -51,7 +51,7 @@ def envelope(command: str, context: Mapping[str, Any], parameters: Mapping[str, 
 
     >>> envelope("gaps", {"snapshot": "abc", "loaded": None}, {"theme": "climate"}, count=0)
     ... # doctest: +NORMALIZE_WHITESPACE
-    {'command': 'gaps', 'format_version': 1, 'snapshot': 'abc', 'loaded': None,
+    {'command': 'gaps', 'format_version': 2, 'snapshot': 'abc', 'loaded': None,
      'parameters': {'theme': 'climate'}, 'count': 0}
     """
     return {"command": command, "format_version": FORMAT_VERSION, **plain(dict(context)),
@@ -62,9 +62,16 @@ def to_json(obj: Mapping[str, Any]) -> str:
     return json.dumps(obj, ensure_ascii=False, indent=2, sort_keys=False)
 
 
+def _item_text(value: Any) -> str:
+    """A list item in a flat cell: an evidence item as its line, another mapping as JSON."""
+    if isinstance(value, dict):
+        return evidence_text(value) if "text" in value else json.dumps(plain(value), ensure_ascii=False)
+    return str(value)
+
+
 def _cell_text(value: Any, sep: str) -> Any:
     if isinstance(value, (list, tuple, np.ndarray)):
-        return sep.join(json.dumps(v, ensure_ascii=False) if isinstance(v, dict) else str(v) for v in value)
+        return sep.join(_item_text(v) for v in value)
     if isinstance(value, dict):
         return json.dumps(plain(value), ensure_ascii=False)
     return value

@@ -15,13 +15,16 @@ Examples
 >>> from graph.settings import REPO_ROOT
 >>> tables = read_tables(REPO_ROOT / "tests" / "fixtures" / "dataset")
 >>> analysed = AnalysedGraph(Snapshot("run-1", "abc123", "2024-06-01T12:00:00+00:00", tables))
->>> report = collect_gap_report(analysed, AnalysisConfig(), region="Americas")
->>> report.gaps[["member_id", "theme_id", "demand", "reachable_cov"]].to_dict("records")
-[{'member_id': 'MEX', 'theme_id': 'open_contracting', 'demand': 1.0, 'reachable_cov': 3}]
+>>> report = collect_gap_report(analysed, AnalysisConfig(), region="Africa and Middle East")
+>>> report.gaps[["member_id", "theme_id", "demand", "reachable_cov"]].round(3).to_dict("records")
+... # doctest: +NORMALIZE_WHITESPACE
+[{'member_id': 'KEN-elgeyo-marakwet', 'theme_id': 'public_participation', 'demand': 0.595, 'reachable_cov': 1},
+ {'member_id': 'KEN', 'theme_id': 'access_to_information', 'demand': 0.45, 'reachable_cov': 1}]
 >>> report.gaps.loc[0, "suggested_partners"]
-['transparency-network', 'budget-watch', 'un-governance']
->>> list(report.tables())
-['Summary', 'Gaps', 'Fragile', 'Coverage matrix', 'Brokers', 'Partner suggestions', 'Methodology', 'Provenance']
+['civic-lab']
+>>> list(report.tables())  # doctest: +NORMALIZE_WHITESPACE
+['Summary', 'Data limits', 'Trend', 'Gaps', 'Fragile', 'Coverage matrix', 'Brokers', 'Partner suggestions',
+ 'Methodology', 'Provenance']
 """
 
 from __future__ import annotations
@@ -36,21 +39,25 @@ from typing import Any
 import pandas as pd
 
 from graph.analysis import (
+    ALL_STATUSES,
     ROLES,
     STATUSES,
     AnalysisConfig,
+    broker_evidence,
     brokerage_by,
     coverage_cells,
     coverage_rollup,
+    coverage_trend,
+    data_limits,
     find_partners,
     partner_index,
 )
 from graph.snapshot import AnalysedGraph
-from model.errors import ConfigError
+from model.errors import UsageError
 from model.schema import THEMES
 from presentation.methods import METHODS
 from presentation.ranking import rank_brokers, rank_cells, scope_frame
-from presentation.values import display_number
+from presentation.values import display_number, display_setting, evidence_text
 
 __all__ = [
     "BROKER_COLUMNS",
@@ -73,29 +80,30 @@ __all__ = [
 ]
 
 #: Sheet names of the workbook, in order (also the keys of :meth:`GapReport.tables`).
-SHEETS = ("Summary", "Gaps", "Fragile", "Coverage matrix", "Brokers", "Partner suggestions", "Methodology",
-          "Provenance")
+SHEETS = ("Summary", "Data limits", "Trend", "Gaps", "Fragile", "Coverage matrix", "Brokers",
+          "Partner suggestions", "Methodology", "Provenance")
 #: How many partners are suggested for each gap cell.
 PARTNER_SUGGESTIONS = 3
 #: The label of the one line that differs between two renders of the same report.
 GENERATED_AT_LABEL = "Generated at"
 
 _CELL_INFO = ("member_id", "member_name", "level", "region", "theme_id", "theme_name")
-_DEMAND = ("demand", "n_commitments", "n_pledges", "n_need_signals", "commitment_ids", "pledges", "need_signals")
-_REACH = ("reachable_cov", "reachable_min_hops", "reachable_orgs")
-GAP_COLUMNS = (*_CELL_INFO, *_DEMAND, *_REACH, "suggested_partners")
+_DEMAND = ("demand", "need", "pledge_demand", "commitment_demand", "achievement", "n_commitments", "n_pledges",
+           "n_need_signals", "n_achievements", "commitment_ids", "pledges", "need_signals", "achievements")
+_REACH = ("reachable_cov", "reachable_min_hops", "reachable_orgs", "reachable")
+GAP_COLUMNS = (*_CELL_INFO, *_DEMAND, "weak_supporters", "monitoring_only", *_REACH, "suggested_partners")
 FRAGILE_COLUMNS = (*_CELL_INFO, *_DEMAND, "supporter_id", "supporter_name", "supporter_sector", *_REACH)
 SUGGESTION_COLUMNS = ("member_id", "member_name", "theme_id", "theme_name", "rank", "organisation_id", "name",
                       "sector", "score", "expertise", "presence", "track_record", "complementarity", "proximity",
                       "countries", "evidence")
 BROKER_COLUMNS = ("organisation_id", "name", "sector", "degree", "strength", "betweenness", "constraint",
                   "effective_size", "articulation_point", *ROLES, "total", *(f"z_{r}" for r in ROLES), "z_total",
-                  "dominant_role")
-_ROLLUP_COLUMNS = ("theme_id", "theme_name", "demand_cells", "gap", "fragile", "covered", "redundant",
-                   "reachable_gaps", "gap_share", "mean_cov", "supporters")
+                  "dominant_role", "evidence")
+_ROLLUP_COLUMNS = ("theme_id", "theme_name", "demand_cells", "gap", "fragile", "covered", "redundant", "mature",
+                   "monitoring_only", "reachable_gaps", "reachable_share", "gap_share", "mean_cov", "supporters")
 
 
-class ReportScopeError(ConfigError, ValueError):
+class ReportScopeError(UsageError, ValueError):
     """A theme, region or member the report is asked for is not in the analysed graph."""
 
 
@@ -140,7 +148,8 @@ class GapReport:
         ``fragile_cells``.
     brokers : DataFrame
         Brokerage measures of every organisation (:data:`BROKER_COLUMNS`), Gould-Fernandez groups = sector,
-        by betweenness then effective size (highest first).
+        by betweenness then effective size (highest first); ``evidence``: the ties that reach other sectors,
+        as text with source and date (:func:`graph.analysis.broker_evidence`).
     partner_suggestions : DataFrame
         Top :data:`PARTNER_SUGGESTIONS` partners per gap cell (:data:`SUGGESTION_COLUMNS`); a gap cell without
         any candidate has one row with an empty organisation.
@@ -148,6 +157,10 @@ class GapReport:
         ``kind`` (definition | setting), ``name``, ``value``, ``default``, ``explanation``.
     provenance : DataFrame
         ``kind`` (load | software | source), ``name``, ``value``, ``url``, ``licence``, ``as_of``.
+    limits : DataFrame
+        What the data can see per theme in scope (:func:`graph.analysis.data_limits`), with ``theme_name``.
+    trend : DataFrame
+        Cells per status per theme in scope as of each year (:func:`graph.analysis.coverage_trend`).
     countries : DataFrame
         Map data per country (ISO-3): ``iso3``, ``country``, ``members``, ``demand_cells``, ``gap``,
         ``fragile``, ``covered``, ``redundant`` (members in scope; a local member counts in its country).
@@ -171,13 +184,17 @@ class GapReport:
     methodology: pd.DataFrame
     provenance: pd.DataFrame
     countries: pd.DataFrame
+    limits: pd.DataFrame = field(default_factory=pd.DataFrame)
+    trend: pd.DataFrame = field(default_factory=pd.DataFrame)
+    as_of: str | None = None
     themes: dict[str, str] = field(default_factory=dict)
     generated_at: datetime = field(default_factory=lambda: datetime.now(UTC).replace(microsecond=0))
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """The main table of each sheet, keyed by :data:`SHEETS` (``Summary`` is :attr:`summary`)."""
-        return dict(zip(SHEETS, (self.summary, self.gaps, self.fragile, self.coverage_matrix, self.brokers,
-                                 self.partner_suggestions, self.methodology, self.provenance), strict=True))
+        return dict(zip(SHEETS, (self.summary, self.limits, self.trend, self.gaps, self.fragile,
+                                 self.coverage_matrix, self.brokers, self.partner_suggestions, self.methodology,
+                                 self.provenance), strict=True))
 
     @property
     def title(self) -> str:
@@ -263,16 +280,26 @@ def collect_gap_report(analysed: AnalysedGraph, config: AnalysisConfig, theme: s
 
     brokerage = brokerage_by(facts, "sector", config)
     brokers = rank_brokers(brokerage)
+    reasons = broker_evidence(facts, brokerage, brokers["organisation_id"], config)
+    brokers["evidence"] = brokers["organisation_id"].map(lambda o: [evidence_text(e) for e in reasons.get(o, [])])
 
     by_theme = coverage_rollup(cells, "theme_id")
     by_theme.insert(1, "theme_name", by_theme["theme_id"].map(themes))
+    limits = data_limits(facts, cells, config)
+    limits = limits[limits["theme_id"].isin(theme_ids)].reset_index(drop=True)
+    limits.insert(1, "theme_name", limits["theme_id"].map(themes))
+    trend = coverage_trend(facts, config)
+    trend = trend[trend["theme_id"].isin(theme_ids)].reset_index(drop=True)
+    trend.insert(2, "theme_name", trend["theme_id"].map(themes))
+    limits["demand_by_source"] = limits["demand_by_source"].map(
+        lambda d: "; ".join(f"{s} {round(100 * v)}%" for s, v in d.items()))
 
     return GapReport(
         scope=scope,
         snapshot=analysed.snapshot.snapshot,
         load_id=analysed.snapshot.load_id,
         loaded=analysed.snapshot.finished,
-        summary=_summary(cells, facts, gaps, suggestions, scope, analysed),
+        summary=_summary(cells, facts, gaps, suggestions, scope, analysed, config.as_of or None),
         by_theme=by_theme[list(_ROLLUP_COLUMNS)],
         gaps=gaps[list(GAP_COLUMNS)],
         fragile=fragile[list(FRAGILE_COLUMNS)],
@@ -282,6 +309,9 @@ def collect_gap_report(analysed: AnalysedGraph, config: AnalysisConfig, theme: s
         methodology=_methodology(config, brokerage.betweenness_method, brokerage.betweenness_k, brokerage.seed),
         provenance=_provenance(analysed, neo4j_version),
         countries=_countries(cells, facts),
+        limits=limits,
+        trend=trend,
+        as_of=config.as_of or None,
         themes=themes,
     )
 
@@ -316,7 +346,16 @@ def _evidence_columns(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for col in ("pledges", "need_signals"):
         out[col] = [[_signal_text(s) for s in signals] for signals in out[col]]
+    out["achievements"] = [[_achievement_text(a) for a in items] for items in out["achievements"]]
+    out["reachable"] = [[evidence_text(e) for e in items] for items in out["reachable"]]
     return out
+
+
+def _achievement_text(item: dict[str, Any]) -> str:
+    """An achievement as text (a signal, or a completed commitment)."""
+    if item.get("indicator"):
+        return _signal_text(item)
+    return f"{item.get('commitment_id')} completed ({item['source']}, {item['as_of']})"
 
 
 def _partner_suggestions(facts: Any, gap_cells: pd.DataFrame, config: AnalysisConfig,
@@ -331,6 +370,8 @@ def _partner_suggestions(facts: Any, gap_cells: pd.DataFrame, config: AnalysisCo
         found = find_partners(facts, t, members=m, top=PARTNER_SUGGESTIONS, config=config, index=index)
         if found.empty:
             found = pd.DataFrame({"rank": [pd.NA], "evidence": ["no candidate partner found"]})
+        else:
+            found = found.assign(evidence=found["evidence"].map(lambda items: [evidence_text(e) for e in items]))
         frames.append(found.assign(member_id=m, member_name=name, theme_id=t, theme_name=tname))
     if progress is not None:
         progress(total, total)
@@ -373,14 +414,16 @@ def _countries(cells: pd.DataFrame, facts: Any) -> pd.DataFrame:
 
 
 def _summary(cells: pd.DataFrame, facts: Any, gaps: pd.DataFrame, suggestions: pd.DataFrame, scope: Scope,
-             analysed: AnalysedGraph) -> pd.DataFrame:
-    demanded = cells[cells["status"].notna()]
-    counts = demanded["status"].value_counts()
+             analysed: AnalysedGraph, as_of: str | None = None) -> pd.DataFrame:
+    demanded = cells[cells["status"].isin(STATUSES)]
+    counts = cells["status"].value_counts()
     n_demanded = len(demanded)
     with_suggestion = suggestions.loc[suggestions["organisation_id"].notna(), ["member_id", "theme_id"]]
     rows: list[tuple[str, Any, str]] = [
         ("Scope", scope.describe(), "the theme, OGP region and member this report is limited to"),
         ("Snapshot", analysed.snapshot.snapshot, "content hash of the load the analyses ran on"),
+        ("As of", as_of or "the latest date in the data",
+         "the analysis date: members that had joined, commitments submitted and evidence observed by then"),
         ("Loaded at", analysed.snapshot.finished, "when that load finished (UTC)"),
         ("Members analysed", int(cells["member_id"].nunique()),
          "members in scope whose status is analysed (see member_statuses in Methodology)"),
@@ -388,11 +431,14 @@ def _summary(cells: pd.DataFrame, facts: Any, gaps: pd.DataFrame, suggestions: p
         ("Organisations", int(len(facts.organisations)), "organisations in the graph (all of them)"),
         ("Consortia", int(len(facts.consortia)), "consortia in the graph (all of them)"),
         ("Demanded cells", n_demanded, "member x theme cells with demand (see Methodology: demand)"),
-        *((f"{s.capitalize()} cells", int(counts.get(s, 0)), _STATUS_SHORT[s]) for s in STATUSES),
+        *((f"{s.capitalize()} cells", int(counts.get(s, 0)), _STATUS_SHORT[s]) for s in ALL_STATUSES),
+        ("Monitoring-only cells", int(demanded["monitoring_only"].sum()),
+         "demanded cells whose only support is research, monitoring or a mention (not coverage)"),
         ("Gap share", float(counts.get("gap", 0) / n_demanded) if n_demanded else 0.0,
          "gap cells / demanded cells"),
         ("Gaps with reachable help", int((gaps["reachable_cov"] > 0).sum()),
-         "gap cells with at least one capable organisation within the hop limit (see reachable coverage)"),
+         "gap cells with at least one capable organisation that has a named tie to the member (see reachable help); "
+         "the Data limits sheet says how much evidence each theme has"),
         ("Gaps with partner suggestions", int(len(with_suggestion.drop_duplicates())),
          f"gap cells for which at least one partner is suggested (top {PARTNER_SUGGESTIONS} per cell)"),
         ("Supporting organisations", int(len({o for orgs in demanded["supporters"] for o in orgs})),
@@ -408,6 +454,7 @@ _STATUS_SHORT = {
     "fragile": "demanded cells that exactly one organisation supports (a single point of failure)",
     "covered": "demanded cells with at least two supporters, fewer than redundant_k",
     "redundant": "demanded cells with at least redundant_k supporters",
+    "mature": "cells with achievements and no demand left (achieved, nothing open)",
 }
 
 
@@ -431,16 +478,12 @@ def _methodology(cfg: AnalysisConfig, method: str, k: int | None, seed: int | No
          "gap, fragile, covered or redundant; empty = no demand."),
     ]
     rows = [("definition", name, value, None, text) for name, value, text in definitions]
-    defaults = {name: default for name, default, _ in AnalysisConfig.describe()}
+    values, defaults = cfg.to_dict(), AnalysisConfig().to_dict()
     for name, _default, help_text in AnalysisConfig.describe():
-        rows.append(("setting", name, _setting_value(getattr(cfg, name)), _setting_value(defaults[name]),
-                     f"{help_text} (environment variable OGPNET_{name.upper()})"))
+        rows.append(("setting", name, display_setting(values[name]), display_setting(defaults[name]),
+                     f"{help_text} (environment variable {AnalysisConfig.env_name(name)})"))
     return pd.DataFrame(rows, columns=["kind", "name", "value", "default", "explanation"]).astype(
         {"value": "object", "default": "object"})
-
-
-def _setting_value(value: Any) -> Any:
-    return ", ".join(map(str, value)) if isinstance(value, tuple) else value
 
 
 _SOFTWARE = (("ogpnet", "ogpnet"), ("neo4j Python driver", "neo4j"), ("networkx", "networkx"),

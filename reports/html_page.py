@@ -90,8 +90,17 @@ def html_page(report: GapReport) -> str:
     """The HTML text of ``report``."""
     sections = [
         ("summary", "Summary", _summary_section(report)),
+        ("limits", "What the data can see", _table_section(
+            report.limits, "limits-table",
+            "A gap means nobody in the data supports the member on the theme: it can be missing data rather than "
+            "missing support. Per theme: organisations with any evidence, where the demand comes from, cells "
+            "whose only support is monitoring, and the commitments sample beside OGP's own counts.")),
         ("map", "Gap cells by country", _map_section(report)),
         ("matrix", "Coverage matrix", _matrix_section(report)),
+        ("trend", "Coverage over time", _table_section(
+            report.trend, "trend-table",
+            "Cells per status and theme at the end of each year, each year with only the evidence observed by "
+            "then: early years see little because most sources were published recently.")),
         ("gaps", "Gaps", _table_section(report.gaps, "gaps-table",
                                         "Demanded cells that no organisation supports, highest demand first.")),
         ("fragile", "Fragile cells", _table_section(

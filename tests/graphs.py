@@ -11,7 +11,7 @@ import pandas as pd
 
 from graph.analysis.multigraph import build_graph
 from model.facts import Facts, facts_from_tables
-from model.schema import TABLES
+from model.schema import TABLES, THEMES
 from model.tables import normalise_tables, read_tables
 
 FIXTURE_DATASET = Path(__file__).resolve().parent / "fixtures" / "dataset"
@@ -84,7 +84,9 @@ def make_tables(**rows: list[dict[str, Any]]) -> dict[str, pd.DataFrame]:
     for row in rows.get("members", []):
         row.setdefault("name", row["id"])
         row.setdefault("iso3", row["id"][:3].upper())
-    for table in ("organisations", "consortia", "themes"):
+    for row in rows.get("themes", []):
+        row.setdefault("name", THEMES.get(row["id"], row["id"]))
+    for table in ("organisations", "consortia"):
         for row in rows.get(table, []):
             row.setdefault("name", row["id"])
     out = {"sources": pd.DataFrame([{"id": "s", "name": "test", "as_of": "2024"}])}

@@ -104,7 +104,8 @@ def expected_texts(name: str, facts: Facts, cells: pd.DataFrame) -> tuple[str, l
         result = build_coalition(facts, "beneficial_ownership", region="Americas", size=3, min_sectors=2,
                                  config=CONFIG)
         return "theme=beneficial_ownership&scope=region&region=Americas&size=3", [
-            f"exact answer {result.optimum_covered} of {result.cells_total} cells"]
+            f"the exact answer {result.optimum_covered} (value {result.optimum_value:.2f}) of {result.cells_total} "
+            "cells"]
     if name == "reports":
         europe = demanded[demanded["region"] == "Europe"]
         return "region=Europe", [f"{int((europe['status'] == 'gap').sum())} gap"]

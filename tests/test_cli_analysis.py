@@ -41,22 +41,29 @@ def test_beneficial_ownership_gaps_match_an_independent_cypher_count(real_db: Da
     assert result["count"] == len(result["rows"]) > 0
     for row in result["rows"]:
         assert row["status"] == "gap" and row["cov"] == 0 and row["supporters"] == [] and row["demand"] > 0
-    # Independently, in Cypher: active members with a BO commitment or pledge and nobody supporting them on BO
-    # (engagements that are not support, e.g. ended ones, do not count).
+    # Independently, in Cypher: analysed members with an open BO pledge (a commitment-direction signal of the
+    # catalogue, not fulfilled by a register or by BO data available, score >= 75) and nobody covering them on
+    # BO (no relation of strength >= the coverage threshold, theme-specific or general + expertise).
+    cfg = AnalysisConfig()
+    strong = [r.id for r in cfg.catalogue.relations if r.strength >= cfg.coverage_min_strength]
+    pledges = [i.id for i in cfg.catalogue.indicators if i.direction == "commitment"
+               and i.theme == "beneficial_ownership"]
     expected = {r["id"] for r in real_db.read(
-        "MATCH (m:Member) WHERE m.status IN ['active', 'inactive', 'suspended', 'letter_of_intent'] "
-        "AND (EXISTS { (m)-[:MADE]->(:Commitment)-[:ON_THEME]->(:Theme {id: $t}) } "
-        "     OR EXISTS { (m)-[s:SIGNALS {kind: 'pledge'}]->(:Theme {id: $t}) WHERE s.value > 0 }) "
-        "AND NOT EXISTS { (:Organisation)-[w:WORKS_IN]->(m) WHERE w.theme_id = $t AND NOT w.relation IN $not_support } "
+        "MATCH (m:Member) WHERE m.status IN $statuses "
+        "AND EXISTS { (m)-[s:SIGNALS]->(:Theme {id: $t}) WHERE s.indicator IN $pledges AND s.value > 0 } "
+        "AND NOT EXISTS { (m)-[s:SIGNALS]->(:Theme {id: $t}) WHERE s.indicator = 'oo_bo_register' "
+        "                 OR (s.indicator = 'gdb_bo_data_availability' AND s.value >= 75) } "
+        "AND NOT EXISTS { (:Organisation)-[w:WORKS_IN]->(m) WHERE w.theme_id = $t AND w.relation IN $strong } "
         "AND NOT EXISTS { (o:Organisation)-[w:WORKS_IN]->(m) WHERE w.theme_id IS NULL "
-        "                 AND NOT w.relation IN $not_support AND EXISTS { (o)-[:EXPERT_IN]->(:Theme {id: $t}) } } "
-        "RETURN m.id AS id", {"t": "beneficial_ownership", "not_support": list(AnalysisConfig().non_supply_relations)})}
+        "                 AND w.relation IN $strong AND EXISTS { (o)-[:EXPERT_IN]->(:Theme {id: $t}) } } "
+        "RETURN m.id AS id", {"t": "beneficial_ownership", "statuses": list(cfg.member_statuses),
+                              "strong": strong, "pledges": pledges})}
     assert expected, "the bundled data should have beneficial-ownership gaps"
     assert expected <= gap_members
-    # The rest are gaps by need signals only (a low score on the matching indicator).
+    # The rest are gaps by need (low scores) or open OGP commitments, with no open pledge.
     for row in result["rows"]:
         if row["member_id"] not in expected:
-            assert row["n_commitments"] == 0 and row["n_pledges"] == 0 and row["n_need_signals"] > 0
+            assert row["n_pledges"] == 0 and (row["n_need_signals"] > 0 or row["n_commitments"] > 0)
 
 
 def test_summary_headline_counts_cells(real_db: Database, neo4j_env: dict[str, str]) -> None:
@@ -80,6 +87,12 @@ def test_brokers_json_keys_and_grouping(real_db: Database, neo4j_env: dict[str, 
             assert key in row
         assert [r["betweenness"] for r in result["rows"]] == sorted((r["betweenness"] for r in result["rows"]),
                                                                     reverse=True)
+        # why each is a broker: evidence items naming the other groups its ties reach, with source and date
+        for r in result["rows"]:
+            assert all({"text", "source", "as_of", "group", "neighbours"} <= set(e) for e in r["evidence"])
+            assert all(e["source"] and e["as_of"] for e in r["evidence"])
+        assert any(e["group"] != row["group"] and e["text"].startswith(row["name"])
+                   for e in row["evidence"]), row["evidence"]
 
 
 def test_partners_and_similar(real_db: Database, neo4j_env: dict[str, str]) -> None:

@@ -9,6 +9,7 @@ import json
 import socket
 import threading
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 
 import pandas as pd
 import pytest
@@ -19,11 +20,15 @@ from dashboard import frames as page_frames
 from dashboard.selection import ALL, widget_key
 from dashboard.sitemap import PAGES
 from graph.analysis import (
+    STATUSES,
     AnalysisConfig,
     Facts,
+    broker_evidence,
     build_coalition,
     coverage_cells,
+    data_limits,
     find_partners,
+    in_force,
     organisation_network,
     similar_organisations,
     what_if_remove,
@@ -35,6 +40,7 @@ from graph.settings import ANALYSIS_SETTINGS, REPO_ROOT, Settings, analysis_conf
 from graph.snapshot import AnalysedGraph, current_graph
 from loaders.load.directory import load_directory
 from presentation.labels import theme_name
+from presentation.values import evidence_text
 
 pytestmark = pytest.mark.integration
 APP = str(REPO_ROOT / "dashboard" / "app.py")
@@ -135,6 +141,34 @@ def test_overview_headline_numbers_and_sources(app: Callable[..., AppTest], fact
     assert analysed.snapshot.snapshot in texts(at)
     assert len(at.get("page_link")) == len(PAGES) - 1
     assert len(at.download_button) >= 2
+    # the limits beside the headline: one row per theme, as data_limits computes them
+    limits = next(f for f in frames(at) if "organisations_with_evidence" in f.columns)
+    expected = data_limits(facts, cells, analysis_config({})).assign(theme=lambda f: f["theme_id"].map(theme_name))
+    assert limits["theme"].tolist() == expected["theme"].tolist()
+    assert limits["monitoring_only_cells"].tolist() == expected["monitoring_only_cells"].tolist()
+    assert at.get("plotly_chart"), "the trend chart"
+
+
+def test_evidence_as_of_a_past_year(app: Callable[..., AppTest], facts: Facts, config: AnalysisConfig) -> None:
+    """The sidebar's year (URL ``as_of``) recomputes every number with the evidence observed by then."""
+    at = app("overview", as_of="2017")
+    then = coverage_cells(facts, replace(config, as_of="2017"))
+    assert metric(at, "OGP members") == str(len(in_force(facts, replace(config, as_of="2017")).members))
+    assert metric(at, "Gap cells") == str(int((then["status"] == "gap").sum()))
+    assert "Evidence as of **2017**" in texts(at)
+    at.sidebar.selectbox(key=key("sidebar", "as_of")).select(ALL).run()
+    assert metric(at, "Gap cells") == str(int((coverage_cells(facts, config)["status"] == "gap").sum()))
+    assert "as_of" not in at.query_params
+    # a year the data cannot show is dropped with a warning, not an error
+    at = app("overview", as_of="1999")
+    assert "cannot be shown" in texts(at)
+
+
+def test_methods_page_shows_the_catalogue(app: Callable[..., AppTest], config: AnalysisConfig) -> None:
+    at = app("methods")
+    shown = "\n".join(m.value for m in at.markdown)
+    assert f"Catalogue version {config.catalogue.version}" in shown
+    assert "gdb_bo_framework" in shown
 
 
 # -- coverage map -----------------------------------------------------------------------------------------
@@ -157,10 +191,11 @@ def test_coverage_map_theme_and_member_profile(app: Callable[..., AppTest], cell
     assert "Kenya (KEN)" in [h.value for h in at.header]
     kenya = cells[cells["member_id"] == "KEN"]
     assert metric(at, "Gaps") == str(int((kenya["status"] == "gap").sum()))
-    assert metric(at, "Themes with demand") == str(int(kenya["status"].notna().sum()))
+    assert metric(at, "Themes with demand") == str(int(kenya["status"].isin(STATUSES).sum()))
     evidence = next(f for f in frames(at) if "what" in f.columns)
     one = kenya[kenya["theme_id"] == "open_contracting"].iloc[0]
-    assert len(evidence) == one["n_commitments"] + one["n_pledges"] + one["n_need_signals"]
+    assert len(evidence) == (len(one["commitment_ids"]) + len(one["pledges"]) + len(one["need_signals"])
+                             + len(one["achievements"]))
     assert at.query_params["members"] in ("KEN", ["KEN"]) and at.query_params["theme"] == "open_contracting"
 
 
@@ -187,7 +222,9 @@ def test_gaps_filters_and_drill_down(app: Callable[..., AppTest], cells: pd.Data
     row = cells[(cells["member_id"] == table.iloc[0]["member_id"]) & (cells["theme_id"] == "open_contracting")].iloc[0]
     assert any(row["member_name"] in s.value for s in at.subheader)
     evidence = next(f for f in frames(at) if "what" in f.columns)
-    assert len(evidence) == row["n_commitments"] + row["n_pledges"] + row["n_need_signals"]
+    assert len(evidence) == (len(row["commitment_ids"]) + len(row["pledges"]) + len(row["need_signals"])
+                             + len(row["achievements"]))
+    assert set(evidence["counts"].str.split(" ").str[0]) <= {"open", "fulfilled", "need", "lowers"}
     reachable = next(f for f in frames(at) if "why" in f.columns)
     assert len(reachable) == row["reachable_cov"]
     at.multiselect(key=key("gaps", "status")).set_value(["fragile"]).run()
@@ -205,7 +242,7 @@ def test_gaps_sector_filter(app: Callable[..., AppTest], cells: pd.DataFrame) ->
 def test_what_if_removal(app: Callable[..., AppTest], facts: Facts, cells: pd.DataFrame,
                          config: AnalysisConfig) -> None:
     at = app("gaps")
-    org = "open-contracting-partnership"
+    org = "open-ownership"  # OCP's impact stories are mentions, not coverage: removing it opens no gap
     at.multiselect(key=key("gaps", "remove")).set_value([org]).run()
     assert_clean(at)
     changed = what_if_remove(facts, organisation=org, config=config, cells=cells)
@@ -275,6 +312,8 @@ def test_brokers_grouping_and_single_points_of_failure(app: Callable[..., AppTes
     top = report.organisations["betweenness"].idxmax()
     assert frames(at)[0].iloc[0]["name"] == report.organisations.loc[top, "name"]
     assert len(frames(at)[0]) == 20
+    reasons = broker_evidence(facts, report, [top], config)[top]
+    assert frames(at)[0].iloc[0]["evidence"] == "; ".join(evidence_text(e) for e in reasons)
     points = next(f for f in frames(at) if "cut_off" in f.columns)
     names = facts.organisations.set_index("organisation_id")["name"]
     assert sorted(points["name"]) == sorted(names[str(o)] for o in report.articulation_points)
@@ -299,16 +338,19 @@ def test_partner_search(app: Callable[..., AppTest], facts: Facts, config: Analy
     expected = find_partners(facts, "open_contracting", members=["KEN"], top=10, config=config)
     table = next(f for f in frames(at) if "evidence" in f.columns)
     assert table["name"].tolist() == expected["name"].tolist()
-    assert table["evidence"].tolist() == expected["evidence"].tolist()
+    assert table["evidence"].tolist() == ["; ".join(evidence_text(e) for e in items)
+                                          for items in expected["evidence"]]
     at.selectbox(key=key("partners", "partner_sector")).select("multilateral").run()
     table = next(f for f in frames(at) if "evidence" in f.columns)
     assert set(table["sector"]) <= {"Multilateral"}
     # similar organisations on the chosen theme (open contracting), with the configured non-supply relations
-    at.selectbox(key=key("partners", "organisation")).select("open-contracting-partnership").run()
-    similar = similar_organisations(facts, "open-contracting-partnership", top=10, theme="open_contracting",
-                                    config=config)
+    at.selectbox(key=key("partners", "organisation")).select("hivos").run()
+    similar = similar_organisations(facts, "hivos", top=10, theme="open_contracting", config=config)
     shown = next(f for f in frames(at) if "jaccard" in f.columns)
     assert len(similar) > 0 and shown["name"].tolist() == similar["name"].tolist()
+    # OCP's only open contracting evidence is impact stories (a mention): not support, and the page says why
+    at.selectbox(key=key("partners", "organisation")).select("open-contracting-partnership").run()
+    assert any("a mention, monitoring or research does not count as support" in i.value for i in at.info)
 
 
 # -- coalition ------------------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ import pytest
 
 from dashboard import charts, frames
 from graph.analysis import (
+    ALL_STATUSES,
     STATUSES,
     AnalysisConfig,
     brokerage_report,
@@ -18,7 +19,6 @@ from graph.analysis import (
     coverage_cells,
     coverage_headline,
     find_partners,
-    hop_distances,
     organisation_network,
     unique_coverage,
     what_if_remove,
@@ -84,8 +84,9 @@ def test_rank_cells_filters_and_orders_as_the_cli(cells: pd.DataFrame) -> None:
     assert order.is_monotonic_increasing
     for _, group in ranked.groupby("status"):
         assert group["demand"].is_monotonic_decreasing
-    one = ranking.rank_cells(cells, theme="open_contracting", region="Americas", statuses=STATUSES)
+    one = ranking.rank_cells(cells, theme="open_contracting", region="Americas", statuses=ALL_STATUSES)
     assert set(one["theme_id"]) == {"open_contracting"} and set(one["region"]) == {"Americas"}
+    assert one["status"].tolist() == ["mature"]  # MEX: its commitment was completed
     supported = ranking.rank_cells(cells, statuses=STATUSES, sector="network")
     assert len(supported) and all("network" in s for s in supported["sectors"])
     assert ranking.rank_cells(cells, members=["KEN"], statuses=STATUSES)["member_id"].eq("KEN").all()
@@ -97,7 +98,7 @@ def test_cell_evidence_lists_commitments_and_signals_with_source_and_date(cells:
     assert sorted(commitments["what"]) == ["KE0001", "KE0002"]
     assert commitments.set_index("what").loc["KE0002", "detail"].startswith("Open data standards for county")
     needs = evidence[evidence["kind"] == "need signal"]
-    assert needs["what"].tolist() == ["gdb_module_score"]
+    assert needs["what"].tolist() == ["gdb_overall_score"]
     assert needs["source"].tolist() == ["fixture-indicators"] and needs["as_of"].tolist() == ["2022"]
     row = frames.cell_row(cells, "KEN", "open_data")
     assert len(evidence) == row["n_commitments"] + row["n_pledges"] + row["n_need_signals"]
@@ -116,22 +117,21 @@ def test_reachable_table_lists_exactly_the_reachable_count(facts, cells: pd.Data
     demanded = cells[cells["status"].notna()]
     assert demanded["reachable_cov"].sum() > 0
     for member, group in demanded.groupby("member_id"):
-        hops = hop_distances(facts, CFG, members=[member])
         for row in group.itertuples():
-            table = frames.reachable_table(facts, hops, cells, member, row.theme_id, CFG)
+            table = frames.reachable_table(facts, cells, member, row.theme_id, CFG)
             assert len(table) == row.reachable_cov, (member, row.theme_id)
             assert not set(table["organisation_id"]) & set(row.supporters)
             assert table["hops"].is_monotonic_increasing
             assert table["why"].str.len().gt(0).all()
+            assert table["source"].str.len().gt(0).all() and table["as_of"].str.len().gt(0).all()
 
 
 def test_member_summary_and_reachable(facts, cells: pd.DataFrame) -> None:  # noqa: ANN001
     about = frames.member_summary(cells, facts, "KEN")
     mine = cells[cells["member_id"] == "KEN"]
-    assert about["name"] == "Kenya" and about["demanded"] == mine["status"].notna().sum()
+    assert about["name"] == "Kenya" and about["demanded"] == mine["status"].isin(STATUSES).sum()
     assert about["gap"] == (mine["status"] == "gap").sum()
-    hops = hop_distances(facts, CFG, members=["KEN"])
-    reach = frames.member_reachable(facts, hops, cells, "KEN", CFG)
+    reach = frames.member_reachable(facts, cells, "KEN", CFG)
     wanted = mine[mine["status"].isin(["gap", "fragile"])]
     assert len(reach) == wanted["reachable_cov"].sum()
 
@@ -288,4 +288,10 @@ def test_coalition_picks_say_why(facts) -> None:  # noqa: ANN001
     picks = frames.coalition_picks(result, frames.organisation_names(facts))
     assert len(picks) == len(result.picks)
     for row in picks.itertuples():
-        assert row.reason.startswith(f"adds {len(row.adds)} cell(s)" if row.adds else "adds no new cell")
+        assert row.reason.startswith(f"closes {len(row.adds)} cell(s) first" if row.adds
+                                     else "closes no cell the others leave open")
+        assert ("could take its place" in row.reason or "would lose" in row.reason
+                or "nobody outside the coalition could replace it" in row.reason)
+    first = picks.iloc[0]
+    assert (first["organisation_id"], first["replacement"]) == ("civic-lab", "world-dev-bank")
+    assert first["reason"].endswith("World Development Bank could take its place at no loss")

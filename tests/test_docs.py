@@ -61,3 +61,37 @@ def test_every_method_is_in_readme_and_every_readme_setting_exists() -> None:
     documented = set(re.findall(r"`OGPNET_([A-Z_]+)`", README))
     settings = {name.upper() for name, _, _ in AnalysisConfig.describe()}
     assert settings <= documented
+
+
+def test_every_error_kind_has_its_own_documented_exit_code() -> None:
+    """Each error class exits with a code README explains; different kinds do not share a code, apart from the
+    documented 2 (a wrong option and an invalid dataset are both wrong input)."""
+    import importlib
+    import pkgutil
+
+    import dashboard
+    import graph
+    import loaders
+    import model
+    import ogpnet
+    import reports
+    from model.errors import EXIT_CODES, INTERNAL_ERROR, OgpnetError
+
+    for package in (model, graph, loaders, reports, ogpnet):
+        for info in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
+            importlib.import_module(info.name)
+    del dashboard  # its errors only show on a page, never as an exit code
+
+    def subclasses(cls: type) -> list[type]:
+        return [c for sub in cls.__subclasses__() for c in (sub, *subclasses(sub))]
+
+    kinds: dict[int, set[str]] = {}
+    for cls in subclasses(OgpnetError):
+        if cls.__module__.startswith(("model", "graph", "loaders", "reports", "ogpnet")):
+            base = next(b for b in cls.__mro__ if b.__dict__.get("exit_code") is not None)
+            kinds.setdefault(cls.exit_code, set()).add(base.__name__)
+    assert set(kinds) | {INTERNAL_ERROR} <= set(EXIT_CODES), "an exit code is not documented"
+    shared = {code: names for code, names in kinds.items() if len(names) > 1}
+    assert shared == {2: {"UsageError", "ValidationError"}, 65: {"TableError", "BuildError"}}, shared
+    for code, meaning in EXIT_CODES.items():
+        assert f"| {code} | {meaning} |" in README

@@ -233,7 +233,7 @@ def test_load_over_the_memory_limit_fails_cleanly(neo4j_env: dict[str, str], emp
     before = dump_text(empty_database)
     out = subprocess.run([OGPNET, "load", str(tmp_path / "big"), "--quiet"], env=neo4j_env,
                          capture_output=True, text=True, timeout=600)
-    assert out.returncode == 70, out.stderr
+    assert out.returncode == DatabaseError.exit_code == 76, out.stderr
     assert "lack of memory" in out.stderr and "OGPNET_NEO4J_TX_MEMORY" in out.stderr
     assert "Traceback" not in out.stderr
     assert dump_text(empty_database) == before

@@ -95,7 +95,7 @@ def test_build_graph_attributes() -> None:
     assert general == [{"type": "WORKS_IN", "relation": "country_programme", "source": "fixture",
                         "as_of": "2024-06-01"}]
     signal = G.get_edge_data("member:KEN", "theme:open_data")
-    assert list(signal.values()) == [{"type": "SIGNALS", "indicator": "gdb_module_score", "kind": "score",
+    assert list(signal.values()) == [{"type": "SIGNALS", "indicator": "gdb_overall_score", "kind": "score",
                                       "value": 49.5, "source": "fixture-indicators", "as_of": "2022"}]
     member_of = G.get_edge_data("member:NGA", "consortium:bo-collective")
     assert list(member_of.values())[0]["role"] == "signatory"

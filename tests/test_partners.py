@@ -1,22 +1,25 @@
 """Partner fit and similar organisations on the fixture, with the expected parts worked out by hand.
 
 find_partners(theme=open_contracting, members=[MEX]), default weights (expertise 1, presence 1, track record
-1, complementarity 0.5, proximity 0.5), track_record_cap 3:
+1, complementarity 0.5, proximity 0.5), track_record_cap 3, no region neighbours, tie strengths from the
+catalogue (consortium 0.4):
 
 * anchors (organisations working in MEX): justice-forum. Candidates: capable on open contracting
   (budget-watch, transparency-network, un-governance), the anchor, and its climate-partnership co-members
-  (budget-watch, un-governance, policy-institute). Nobody supports MEX open contracting yet, so the
-  complementarity of every candidate is 1.
-* transparency-network: expert 1; works in COL, a neighbour of MEX (same region) -> presence 0.5; supports
-  open contracting in GHA and COL -> track record 2/3; no item shared with justice-forum -> proximity 0.
-  score = 1 + 0.5 + 2/3 + 0.5 + 0 = 2.6667.
-* budget-watch: expert 1; presence 0; supports open contracting in GHA -> 1/3; shares climate-partnership
-  (4 organisations) with justice-forum -> RA 1/4. un-governance: the same parts. score = 1 + 1/3 + 1/2 + 1/6 = 2.
+  (budget-watch, un-governance, policy-institute). Nobody covers MEX open contracting (it is mature: its
+  commitment was completed), so the complementarity of every candidate is 1.
+* budget-watch: expert 1; a climate-partnership co-member of justice-forum, which works in MEX: a named
+  consortium tie, presence 0.4; covers open contracting in GHA -> track record 1/3; shares
+  climate-partnership (4 organisations) with justice-forum -> RA 1/4. score = 1 + 0.4 + 1/3 + 0.5 + 1/6 = 2.4.
+  un-governance: the same parts, 2.4; equal scores go to the stronger evidence (covers GHA 1 + tie 0.4 for
+  both), then the id.
+* transparency-network: expert 1; works in COL and GHA, neither tied to MEX (COL is only in the same OGP region,
+  which is not a tie) -> presence 0; covers open contracting in GHA and COL -> track record 2/3; proximity 0.
+  score = 1 + 0 + 2/3 + 0.5 + 0 = 2.1667.
 * justice-forum: presence 1 (works in MEX), nothing else -> 1 + 0.5 = 1.5.
-* policy-institute: presence 0.5 (COL); shares the theme justice (2 capable organisations, 1/2) and
-  climate-partnership (1/4) with justice-forum -> RA 3/4, the largest, so proximity 1 -> 0.5 + 0.5 + 0.5 = 1.5.
+* policy-institute: presence 0.4 (consortium tie); shares the theme justice (2 capable organisations, 1/2) and
+  climate-partnership (1/4) with justice-forum -> RA 3/4, the largest, so proximity 1 -> 0.4 + 0.5 + 0.5 = 1.4.
   Proximities are RA / 3/4: budget-watch and un-governance 1/3.
-Ties are broken by id.
 """
 
 from __future__ import annotations
@@ -38,33 +41,39 @@ def test_ranking_and_parts(mex: pd.DataFrame) -> None:
     got = mex[["organisation_id", "score", "expertise", "presence", "track_record", "complementarity",
                "proximity"]].round(6).values.tolist()
     assert got == [
-        ["transparency-network", 2.666667, 1.0, 0.5, 0.666667, 1.0, 0.0],
-        ["budget-watch", 2.0, 1.0, 0.0, 0.333333, 1.0, 0.333333],
-        ["un-governance", 2.0, 1.0, 0.0, 0.333333, 1.0, 0.333333],
+        ["budget-watch", 2.4, 1.0, 0.4, 0.333333, 1.0, 0.333333],
+        ["un-governance", 2.4, 1.0, 0.4, 0.333333, 1.0, 0.333333],
+        ["transparency-network", 2.166667, 1.0, 0.0, 0.666667, 1.0, 0.0],
         ["justice-forum", 1.5, 0.0, 1.0, 0.0, 1.0, 0.0],
-        ["policy-institute", 1.5, 0.0, 0.5, 0.0, 1.0, 1.0],
+        ["policy-institute", 1.4, 0.0, 0.4, 0.0, 1.0, 1.0],
     ]
     assert mex["rank"].tolist() == [1, 2, 3, 4, 5]
-    assert mex.loc[0, "countries"] == ["COL", "GHA"]
+    assert mex["evidence_strength"].round(6).tolist() == [1.4, 1.4, 1.6, 1.0, 0.4]
+    assert mex.loc[2, "countries"] == ["COL", "GHA"]
 
 
 def test_evidence(mex: pd.DataFrame) -> None:
-    evidence = dict(zip(mex["organisation_id"], mex["evidence"], strict=True))
-    assert evidence["transparency-network"] == (
-        "expert in open_contracting; active on open_contracting in Colombia and Ghana; "
-        "works in neighbouring Colombia")
-    assert evidence["budget-watch"] == (
-        "expert in open_contracting; active on open_contracting in Ghana; "
-        "co-member of Climate Transparency Partnership with Justice Forum (in MEX)")
-    assert evidence["justice-forum"] == "works in Mexico (justice)"
-    assert evidence["policy-institute"] == (
-        "works in neighbouring Colombia; co-member of Climate Transparency Partnership with Justice Forum (in MEX)")
+    evidence = {o: [e["text"] for e in items] for o, items in zip(mex["organisation_id"], mex["evidence"],
+                                                                  strict=True)}
+    assert evidence["transparency-network"] == [
+        "Transparency Network declares expertise in Open contracting",
+        "Transparency Network covers Open contracting in Colombia (national chapter)",
+        "Transparency Network covers Open contracting in Ghana (national chapter)"]
+    assert evidence["budget-watch"] == [
+        "Budget Watch declares expertise in Open contracting",
+        "Budget Watch covers Open contracting in Ghana (country programme)",
+        "Budget Watch co-member of Climate Transparency Partnership with Justice Forum, which works in Mexico"]
+    assert evidence["justice-forum"] == ["Justice Forum works in Mexico (supports implementation on Justice)"]
+    assert evidence["policy-institute"] == [
+        "Policy Institute co-member of Climate Transparency Partnership with Justice Forum, which works in Mexico"]
+    # every item carries its source and date
+    assert all(e["source"] == "fixture" and e["as_of"] == "2024-06-01" for items in mex["evidence"] for e in items)
 
 
 def test_sector_filter_keeps_scores(mex: pd.DataFrame) -> None:
     networks = find_partners(fixture_facts(), "open_contracting", members="MEX", sector="network")
     assert networks["organisation_id"].tolist() == ["transparency-network"]
-    assert networks["score"].iloc[0] == mex["score"].iloc[0]
+    assert networks["score"].iloc[0] == mex.set_index("organisation_id").loc["transparency-network", "score"]
 
 
 def test_current_supporters_are_not_candidates() -> None:
@@ -77,17 +86,20 @@ def test_current_supporters_are_not_candidates() -> None:
 
 
 def test_default_targets_are_the_demanded_members() -> None:
-    both = find_partners(fixture_facts(), "open_contracting", top=3)
-    # targets: GHA (pledge) and MEX (commitment); transparency-network works in GHA and next to MEX
-    assert both.loc[0, "organisation_id"] == "transparency-network"
-    assert both.loc[0, "presence"] == 0.75
+    only = find_partners(fixture_facts(), "open_contracting", top=3)
+    # targets: GHA only (its pledge is open); MEX is mature (its commitment was completed), so not a target.
+    # uni-research-hub works in GHA (presence 1); the three organisations covering GHA are not candidates.
+    assert only.loc[0, "organisation_id"] == "uni-research-hub"
+    assert only.loc[0, "presence"] == 1.0
+    assert not set(only["organisation_id"]) & {"budget-watch", "un-governance", "transparency-network"}
 
 
 def test_weights_come_from_config() -> None:
     cfg = AnalysisConfig(weight_presence=0, weight_track_record=0, weight_complementarity=0, weight_proximity=0)
     only_expertise = find_partners(fixture_facts(), "open_contracting", members="MEX", config=cfg)
     assert (only_expertise["score"] == only_expertise["expertise"]).all()
-    assert only_expertise["organisation_id"].tolist()[:3] == ["budget-watch", "transparency-network",
+    # equal scores: the stronger evidence first (transparency-network 1.6 > 1.4), then the id
+    assert only_expertise["organisation_id"].tolist()[:3] == ["transparency-network", "budget-watch",
                                                              "un-governance"]
 
 

@@ -25,7 +25,16 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from graph.analysis import AnalysisConfig, coverage_cells, find_partners
+from graph.analysis import (
+    ALL_STATUSES,
+    LIMIT_COLUMNS,
+    STATUSES,
+    AnalysisConfig,
+    broker_evidence,
+    coverage_cells,
+    coverage_trend,
+    find_partners,
+)
 from graph.analysis.groups import brokerage_by
 from graph.db import Database
 from graph.settings import REPO_ROOT
@@ -33,6 +42,7 @@ from graph.snapshot import AnalysedGraph, Snapshot, current_graph
 from model.tables import read_tables
 from presentation.methods import METHODS
 from presentation.safety import DANGEROUS_START
+from presentation.values import display_setting, evidence_text
 from reports.csv_tables import CSV_FILES
 from reports.gap_report import (
     BROKER_COLUMNS,
@@ -170,7 +180,9 @@ def test_workbook_sheets_headers_frozen_panes_and_filters(fixture_report: GapRep
     wb = workbook(render_xlsx(fixture_report))
     assert wb.sheetnames == list(SHEETS)
     expected_headers = {
-        "Summary": ["item", "value", "explanation"], "Gaps": list(GAP_COLUMNS), "Fragile": list(FRAGILE_COLUMNS),
+        "Summary": ["item", "value", "explanation"], "Data limits": ["theme_id", "theme_name", *LIMIT_COLUMNS[1:]],
+        "Trend": ["year", "theme_id", "theme_name", "members", *ALL_STATUSES],
+        "Gaps": list(GAP_COLUMNS), "Fragile": list(FRAGILE_COLUMNS),
         "Brokers": list(BROKER_COLUMNS), "Partner suggestions": list(SUGGESTION_COLUMNS),
         "Methodology": ["kind", "name", "value", "default", "explanation"],
         "Provenance": ["kind", "name", "value", "url", "licence", "as_of"],
@@ -196,9 +208,10 @@ def test_workbook_values_are_those_of_the_analyses(fixture_report: GapReport, fi
     cells = coverage_cells(G, cfg)
     wb = workbook(render_xlsx(fixture_report))
     summary = {r["item"]: r["value"] for r in sheet_rows(wb["Summary"])}
-    for status in ("gap", "fragile", "covered", "redundant"):
+    for status in ("gap", "fragile", "covered", "redundant", "mature"):
         assert summary[f"{status.capitalize()} cells"] == int((cells["status"] == status).sum())
-    assert summary["Demanded cells"] == int(cells["status"].notna().sum())
+    assert summary["Demanded cells"] == int(cells["status"].isin(STATUSES).sum())
+    assert summary["Monitoring-only cells"] == int((cells["status"].isin(STATUSES) & cells["monitoring_only"]).sum())
     assert summary["Organisations"] == len(G.organisations)
 
     gaps = sheet_rows(wb["Gaps"])
@@ -220,7 +233,9 @@ def test_workbook_values_are_those_of_the_analyses(fixture_report: GapReport, fi
     partners = find_partners(G, first["theme_id"], members=first["member_id"], top=3, config=cfg)
     assert [r["organisation_id"] for r in mine] == list(partners["organisation_id"])
     assert [r["score"] for r in mine] == pytest.approx(list(partners["score"]))
-    assert [r["evidence"] for r in mine] == list(partners["evidence"])
+    # in the workbook, each evidence item is one "text (source, as_of)" line
+    assert [r["evidence"] for r in mine] == ["; ".join(evidence_text(e) for e in items)
+                                             for items in partners["evidence"]]
 
     fragile = {(r["member_id"], r["theme_id"]): r["supporter_id"] for r in sheet_rows(wb["Fragile"])}
     expected_fragile = cells[cells["status"] == "fragile"]
@@ -238,6 +253,16 @@ def test_workbook_values_are_those_of_the_analyses(fixture_report: GapReport, fi
         assert brokers[org]["betweenness"] == pytest.approx(row["betweenness"])
         assert brokers[org]["dominant_role"] == row["dominant_role"]
         assert brokers[org]["articulation_point"] is bool(row["articulation_point"])
+    # each broker's evidence: the ties that reach other sectors, with source and date
+    reasons = broker_evidence(G, brokerage_by(G, "sector", cfg), list(report.index), cfg)
+    for org in report.index:
+        assert (brokers[org]["evidence"] or "") == "; ".join(evidence_text(e) for e in reasons[org]), org
+    assert any("ties civil society to" in (r["evidence"] or "") for r in brokers.values())
+
+    trend = coverage_trend(G, cfg)
+    rows = sheet_rows(wb["Trend"])
+    assert [(r["year"], r["theme_id"], r["gap"], r["mature"]) for r in rows] == list(
+        zip(trend["year"], trend["theme_id"], trend["gap"], trend["mature"], strict=True))
 
 
 def test_workbook_numbers_are_numeric_cells(fixture_report: GapReport) -> None:
@@ -270,17 +295,16 @@ def test_workbook_methodology_and_provenance(fixture_report: GapReport) -> None:
     wb = workbook(render_xlsx(fixture_report))
     method = sheet_rows(wb["Methodology"])
     settings = [r for r in method if r["kind"] == "setting"]
-    cfg = AnalysisConfig()
+    cfg = AnalysisConfig().to_dict()
     assert [r["name"] for r in settings] == [name for name, _, _ in AnalysisConfig.describe()]
     for row in settings:
-        value = getattr(cfg, row["name"])
-        assert row["value"] == (", ".join(value) if isinstance(value, tuple) else value)
+        assert row["value"] == display_setting(cfg[row["name"]])
         assert row["explanation"] and f"OGPNET_{row['name'].upper()}" in row["explanation"]
     terms = {r["name"]: r for r in method if r["kind"] == "definition"}
     # every method of the registry (the dashboard's methods page and README render the same texts)
     for term in [m.title for m in METHODS if m.section != "explorer"]:
         assert terms[term]["explanation"] or terms[term]["value"], term
-    assert "0.5 × need signals" in terms["Demand"]["value"]  # the weights used, not just their names
+    assert "need: 0.5 × weight" in terms["Demand"]["value"]  # the weights used, not just their names
     for role in ("coordinator", "itinerant", "representative", "gatekeeper", "liaison"):
         assert role in terms["Brokerage roles"]["explanation"]
 
@@ -429,7 +453,7 @@ def test_scope_limits_every_cell_table(fixture_graph: AnalysedGraph) -> None:
     assert one.summary.set_index("item").loc["Scope", "value"] == "theme open_data; member KEN"
     nothing = collect_gap_report(fixture_graph, cfg, theme="civic_space", member="UKR")  # no demand at all
     assert nothing.gaps.empty and nothing.partner_suggestions.empty
-    assert workbook(render_xlsx(nothing))["Gaps"].auto_filter.ref == "A1:Q1"
+    assert workbook(render_xlsx(nothing))["Gaps"].auto_filter.ref == "A1:Z1"
     assert 'id="gaps-table">None.' in render_html(nothing)
     assert render_csv(nothing)["gaps.csv"] == ",".join(GAP_COLUMNS) + "\n"
     for bad in ({"theme": "nope"}, {"region": "Atlantis"}, {"member": "XXX"}, {"member": "RUS"}):
@@ -448,7 +472,7 @@ def test_cli_refuses_a_missing_directory_and_a_csv_suffix(tmp_path: Path) -> Non
     assert "does not exist" in out.stderr and str(tmp_path / "no") in out.stderr
     out = subprocess.run([OGPNET, "report", "gaps", "--format", "csv", "--out", str(tmp_path / "r.csv")],
                          env=env, capture_output=True, text=True, timeout=120)
-    assert out.returncode == 78 and "r.zip" in out.stderr
+    assert out.returncode == 2 and "r.zip" in out.stderr
     assert list(tmp_path.iterdir()) == []
 
 
@@ -559,10 +583,10 @@ def test_cli_errors_leave_no_file_and_keep_the_old_one(real_db: Database, neo4j_
     out = tmp_path / "gaps.xlsx"
     out.write_bytes(b"the previous report")
     result = run_report(neo4j_env, "--region", "Atlantis", "--out", str(out))
-    assert result.returncode == 78
+    assert result.returncode == 2  # a usage error: an unknown region
     assert "unknown region 'Atlantis'" in result.stderr and "Traceback" not in result.stderr
     result = run_report(neo4j_env, "--member", "NOPE", "--out", str(out))
-    assert result.returncode == 78 and "NOPE" in result.stderr
+    assert result.returncode == 2  # a usage error: an unknown region and "NOPE" in result.stderr
     assert out.read_bytes() == b"the previous report"
     assert [p.name for p in tmp_path.iterdir()] == ["gaps.xlsx"]
 

@@ -25,8 +25,15 @@ method = "exact" if report.betweenness_method == "exact" else \
 st.caption(f"Betweenness {method}, on the collaboration network of {len(ranked)} organisations.")
 
 st.plotly_chart(charts.broker_bars(ranked.head(min(top, 25))), config={"displaylogo": False})
-components.table(ranked.head(top), "brokers",
-                 columns=["rank", *[c for c in frames.BROKER_COLUMNS if c != "organisation_id"]])
+shown = ranked.head(top).copy()
+reasons = state.broker_reasons(loaded.snapshot, group_by, tuple(shown["organisation_id"]), loaded.config)
+shown["evidence"] = shown["organisation_id"].map(reasons)
+components.table(shown, "brokers",
+                 columns=["rank", *[c for c in frames.BROKER_COLUMNS if c != "organisation_id"], "evidence"])
+with st.expander("Why each is a broker: the ties that reach other groups", icon=":material/fact_check:"):
+    for row in shown.head(10).to_dict("records"):
+        st.markdown(f"**{row['rank']}. {row['name']}**")
+        components.evidence_list(row["evidence"])
 components.explain("What these measures mean", loaded.config, "network", "betweenness", "constraint",
                    "effective_size", "roles", expanded=False)
 

@@ -45,8 +45,14 @@ for note in result.notes:
     st.info(note)
 
 st.subheader("The coalition and why each pick")
-components.table(frames.coalition_picks(result, frames.organisation_names(facts)), "coalition",
-                 columns=["order", "name", "sector", "reason", "adds", "supports_now", "role", "consortia"])
+picks = frames.coalition_picks(result, frames.organisation_names(facts))
+components.table(picks, "coalition", columns=["order", "name", "sector", "reason", "value_added", "adds",
+                                               "supports_now", "replacement", "role", "consortia"])
+if not picks.empty:
+    with st.expander("Evidence behind each pick", icon=":material/fact_check:"):
+        for row in picks.to_dict("records"):
+            st.markdown(f"**{row['order']}. {row['name']}**")
+            components.evidence_list(row["evidence"])
 st.subheader("Coverage before and after")
 components.table(per_cell, "coalition-coverage", columns=["member_name", "member_id", "status", "supporters",
                                                           "today", "picks", "coalition", "after"])

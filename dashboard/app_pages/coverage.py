@@ -54,15 +54,15 @@ gaps, evidence, supporters, reachable = st.tabs(["Gaps and coverage", f"Demand e
                                                  f"Supporters{scope}", f"Reachable organisations{scope}"])
 with gaps:
     components.table(frames.member_cells(cells, member), f"{member}-coverage",
-                     columns=["theme", "status", "demand", "cov", "supporters", "sectors", "reachable_cov"])
+                     columns=["theme", "status", "demand", "cov", "supporters", "weak_supporters", "sectors",
+                              "reachable_cov"])
 with evidence:
     components.table(frames.cell_evidence(cells, tables, member, theme), f"{member}-evidence",
-                     columns=["theme", "kind", "what", "detail", "source", "as_of"])
+                     columns=["theme", "kind", "what", "detail", "counts", "source", "as_of"])
 with supporters:
     components.table(frames.supporters_table(facts, tables, member, theme, loaded.config), f"{member}-supporters",
-                     columns=["name", "sector", "theme", "how", "source", "as_of"])
+                     columns=["name", "sector", "theme", "how", "grade", "counts", "source", "as_of"])
 with reachable:
-    hops = state.member_hops(loaded.snapshot, member, loaded.config)
-    components.table(frames.member_reachable(facts, hops, cells, member, loaded.config, theme),
-                     f"{member}-reachable", columns=["theme", "name", "sector", "hops", "why"],
+    components.table(frames.member_reachable(facts, cells, member, loaded.config, theme),
+                     f"{member}-reachable", columns=["theme", "name", "sector", "tie", "why", "source", "as_of"],
                      caption="Organisations that could step into the member's gap and fragile cells.")

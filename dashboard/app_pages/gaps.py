@@ -45,14 +45,15 @@ if cell:
     evidence, supporters, reachable = st.tabs(["Demand evidence", "Supporters", "Reachable organisations"])
     with evidence:
         components.table(frames.cell_evidence(cells, tables, member, cell_theme), f"{member}-{cell_theme}-evidence",
-                         columns=["kind", "what", "detail", "source", "as_of"])
+                         columns=["kind", "what", "detail", "counts", "source", "as_of"])
     with supporters:
         components.table(frames.supporters_table(facts, tables, member, cell_theme, loaded.config),
-                         f"{member}-{cell_theme}-supporters", columns=["name", "sector", "how", "source", "as_of"])
+                         f"{member}-{cell_theme}-supporters",
+                         columns=["name", "sector", "how", "grade", "counts", "source", "as_of"])
     with reachable:
-        hops = state.member_hops(loaded.snapshot, member, loaded.config)
-        components.table(frames.reachable_table(facts, hops, cells, member, cell_theme, loaded.config),
-                         f"{member}-{cell_theme}-reachable", columns=["name", "sector", "hops", "why"])
+        components.table(frames.reachable_table(facts, cells, member, cell_theme, loaded.config),
+                         f"{member}-{cell_theme}-reachable",
+                         columns=["name", "sector", "tie", "why", "source", "as_of"])
 
 st.header("What if an organisation withdrew?")
 orgs = frames.organisation_names(facts)

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from dashboard import components, state
-from presentation.methods import METHODS, SECTIONS
+from presentation.methods import METHODS, SECTIONS, catalogue_markdown
 
 st.title("How scores work")
 loaded = state.guard()
@@ -16,5 +16,10 @@ for section, heading in SECTIONS.items():
     for method in METHODS:
         if method.section == section:
             st.markdown(method.markdown(cfg))
+with st.expander("Indicator and relation catalogue in use", icon=":material/menu_book:"):
+    st.markdown("How each source's indicators and relations are read: whether a value is a need, a commitment or "
+                "an achievement, its weight and thresholds, and how strong each kind of support or tie is. "
+                "Replace it with `OGPNET_CATALOGUE=<file>` (see README).")
+    st.markdown(catalogue_markdown(cfg))
 with st.expander("Settings in use"):
     st.json(cfg.to_dict(), expanded=True)

@@ -29,6 +29,11 @@ if not partners.empty:
     st.plotly_chart(charts.score_bars(frames.score_parts(partners, loaded.config)), config={"displaylogo": False})
 components.table(partners, "partners", columns=["rank", "name", "sector", "score", "expertise", "presence",
                                                 "track_record", "complementarity", "proximity", "evidence"])
+if not partners.empty:
+    with st.expander("Evidence behind each partner", icon=":material/fact_check:"):
+        for row in partners.head(10).to_dict("records"):
+            st.markdown(f"**{row['rank']}. {row['name']}** — score {row['score']:.3g}")
+            components.evidence_list(row["evidence"])
 components.explain("How the partner score works", loaded.config, "partner_score")
 
 st.header("Similar organisations")
@@ -38,8 +43,9 @@ organisation = selection.choose("Organisation", list(orgs), "organisation", PAGE
 similar = state.similar(loaded.snapshot, organisation, 10, theme, loaded.config)
 st.caption(f"Organisations that support the same members on {labels.theme_name(theme)} as {orgs[organisation]}.")
 if similar.empty:
-    st.info(f"{orgs[organisation]} supports no member on {labels.theme_name(theme)}, so nothing can be compared "
-            "with it on this theme.")
+    st.info(f"{orgs[organisation]} supports no member on {labels.theme_name(theme)} with evidence of strength "
+            f"{loaded.config.coverage_min_strength:g} or more (a mention, monitoring or research does not count as "
+            "support), so nothing can be compared with it on this theme.")
 components.table(similar, f"similar-to-{organisation}",
                  columns=["name", "sector", "jaccard", "resource_allocation", "n_shared", "shared"])
 components.explain("How similarity is measured", loaded.config, "similar")

@@ -21,6 +21,7 @@ from graph.analysis.brokerage import (
 )
 from graph.analysis.coalition import PICK_COLUMNS, Coalition, build_coalition
 from graph.analysis.coverage import (
+    ALL_STATUSES,
     CELL_COLUMNS,
     STATUSES,
     compare_snapshots,
@@ -31,7 +32,9 @@ from graph.analysis.coverage import (
     unique_coverage,
     what_if_remove,
 )
-from graph.analysis.groups import GROUPINGS, brokerage_by, organisation_groups
+from graph.analysis.demand import DEMAND_COLUMNS, demand_evidence, signal_readings, unknown_indicators
+from graph.analysis.groups import GROUPINGS, broker_evidence, brokerage_by, organisation_groups
+from graph.analysis.limits import LIMIT_COLUMNS, coverage_trend, data_limits
 from graph.analysis.multigraph import build_graph
 from graph.analysis.network import affiliations, organisation_matrix, organisation_network
 from graph.analysis.partners import (
@@ -42,13 +45,14 @@ from graph.analysis.partners import (
     partner_index,
     similar_organisations,
 )
-from graph.analysis.reach import Reach, hop_distances, neighbour_pairs
-from graph.analysis.scope import analysed_members
-from graph.analysis.supply import capabilities, supporting_links
+from graph.analysis.reach import TIES, closure_options, hop_distances, member_ties, neighbour_pairs, reachable_help
+from graph.analysis.scope import analysed_members, in_force, reference_year
+from graph.analysis.supply import capabilities, relation_strengths, support_links, supporting_links
 from model.config import AnalysisConfig
 from model.facts import Facts
 
 __all__ = [
+    "ALL_STATUSES",
     "AnalysisConfig",
     "Betweenness",
     "BrokerageReport",
@@ -56,40 +60,55 @@ __all__ = [
     "Coalition",
     "Facts",
     "GROUPINGS",
+    "LIMIT_COLUMNS",
     "PARTNER_COLUMNS",
     "PICK_COLUMNS",
     "PartnerIndex",
     "ROLES",
-    "Reach",
+    "DEMAND_COLUMNS",
+    "TIES",
     "SIMILAR_COLUMNS",
     "STATUSES",
     "affiliations",
     "analysed_members",
     "articulation_points",
     "betweenness",
+    "broker_evidence",
     "brokerage_by",
     "brokerage_report",
     "build_coalition",
     "build_graph",
     "capabilities",
+    "closure_options",
+    "demand_evidence",
     "compare_snapshots",
     "coverage_cells",
     "coverage_headline",
     "coverage_rollup",
+    "coverage_trend",
+    "data_limits",
     "dominant_role",
     "find_partners",
     "gould_fernandez",
     "hop_distances",
+    "in_force",
     "local_bridges",
+    "member_ties",
     "neighbour_pairs",
     "organisation_groups",
     "organisation_matrix",
     "organisation_network",
     "partner_index",
+    "reachable_help",
+    "reference_year",
+    "relation_strengths",
     "removed_organisations",
+    "signal_readings",
     "similar_organisations",
     "structural_holes",
+    "support_links",
     "supporting_links",
     "unique_coverage",
+    "unknown_indicators",
     "what_if_remove",
 ]

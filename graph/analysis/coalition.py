@@ -1,27 +1,28 @@
-"""Coalition builder: a few organisations that together can serve the most demand cells of a theme.
+"""Coalition builder: a few organisations that together can best close the demanded cells of a theme.
 
-Universe: the demanded cells (status not missing, see :mod:`graph.analysis.coverage`) of ``theme`` in the
-scope (``members``, or the analysed members of ``region``, or all analysed members). An organisation *can
-cover* a cell (m, theme) when it supports it now, or when it is capable on the theme and within ``hops`` of
-m (the reachable coverage of :mod:`graph.analysis.coverage`). Objective: the number of cells covered by at
-least one pick (maximum coverage), with exactly ``min(size, candidates)`` picks spanning at least
-``min_sectors`` sectors.
+Universe: the demanded cells (gap, fragile, covered or redundant; :mod:`graph.analysis.coverage`) of ``theme``
+in the scope (``members``, or the analysed members of ``region``, or all analysed members). An organisation
+*can close* a cell (m, theme) only with capability on the theme (declared expertise, or support of the theme
+somewhere) and either support of the cell now or a named tie to m (:func:`graph.analysis.reach.closure_options`);
+its *closure weight* c(o, m) is the strength of that support or tie (catalogue). The value of a coalition S is
+
+    V(S) = sum over cells m of demand(m) x max over o in S of c(o, m)
+
+(weighted maximum coverage, facility-location form: monotone and submodular). A cell counts as *closed* when
+some pick can close it.
 
 * Greedy (Nemhauser-Wolsey-Fisher, a 1 - 1/e approximation): repeatedly take the organisation with the
-  largest marginal gain; ties go to one that adds a sector not yet in the coalition, then to the smallest
-  organisation id. When the picks left are just enough to reach ``min_sectors``, only organisations of a new
-  sector are eligible.
-* Exact (``method``): ``greedy_is_optimal`` when the greedy coalition reaches the upper bound
-  min(coverable cells, sum of the k largest covers); else ``enumeration`` of all ``C(n, k)`` combinations
-  (sorted ids, lexicographic; the first best combination wins ties) when ``C(n, k) <= coalition_exact_limit``
-  (organisations with the same cells and sector count once, up to k copies); else ``milp``, an integer
-  programme solved with :func:`scipy.optimize.milp` (HiGHS) within ``milp_time_limit`` seconds (cells with the
-  same candidates merged). When the time limit stops it, ``optimal_proven`` is False and ``upper_bound`` is
-  HiGHS's bound.
-* ``optimality_gap`` = (optimum - greedy) / optimum in cells (0 when the optimum is 0).
-
-``min_sectors`` is a constraint; when it cannot be met (fewer sectors among the candidates, or fewer picks
-than sectors asked for) it is relaxed to the largest feasible value and ``feasible`` is False with a note.
+  largest marginal value; ties go to more new cells, then to the stronger evidence (the sum of its closure
+  weights over the universe), then to the organisation active on the theme in more countries, and only then
+  to the id. A pick must add value: the greedy stops early rather than add an organisation that adds nothing.
+* Exact: every combination of at most ``size`` candidates when there are at most ``coalition_exact_limit``
+  of them (organisations with the same closure weights and sector count once), else an integer programme
+  (:func:`scipy.optimize.milp`, HiGHS, ``milp_time_limit`` seconds). ``optimality_gap`` = (exact - greedy) /
+  exact in value.
+* ``min_sectors`` is a constraint on picks that add value: a coalition never takes an organisation only for
+  its sector. When no coalition of gainful picks spans that many sectors, ``feasible`` is False, the notes
+  say why, and ``unconstrained`` holds the best coalition without the constraint (the one shown).
+* For each pick: the best replacement outside the coalition and the value and cells lost with it instead.
 """
 
 from __future__ import annotations
@@ -38,32 +39,36 @@ import scipy.sparse as sp
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from graph.analysis.brokerage import dominant_role, gould_fernandez
-from graph.analysis.coverage import coverage_cells
+from graph.analysis.coverage import STATUSES, coverage_cells
 from graph.analysis.network import organisation_network
-from graph.analysis.reach import Reach
-from graph.analysis.scope import analysed_members
-from graph.analysis.supply import capabilities
+from graph.analysis.reach import closure_options
+from graph.analysis.scope import analysed_members, in_force
+from graph.analysis.supply import support_links
 from model.config import AnalysisConfig
 from model.facts import Facts, column
 
 __all__ = ["Coalition", "PICK_COLUMNS", "build_coalition"]
 
-PICK_COLUMNS = ("order", "organisation_id", "name", "sector", "adds", "covers", "supports_now", "could_reach",
-                "role", "works_with", "consortia")
+PICK_COLUMNS = ("order", "organisation_id", "name", "sector", "adds", "value_added", "covers", "supports_now",
+                "could_reach", "role", "works_with", "consortia", "evidence", "replacement", "replacement_loss",
+                "replacement_cells_lost")
 
 
 @dataclass(frozen=True)
 class Coalition:
     """Result of :func:`build_coalition`.
 
-    ``picks`` (the coalition: the exact optimum, or the greedy one when no exact answer was found) has
+    ``picks`` (the coalition shown: the exact optimum, or the greedy one when no exact answer was found) has
     columns :data:`PICK_COLUMNS`: ``order`` (1.. in greedy order within the coalition), ``organisation_id``,
-    ``name``, ``sector``, ``adds`` (member ids of the cells it adds in that order), ``covers`` (all cells it
-    can cover), ``supports_now`` (cells it already supports), ``could_reach`` (cells it could step into),
-    ``role`` (dominant Gould-Fernandez role on the organisation network, groups = sector), ``works_with``
-    (other picks it is tied to in the organisation network) and ``consortia`` (names). Cells are identified
-    by member id (the theme is fixed). ``upper_bound``: no coalition of this size covers more cells
-    (equals ``optimum_covered`` when ``optimal_proven``).
+    ``name``, ``sector``, ``adds`` (member ids of the cells it closes first, in that order), ``value_added``
+    (its marginal value in that order), ``covers`` (every cell it can close), ``supports_now`` (cells it covers
+    today), ``could_reach`` (cells it could step into through a named tie), ``role`` (dominant
+    Gould-Fernandez role, groups = sector), ``works_with`` (other picks it is tied to), ``consortia``,
+    ``evidence`` (``{text, source, as_of}`` items for the cells it adds), ``replacement`` (the best
+    organisation outside the coalition to take its place), ``replacement_loss`` (value lost by that swap; the
+    whole value it adds when nobody can replace it) and ``replacement_cells_lost``. Cells are identified by
+    member id (the theme is fixed). Counts (``*_covered``, ``cells_*``) are closed cells; ``*_value`` is
+    V(S); ``value_total`` is the demand of the universe (V of a coalition closing every cell with weight 1).
     """
 
     theme: str
@@ -76,21 +81,56 @@ class Coalition:
     optimal_proven: bool
     greedy: list[str]
     greedy_covered: int
+    greedy_value: float
     optimum: list[str]
     optimum_covered: int
+    optimum_value: float
     upper_bound: float
     optimality_gap: float
+    value_total: float
     cells_total: int
     cells_covered: list[str]
     cells_left: list[str]
     sectors: list[str]
     picks: pd.DataFrame
     notes: list[str] = field(default_factory=list)
+    unconstrained: dict[str, Any] | None = None
+    as_of: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out = {k: getattr(self, k) for k in self.__dataclass_fields__ if k != "picks"}
         out["picks"] = self.picks.to_dict("records")
         return out
+
+
+@dataclass
+class _Problem:
+    """The weighted coverage problem: candidate organisations x universe cells."""
+
+    universe: list[str]
+    demand: np.ndarray
+    candidates: list[str]
+    weights: np.ndarray  # candidates x cells: closure weight c(o, m)
+    sector_of: Mapping[str, Any]
+    strength: dict[str, float]  # sum of closure weights (evidence strength)
+    countries: dict[str, int]  # countries where it supports the theme
+
+    def value(self, picks: Iterable[int]) -> float:
+        rows = list(picks)
+        if not rows:
+            return 0.0
+        return float(self.demand @ self.weights[rows].max(axis=0))
+
+    def closed(self, picks: Iterable[int]) -> np.ndarray:
+        rows = list(picks)
+        if not rows:
+            return np.zeros(len(self.universe), dtype=bool)
+        return np.asarray(self.weights[rows].max(axis=0) > 0)
+
+    def key(self, i: int) -> tuple[float, float, int, str]:
+        """Tie-break after the marginal value and cells: stronger evidence, wider track record, then id."""
+        o = self.candidates[i]
+        return (-self.strength[o], -float(self.countries.get(o, 0)), 0, o)
 
 
 def build_coalition(
@@ -103,9 +143,9 @@ def build_coalition(
     config: AnalysisConfig | None = None,
     roles: Mapping[str, str] | None = None,
 ) -> Coalition:
-    """Choose ``size`` organisations that can together cover the most demand cells of ``theme``.
+    """Choose at most ``size`` organisations that together best close the demanded cells of ``theme``.
 
-    See the module docstring for the universe, the objective, tie-breaking and the exact method. ``roles``
+    See the module docstring for the universe, the value, tie-breaking and the exact method. ``roles``
     (organisation id -> role) skips computing Gould-Fernandez roles on the organisation network.
 
     Examples
@@ -113,24 +153,25 @@ def build_coalition(
     >>> where = [("a", "private", "m1 m2"), ("b", "academic", "m3"), ("c", "private", "m3")]
     >>> facts = Facts.from_rows(
     ...     members=[{"id": m, "status": "active"} for m in ("m1", "m2", "m3")],
-    ...     signals=[{"member_id": m, "theme_id": "climate", "kind": "pledge", "value": 1.0}
-    ...              for m in ("m1", "m2", "m3")],
+    ...     signals=[{"member_id": m, "theme_id": "climate", "kind": "pledge", "value": 1.0,
+    ...               "indicator": "ocp_other_commitment"} for m in ("m1", "m2", "m3")],
     ...     organisations=[{"id": o, "sector": s} for o, s, _ in where],
-    ...     engagements=[{"organisation_id": o, "member_id": m, "theme_id": "climate", "relation": "x"}
-    ...                  for o, _, ms in where for m in ms.split()])
+    ...     engagements=[{"organisation_id": o, "member_id": m, "theme_id": "climate",
+    ...                   "relation": "country_programme"} for o, _, ms in where for m in ms.split()])
     >>> result = build_coalition(facts, "climate", size=2, min_sectors=2)
     >>> result.optimum, result.optimum_covered, result.cells_left, result.method
-    (['a', 'b'], 3, [], 'greedy_is_optimal')
-    >>> result.picks[["order", "organisation_id", "adds"]]
-       order organisation_id      adds
-    0      1               a  [m1, m2]
-    1      2               b      [m3]
+    (['a', 'b'], 3, [], 'enumeration')
+    >>> result.picks[["order", "organisation_id", "adds", "replacement"]]
+       order organisation_id      adds replacement
+    0      1               a  [m1, m2]        None
+    1      2               b      [m3]           c
     """
     cfg = config or AnalysisConfig()
     if size < 1:
         raise ValueError("size must be at least 1")
     if members is not None and region is not None:
         raise ValueError("give members or region, not both")
+    facts = in_force(facts, cfg)
     if theme not in facts.themes:
         raise ValueError(f"unknown theme: {theme}")
     analysed = analysed_members(facts, cfg)
@@ -147,230 +188,326 @@ def build_coalition(
         scope = sorted(analysed["member_id"])
 
     cells = coverage_cells(facts, cfg, themes=[theme], members=scope, with_reachable=False)
-    universe_rows = cells[(cells["theme_id"] == theme) & cells["member_id"].isin(scope) & cells["status"].notna()]
-    universe = list(universe_rows["member_id"])
-    masks = _cover_masks(facts, cfg, analysed, theme, universe_rows)  # bit i = can cover universe[i]
-    candidates = sorted(masks)
-    sector_of = _sectors(facts)
+    universe_rows = cells[cells["status"].isin(STATUSES)].reset_index(drop=True)
+    problem = _problem(facts, cfg, theme, universe_rows)
     notes: list[str] = []
-    bit = {m: 1 << i for i, m in enumerate(universe)}
-    k = min(size, len(candidates))
-    if k < size:
-        notes.append(f"only {len(candidates)} organisation(s) can cover any cell; coalition size {k}")
-    available_sectors = {sector_of.get(o) for o in candidates} - {None}
-    needed = max(1, min_sectors)
-    feasible = True
-    if needed > min(k, len(available_sectors)):
-        feasible = False
-        relaxed = max(1, min(k, len(available_sectors)))
-        notes.append(f"min_sectors={min_sectors} is infeasible (candidates span {len(available_sectors)} sector(s), "
-                     f"{k} pick(s)); relaxed to {relaxed}")
-        needed = relaxed
-    if not universe:
+    if universe_rows.empty:
         notes.append(f"no demanded cell for {theme} in the scope")
+    elif not problem.candidates:
+        notes.append("no organisation is capable on the theme and supports or has a named tie to any member in "
+                     "the scope")
 
-    greedy = _greedy(candidates, masks, sector_of, k, needed)
-    greedy_covered = _popcount(_union(greedy, masks))
-    # no coalition covers more than every coverable cell, nor more than the k largest covers together
-    bound = float(min(_popcount(_union(candidates, masks)),
-                      sum(sorted((_popcount(m) for m in masks.values()), reverse=True)[:k])))
-    # Organisations with the same cells and sector are interchangeable: keep the k smallest ids of each
-    # class (the tie-breaking by id then picks the same coalitions) so the exact search stays small.
-    distinct = _representatives(candidates, masks, sector_of, k)
-    n_combos = math.comb(len(distinct), k) if distinct else 0
-    if greedy_covered == bound and len(greedy) == k:
-        method, proven, optimum = "greedy_is_optimal", True, greedy
-    elif n_combos <= cfg.coalition_exact_limit:
-        method, proven = "enumeration", True
-        optimum = _enumerate(distinct, masks, sector_of, k, needed)
-    else:
-        method = "milp"
-        optimum, proven, milp_bound = _milp(distinct, masks, sector_of, universe, k, needed, cfg.milp_time_limit)
-        if _popcount(_union(optimum, masks)) < greedy_covered:
-            optimum = greedy  # the time limit stopped HiGHS before it beat the greedy coalition
-        if not proven:
-            bound = min(bound, milp_bound)
-            notes.append(f"integer programme stopped at the time limit ({cfg.milp_time_limit:g} s): optimum not "
-                         f"proven; at most {math.floor(bound + 1e-9)} cells")
-    optimum_covered = _popcount(_union(optimum, masks))
-    gap = (optimum_covered - greedy_covered) / optimum_covered if optimum_covered else 0.0
-    covered_mask = _union(optimum, masks)
-    picks = _explain(facts, cfg, optimum, masks, universe, universe_rows, sector_of, roles)
+    needed = max(1, min_sectors)
+    unconstrained = _solve(problem, size, 1, cfg)
+    solution = unconstrained if needed <= 1 else _solve(problem, size, needed, cfg)
+    feasible = True
+    unconstrained_dict: dict[str, Any] | None = None
+    if solution is None:  # no coalition of gainful picks spans the sectors asked for
+        feasible = False
+        solution = unconstrained
+        assert solution is not None
+        sectors_with_gain = sorted({str(problem.sector_of.get(o)) for o in problem.candidates})
+        notes.append(f"min_sectors={min_sectors} cannot be met with organisations that each add something: "
+                     f"the organisations able to close a cell span {len(sectors_with_gain)} sector(s) "
+                     f"({', '.join(sectors_with_gain) or 'none'}) and at most {size} pick(s); shown: the best "
+                     "coalition without the sector constraint")
+        unconstrained_dict = {"optimum": solution.optimum, "optimum_value": solution.optimum_value}
+    elif needed > 1 and unconstrained is not None and unconstrained.optimum_value > solution.optimum_value + 1e-9:
+        unconstrained_dict = {"optimum": unconstrained.optimum, "optimum_value": unconstrained.optimum_value,
+                              "value_given_up_for_sectors": round(unconstrained.optimum_value
+                                                                  - solution.optimum_value, 6)}
+        notes.append(f"the sector constraint costs {unconstrained.optimum_value - solution.optimum_value:.2f} of "
+                     f"value: without it the best coalition is {', '.join(unconstrained.optimum)}")
+    if len(solution.optimum) < size and problem.candidates:
+        notes.append(f"only {len(solution.optimum)} organisation(s) add something; no pick was added just to "
+                     f"reach size {size}")
+    notes += solution.notes
+    index = {o: i for i, o in enumerate(problem.candidates)}
+    closed = problem.closed(index[o] for o in solution.optimum)
+    picks = _explain(facts, cfg, problem, solution.optimum, universe_rows, roles, theme)
+    value_total = float(problem.demand.sum())
+    sectors = sorted({str(problem.sector_of[o]) for o in solution.optimum if problem.sector_of.get(o) is not None})
     return Coalition(
-        theme=theme, scope=scope, size=size, min_sectors=min_sectors, min_sectors_used=needed,
-        feasible=feasible, method=method, optimal_proven=proven, greedy=greedy, greedy_covered=greedy_covered,
-        optimum=optimum, optimum_covered=optimum_covered,
-        upper_bound=float(optimum_covered if proven else bound), optimality_gap=float(gap), cells_total=len(universe),
-        cells_covered=[m for m in universe if covered_mask & bit[m]],
-        cells_left=[m for m in universe if not covered_mask & bit[m]],
-        sectors=sorted({sector_of[o] for o in optimum if sector_of.get(o) is not None}), picks=picks, notes=notes,
+        theme=theme, scope=scope, size=size, min_sectors=min_sectors,
+        min_sectors_used=needed if feasible else 1, feasible=feasible, method=solution.method,
+        optimal_proven=solution.proven, greedy=solution.greedy, greedy_covered=solution.greedy_covered,
+        greedy_value=round(solution.greedy_value, 6), optimum=solution.optimum,
+        optimum_covered=int(closed.sum()), optimum_value=round(solution.optimum_value, 6),
+        upper_bound=round(solution.bound, 6), optimality_gap=float(solution.gap), value_total=round(value_total, 6),
+        cells_total=len(problem.universe),
+        cells_covered=[m for m, c in zip(problem.universe, closed, strict=True) if c],
+        cells_left=[m for m, c in zip(problem.universe, closed, strict=True) if not c],
+        sectors=sectors, picks=picks, notes=notes, unconstrained=unconstrained_dict, as_of=facts.as_of,
     )
 
 
-def _cover_masks(facts: Facts, cfg: AnalysisConfig, analysed: pd.DataFrame, theme: str,
-                 universe_rows: pd.DataFrame) -> dict[str, int]:
-    """Organisation -> bitmask of the universe cells it can cover (supports now, or capable within h hops)."""
-    if universe_rows.empty:
-        return {}
-    reach = Reach(facts, analysed, cfg)
-    names = reach.orgs.tolist()
-    position = {o: i for i, o in enumerate(names)}
-    caps = capabilities(facts)
-    capable = np.zeros(len(names), dtype=bool)
-    capable[[position[o] for o in column(caps[caps["theme_id"] == theme], "organisation_id") if o in position]] = True
-    parts = [(dist > 0) & capable for _, dist in reach.chunks(column(universe_rows, "member_id"))]
-    can = np.vstack(parts)  # universe cells x organisations
-    for i, supporters in enumerate(universe_rows["supporters"]):
-        can[i, [position[o] for o in supporters]] = True
-    packed = np.packbits(can, axis=0, bitorder="little")  # bytes of each organisation's column
-    hits = np.flatnonzero(can.any(axis=0))
-    return {names[j]: int.from_bytes(packed[:, j].tobytes(), "little") for j in hits.tolist()}
+# -- the problem ---------------------------------------------------------------------------------------------
 
 
-def _sectors(facts: Facts) -> dict[str, Any]:
-    orgs = facts.organisations
-    return dict(zip(column(orgs, "organisation_id"), column(orgs, "sector"), strict=True))
+def _problem(facts: Facts, cfg: AnalysisConfig, theme: str, universe_rows: pd.DataFrame) -> _Problem:
+    universe = column(universe_rows, "member_id")
+    demand = universe_rows["demand"].to_numpy(dtype=float) if len(universe_rows) else np.zeros(0)
+    options = closure_options(facts, theme, universe, cfg)
+    candidates = sorted(set(column(options, "organisation_id")))
+    weights = np.zeros((len(candidates), len(universe)))
+    row = {o: i for i, o in enumerate(candidates)}
+    col = {m: j for j, m in enumerate(universe)}
+    for m, o, w in zip(column(options, "member_id"), column(options, "organisation_id"), column(options, "weight"),
+                       strict=True):
+        weights[row[o], col[m]] = max(weights[row[o], col[m]], float(w))
+    sector_of = dict(zip(column(facts.organisations, "organisation_id"), column(facts.organisations, "sector"),
+                         strict=True))
+    links = support_links(facts, cfg)
+    on_theme = links[(links["theme_id"] == theme) & (links["strength"] >= cfg.coverage_min_strength)]
+    iso = dict(zip(column(facts.members, "member_id"), column(facts.members, "iso3"), strict=True))
+    countries: dict[str, set[str]] = {}
+    for o, m in zip(column(on_theme, "organisation_id"), column(on_theme, "member_id"), strict=True):
+        countries.setdefault(o, set()).add(str(iso.get(m) or m))
+    strength = {o: float(weights[i].sum()) for o, i in row.items()}
+    return _Problem(universe, demand, candidates, weights, sector_of, strength,
+                    {o: len(c) for o, c in countries.items()})
 
 
-def _representatives(candidates: list[str], masks: Mapping[str, int], sector_of: Mapping[str, Any],
-                     k: int) -> list[str]:
-    kept: dict[tuple[int, Any], int] = {}
-    out = []
-    for o in candidates:  # sorted by id
-        key = (masks[o], sector_of.get(o))
-        if kept.get(key, 0) < k:
-            kept[key] = kept.get(key, 0) + 1
-            out.append(o)
-    return out
+@dataclass
+class _Solution:
+    method: str
+    proven: bool
+    greedy: list[str]
+    greedy_covered: int
+    greedy_value: float
+    optimum: list[str]
+    optimum_value: float
+    bound: float
+    gap: float
+    notes: list[str] = field(default_factory=list)
 
 
-def _popcount(mask: int) -> int:
-    return bin(mask).count("1")
+def _solve(problem: _Problem, size: int, needed: int, cfg: AnalysisConfig) -> _Solution | None:
+    """Greedy and exact coalitions of gainful picks spanning at least ``needed`` sectors (None: impossible)."""
+    n = len(problem.candidates)
+    k = min(size, n)
+    greedy = _greedy(problem, k, needed)
+    distinct = _representatives(problem, k)
+    exact: list[int] | None
+    notes: list[str] = []
+    combos = sum(math.comb(len(distinct), j) for j in range(1, k + 1)) if distinct else 0
+    if n == 0:
+        method, proven, exact, bound = "none", True, [], 0.0
+    elif combos <= cfg.coalition_exact_limit:
+        method, proven = "enumeration", True
+        exact = _enumerate(problem, distinct, k, needed)
+        bound = problem.value(exact) if exact is not None else 0.0
+    else:
+        method = "milp"
+        exact, proven, bound = _milp(problem, distinct, k, needed, cfg.milp_time_limit)
+        if not proven:
+            notes.append(f"integer programme stopped at the time limit ({cfg.milp_time_limit:g} s): optimum not "
+                         f"proven; value at most {bound:.2f}")
+    if exact is None and greedy is None:
+        return None
+    if exact is None or (greedy is not None and problem.value(greedy) > problem.value(exact) + 1e-9):
+        exact = greedy
+    assert exact is not None
+    greedy_list = greedy if greedy is not None else []
+    gv, ev = problem.value(greedy_list), problem.value(exact)
+    return _Solution(method, proven, [problem.candidates[i] for i in greedy_list],
+                     int(problem.closed(greedy_list).sum()), gv, [problem.candidates[i] for i in exact], ev,
+                     max(bound, ev), (ev - gv) / ev if ev > 0 else 0.0, notes)
 
 
-def _union(orgs: Iterable[str], masks: Mapping[str, int]) -> int:
-    out = 0
-    for o in orgs:
-        out |= masks[o]
-    return out
+def _gainful(problem: _Problem, picks: list[int]) -> bool:
+    """Every pick adds value: removing any one lowers the coalition's value."""
+    total = problem.value(picks)
+    return all(problem.value([p for p in picks if p != q]) < total - 1e-12 for q in picks)
 
 
-def _greedy(candidates: list[str], masks: Mapping[str, int], sector_of: Mapping[str, Any], k: int,
-            needed: int) -> list[str]:
-    chosen: list[str] = []
-    covered = 0
-    sectors: set[Any] = set()
+def _sector_count(problem: _Problem, picks: Iterable[int]) -> int:
+    return len({problem.sector_of.get(problem.candidates[i]) for i in picks} - {None})
+
+
+def _greedy(problem: _Problem, k: int, needed: int) -> list[int] | None:
+    chosen: list[int] = []
     for step in range(k):
-        pool = [o for o in candidates if o not in chosen]
-        if needed - len(sectors) >= k - step:
-            pool = [o for o in pool if sector_of.get(o) is not None and sector_of.get(o) not in sectors]
-        if not pool:
+        base = problem.value(chosen)
+        closed = problem.closed(chosen)
+        sectors = {problem.sector_of.get(problem.candidates[i]) for i in chosen}
+        pool = [i for i in range(len(problem.candidates)) if i not in chosen]
+        if needed - len(sectors - {None}) >= k - step:  # the picks left must each bring a new sector
+            pool = [i for i in pool if problem.sector_of.get(problem.candidates[i]) not in sectors
+                    and problem.sector_of.get(problem.candidates[i]) is not None]
+        scored = [(round(problem.value([*chosen, i]) - base, 9), int((problem.closed([i]) & ~closed).sum()), i)
+                  for i in pool]
+        scored = [s for s in scored if s[0] > 1e-12]
+        if not scored:
             break
-        best = min(pool, key=lambda o: (-_popcount(masks[o] & ~covered),
-                                        -(sector_of.get(o) is not None and sector_of.get(o) not in sectors), o))
-        chosen.append(best)
-        covered |= masks[best]
-        sectors.add(sector_of.get(best))
+        best = min(scored, key=lambda s: (-s[0], -s[1], problem.key(s[2])))
+        chosen.append(best[2])
+    if _sector_count(problem, chosen) < needed:
+        return None
     return chosen
 
 
-def _enumerate(candidates: list[str], masks: Mapping[str, int], sector_of: Mapping[str, Any], k: int,
-               needed: int) -> list[str]:
-    best: tuple[str, ...] = ()
-    best_value = -1
-    for combo in itertools.combinations(candidates, k):
-        value = _popcount(_union(combo, masks))
-        if value > best_value and len({sector_of.get(o) for o in combo} - {None}) >= needed:
-            best, best_value = combo, value
-    return list(best)
+def _representatives(problem: _Problem, k: int) -> list[int]:
+    """Candidates, with organisations of identical weights and sector counted at most k times (the best
+    tie-break key first), so that enumeration stays small."""
+    order = sorted(range(len(problem.candidates)), key=problem.key)
+    kept: dict[tuple[bytes, Any], int] = {}
+    out = []
+    for i in order:
+        key = (problem.weights[i].tobytes(), problem.sector_of.get(problem.candidates[i]))
+        if kept.get(key, 0) < k:
+            kept[key] = kept.get(key, 0) + 1
+            out.append(i)
+    return out
 
 
-def _milp(candidates: list[str], masks: Mapping[str, int], sector_of: Mapping[str, Any], universe: list[str],
-          k: int, needed: int, time_limit: float) -> tuple[list[str], bool, float]:
-    """Maximum coverage as an integer programme: (picks, proven optimal, upper bound on the cells covered).
+def _enumerate(problem: _Problem, candidates: list[int], k: int, needed: int) -> list[int] | None:
+    best: list[int] | None = None
+    best_key: tuple[float, ...] = ()
+    for size in range(1, k + 1):
+        for combo in itertools.combinations(candidates, size):
+            picks = list(combo)
+            if _sector_count(problem, picks) < needed:
+                continue
+            value = problem.value(picks)
+            if value <= 1e-12 or not _gainful(problem, picks):
+                continue
+            # best value, then more cells, then stronger evidence, then fewer picks
+            key = (round(value, 9), float(problem.closed(picks).sum()),
+                   round(sum(problem.strength[problem.candidates[i]] for i in picks), 9), -float(len(picks)))
+            if best is None or key > best_key:
+                best, best_key = picks, key
+    return best
 
-    Variables x (picks, binary), y (cell groups covered, continuous in [0, 1]: integral at the optimum) and z
-    (sectors present, binary, only with min_sectors > 1). Cells covered by exactly the same candidates are
-    merged into one y weighted by their number.
-    """
-    n, u = len(candidates), len(universe)
-    n_bytes = (u + 7) // 8
-    incidence = np.zeros((u, n), dtype=bool)  # cell x candidate
-    for i, o in enumerate(candidates):
-        bits = np.unpackbits(np.frombuffer(masks[o].to_bytes(n_bytes, "little"), dtype=np.uint8),
-                             bitorder="little")
-        incidence[:, i] = bits[:u].astype(bool)
-    incidence = incidence[incidence.any(axis=1)]
-    groups, weights = np.unique(incidence, axis=0, return_counts=True)
-    g = len(groups)
-    sectors = sorted({sector_of[o] for o in candidates if sector_of.get(o) is not None})
+
+def _milp(problem: _Problem, candidates: list[int], k: int, needed: int, time_limit: float
+          ) -> tuple[list[int] | None, bool, float]:
+    """Weighted coverage as an integer programme: x_o picks, y_om in [0, 1] the share of cell m served by o,
+    y_om <= x_o, sum_o y_om <= 1, maximise sum demand_m c_om y_om; z_s sectors present."""
+    n, u = len(candidates), len(problem.universe)
+    W = problem.weights[candidates]  # n x u
+    pairs = np.argwhere(W > 0)
+    p = len(pairs)
+    sectors = sorted({str(problem.sector_of[problem.candidates[i]]) for i in candidates
+                      if problem.sector_of.get(problem.candidates[i]) is not None})
     s = len(sectors) if needed > 1 else 0
-    c = np.concatenate([np.zeros(n), -weights.astype(float), np.zeros(s)])
-    blocks = [
-        # y_j - sum of x over candidates covering group j <= 0
-        (sp.hstack([-sp.csr_array(groups.astype(float)), sp.eye_array(g), sp.csr_array((g, s))]),
-         np.full(g, -np.inf), np.zeros(g)),
-        # exactly k picks
-        (sp.csr_array(np.concatenate([np.ones(n), np.zeros(g + s)])[None, :]), np.array([k]), np.array([k])),
-    ]
+    c = np.concatenate([np.zeros(n), -(problem.demand[pairs[:, 1]] * W[pairs[:, 0], pairs[:, 1]]), np.zeros(s)])
+    rows = []
+    # y_om - x_o <= 0
+    link = sp.lil_array((p, n + p + s))
+    for r, (i, _m) in enumerate(pairs):
+        link[r, i] = -1.0
+        link[r, n + r] = 1.0
+    rows.append((sp.csr_array(link), np.full(p, -np.inf), np.zeros(p)))
+    one = sp.lil_array((u, n + p + s))  # sum_o y_om <= 1
+    for r, (_i, m) in enumerate(pairs):
+        one[m, n + r] = 1.0
+    rows.append((sp.csr_array(one), np.full(u, -np.inf), np.ones(u)))
+    count = np.concatenate([np.ones(n), np.zeros(p + s)])[None, :]
+    rows.append((sp.csr_array(count), np.array([1.0]), np.array([float(k)])))
     if s:
-        member_of = np.array([[sector_of.get(o) == sector for o in candidates] for sector in sectors], dtype=float)
-        blocks.append((sp.hstack([-sp.csr_array(member_of), sp.csr_array((s, g)), sp.eye_array(s)]),
-                       np.full(s, -np.inf), np.zeros(s)))  # z_t <= sum of x in sector t
-        blocks.append((sp.csr_array(np.concatenate([np.zeros(n + g), np.ones(s)])[None, :]),
-                       np.array([needed]), np.array([np.inf])))
-    A = sp.vstack([b[0] for b in blocks], format="csr")
-    lower = np.concatenate([b[1] for b in blocks])
-    upper = np.concatenate([b[2] for b in blocks])
-    integrality = np.concatenate([np.ones(n), np.zeros(g), np.ones(s)])
-    res = milp(c, integrality=integrality, bounds=Bounds(0, 1), constraints=LinearConstraint(A, lower, upper),
+        member_of = np.array([[problem.sector_of.get(problem.candidates[i]) == sector for i in candidates]
+                              for sector in sectors], dtype=float)
+        rows.append((sp.hstack([-sp.csr_array(member_of), sp.csr_array((s, p)), sp.eye_array(s)]),
+                     np.full(s, -np.inf), np.zeros(s)))
+        rows.append((sp.csr_array(np.concatenate([np.zeros(n + p), np.ones(s)])[None, :]),
+                     np.array([float(needed)]), np.array([np.inf])))
+    A = sp.vstack([r[0] for r in rows], format="csr")
+    res = milp(c, integrality=np.concatenate([np.ones(n), np.zeros(p), np.ones(s)]), bounds=Bounds(0, 1),
+               constraints=LinearConstraint(A, np.concatenate([r[1] for r in rows]),
+                                            np.concatenate([r[2] for r in rows])),
                options={"time_limit": time_limit})
     dual = getattr(res, "mip_dual_bound", None)
-    bound = float(-dual) if dual is not None and np.isfinite(dual) else float(np.sum(weights))
+    bound = float(-dual) if dual is not None and np.isfinite(dual) else float(problem.demand.sum())
     if res.x is None:
-        return [], False, bound
-    chosen = [o for i, o in enumerate(candidates) if res.x[i] > 0.5]
+        return None, False, bound
+    chosen = [candidates[i] for i in range(n) if res.x[i] > 0.5]
+    chosen = [i for i in chosen if problem.value(chosen) > problem.value([j for j in chosen if j != i]) + 1e-12]
+    if _sector_count(problem, chosen) < needed or not chosen:
+        return None, res.status == 0, bound
     return chosen, res.status == 0, bound
 
 
-def _explain(facts: Facts, cfg: AnalysisConfig, picks: list[str], masks: Mapping[str, int], universe: list[str],
-             universe_rows: pd.DataFrame, sector_of: Mapping[str, Any], roles: Mapping[str, str] | None
-             ) -> pd.DataFrame:
+# -- explanations --------------------------------------------------------------------------------------------
+
+
+def _explain(facts: Facts, cfg: AnalysisConfig, problem: _Problem, picks: list[str], universe_rows: pd.DataFrame,
+             roles: Mapping[str, str] | None, theme: str) -> pd.DataFrame:
     if not picks:
         return pd.DataFrame({c: pd.Series([], dtype="object") for c in PICK_COLUMNS})
     H = organisation_network(facts, cfg.max_affiliation_size)
     if roles is None:
         roles = {str(o): str(r) for o, r in dominant_role(gould_fernandez(H, cfg.brokerage_group)).items()}
-    supporters = dict(zip(universe_rows["member_id"], universe_rows["supporters"], strict=True))
-    names = facts.organisations.set_index("organisation_id")["name"].to_dict()
+    index = {o: i for i, o in enumerate(problem.candidates)}
+    options = closure_options(facts, theme, problem.universe, cfg)
+    evidence = {(m, o): e for m, o, e in zip(column(options, "member_id"), column(options, "organisation_id"),
+                                             column(options, "evidence"), strict=True)}
+    kinds = {(m, o): k for m, o, k in zip(column(options, "member_id"), column(options, "organisation_id"),
+                                          column(options, "kind"), strict=True)}
+    names = dict(zip(column(facts.organisations, "organisation_id"), column(facts.organisations, "name"),
+                     strict=True))
     ms = facts.memberships[facts.memberships["participant_type"] == "organisation"]
-    consortium_names = facts.consortia.set_index("consortium_id")["name"].to_dict()
-    rows = []
-    covered = 0
-    remaining = list(picks)
-    order = 0
+    consortium_names = dict(zip(column(facts.consortia, "consortium_id"), column(facts.consortia, "name"),
+                                strict=True))
+    chosen: list[int] = []
+    remaining = [index[o] for o in picks]
+    rows: list[dict[str, Any]] = []
+    total = problem.value(remaining)
+    outside = [i for i in range(len(problem.candidates)) if i not in remaining]
     while remaining:
-        best = min(remaining, key=lambda o: (-_popcount(masks[o] & ~covered), o))
+        base = problem.value(chosen)
+        closed = problem.closed(chosen)
+        best = min(remaining, key=lambda i: (-round(problem.value([*chosen, i]) - base, 9),
+                                             -int((problem.closed([i]) & ~closed).sum()), problem.key(i)))
         remaining.remove(best)
-        order += 1
-        cells = [m for i, m in enumerate(universe) if masks[best] >> i & 1]
-        adds = [m for i, m in enumerate(universe) if masks[best] >> i & 1 and not covered >> i & 1]
-        covered |= masks[best]
-        now = [m for m in cells if best in supporters.get(m, [])]
+        o = problem.candidates[best]
+        mine = problem.closed([best])
+        adds = [m for m, c, done in zip(problem.universe, mine, closed, strict=True) if c and not done]
+        covers = [m for m, c in zip(problem.universe, mine, strict=True) if c]
+        now = [m for m in covers if kinds.get((m, o)) == "supports"]
+        others = [index[p] for p in picks if p != o]
+        replacement, loss, lost = _replacement(problem, others, best, outside, total)
         rows.append({
-            "order": order,
-            "organisation_id": best,
-            "name": names.get(best),
-            "sector": sector_of.get(best),
-            "adds": adds,
-            "covers": cells,
-            "supports_now": now,
-            "could_reach": [m for m in cells if m not in now],
-            "role": roles.get(best, "none"),
-            "works_with": sorted(p for p in picks if p != best and H.has_edge(best, p)),
-            "consortia": sorted(consortium_names.get(c) or c
-                                for c in ms.loc[ms["participant_id"] == best, "consortium_id"]),
+            "order": len(rows) + 1, "organisation_id": o, "name": names.get(o), "sector": problem.sector_of.get(o),
+            "adds": adds, "value_added": round(problem.value([*chosen, best]) - base, 6), "covers": covers,
+            "supports_now": now, "could_reach": [m for m in covers if m not in now],
+            "role": roles.get(o, "none"),
+            "works_with": sorted(p for p in picks if p != o and H.has_edge(o, p)),
+            "consortia": sorted(consortium_names.get(c) or c for c in ms.loc[ms["participant_id"] == o,
+                                                                                "consortium_id"]),
+            "evidence": _unique([item for m in adds for item in evidence.get((m, o), [])]),
+            "replacement": replacement, "replacement_loss": loss, "replacement_cells_lost": lost,
         })
+        chosen.append(best)
     out = pd.DataFrame(rows)
     out["order"] = out["order"].astype("int64")
+    out["replacement"] = pd.Series([r["replacement"] for r in rows], dtype="object")
     return out[list(PICK_COLUMNS)]
+
+
+def _replacement(problem: _Problem, others: list[int], pick: int, outside: list[int], total: float
+                 ) -> tuple[str | None, float, int]:
+    """The organisation outside the coalition that best replaces ``pick``: (id, value lost, cells lost)."""
+    closed_with = int(problem.closed([*others, pick]).sum())
+    best: tuple[float, int, tuple[float, float, int, str]] | None = None
+    best_i: int | None = None
+    for i in outside:
+        value = problem.value([*others, i])
+        if value <= problem.value(others) + 1e-12:
+            continue  # it would add nothing in its place
+        key = (-round(value, 9), -int(problem.closed([*others, i]).sum()), problem.key(i))
+        if best is None or key < best:
+            best, best_i = key, i
+    if best_i is None:
+        return None, round(total - problem.value(others), 6), closed_with - int(problem.closed(others).sum())
+    return (problem.candidates[best_i], round(total - problem.value([*others, best_i]), 6),
+            closed_with - int(problem.closed([*others, best_i]).sum()))
+
+
+def _unique(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Items in order without repeats (the same capability is evidence for every cell it closes)."""
+    out: list[dict[str, Any]] = []
+    for item in items:
+        if item not in out:
+            out.append(item)
+    return out

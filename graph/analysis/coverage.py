@@ -1,29 +1,23 @@
-"""Coverage: demand versus supply for every (member, theme) cell.
+"""Coverage: demand versus supply for every (member, theme) cell, with the evidence of both.
 
-Definitions (``cfg`` = :class:`~model.config.AnalysisConfig`):
+Definitions (``cfg`` = :class:`~model.config.AnalysisConfig`; dates: :mod:`graph.analysis.scope`):
 
 * **Members analysed**: members whose ``status`` is in ``cfg.member_statuses`` (withdrawn and unknown
-  members are left out everywhere, also as neighbours). **Themes**: the theme nodes of the graph.
-* **Demand** ``D(m, t) = commitment_weight * #commitments + pledge_weight * #pledges +
-  need_weight * #need_signals`` where commitments are those m MADE that are ON_THEME t, pledges are SIGNALS
-  of kind ``pledge`` with value > 0 and need signals are SIGNALS of kind ``score`` with value strictly below
-  ``need_threshold``. A cell is *demanded* when ``D > demand_threshold`` (default 0).
-* **Supply** ``S(m, t)``: organisations that WORKS_IN m with ``theme_id == t``, or WORKS_IN m with a blank
-  theme (a general engagement) and are EXPERT_IN t; relations in ``non_supply_relations`` (a country
-  funding an initiative, ended engagements) are not supply. ``cov = |S|`` (distinct organisations).
-* **Status** (demanded cells only, else missing): ``gap`` cov = 0, ``fragile`` cov = 1 (a single point of
-  failure), ``covered`` 2 <= cov <= k-1, ``redundant`` cov >= k with ``k = redundant_k``.
-* **Sector diversity**: the distinct sectors of the supporters (``sectors``, ``n_sectors``).
-* **Reachable coverage within h hops** (``h = cfg.hops``): hops are counted in the undirected graph whose
-  nodes are members and organisations and whose edges are: organisation - member it WORKS_IN (any theme),
-  organisation - organisation sharing a consortium, member - neighbouring member (local member - its parent
-  country always; members of the same OGP region when ``region_neighbours``). An organisation is *capable*
-  on t when it is EXPERT_IN t or WORKS_IN some member on t. ``reachable_cov`` counts the capable
-  organisations within h hops of m that do not yet support the cell. With h = 2 this is exactly: capable
-  organisations already in m on other themes (1 hop), consortium co-members of organisations active in m
-  (2 hops) and organisations active in a neighbouring member (2 hops). Region neighbours make this broad
-  (any organisation working anywhere in the region is 2 hops away; on the bundled data every gap is then
-  reachable); ``region_neighbours=False`` keeps only the local/national link.
+  members are left out everywhere) and, with ``cfg.as_of``, that had joined by then. **Themes**: the themes.
+* **Demand** (:mod:`graph.analysis.demand`): need (low scores), open pledges and open OGP commitments
+  (recency and IRM completion), less achievements on the need; read through the catalogue.
+* **Supply** (:mod:`graph.analysis.supply`): ``cov`` = organisations whose strongest relation on the cell
+  has at least ``coverage_min_strength`` (programmes, technical assistance, implementing partners, funders);
+  ``support`` = the sum of the strengths of every organisation with some relation there;
+  ``weak_supporters`` = research, monitoring and mentions below the threshold: shown, never coverage
+  (``monitoring_only`` when they are all a cell has).
+* **Status**: ``gap`` demand and cov = 0; ``fragile`` cov = 1 (a single point of failure); ``covered``
+  2 <= cov <= k-1; ``redundant`` cov >= k (``k = redundant_k``); ``mature`` no demand left and at least one
+  achievement (achieved, nothing open); missing: no demand and nothing achieved.
+* **Sector diversity**: the distinct sectors of the organisations covering the cell.
+* **Reachable help** (:mod:`graph.analysis.reach`, gap and fragile cells): capable organisations with a
+  named, evidenced tie to the member that do not cover the cell yet.
+* **Evidence**: ``evidence`` lists every claim behind the cell as ``{text, source, as_of}``.
 """
 
 from __future__ import annotations
@@ -34,16 +28,19 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from graph.analysis.reach import Reach
-from graph.analysis.scope import analysed_members
-from graph.analysis.supply import capabilities, supporting_links
+from graph.analysis.demand import DEMAND_COLUMNS, demand_evidence
+from graph.analysis.reach import reachable_help
+from graph.analysis.scope import analysed_members, in_force
+from graph.analysis.supply import support_links
 from model.config import AnalysisConfig
 from model.facts import Facts, column
 
 __all__ = [
+    "ALL_STATUSES",
     "STATUSES",
     "CELL_COLUMNS",
     "coverage_cells",
+    "coverage_headline",
     "coverage_rollup",
     "what_if_remove",
     "unique_coverage",
@@ -52,57 +49,58 @@ __all__ = [
     "removed_organisations",
 ]
 
+#: Statuses of a demanded cell, worst first.
 STATUSES = ("gap", "fragile", "covered", "redundant")
+#: Every status a cell can have: the demanded ones, then ``mature`` (achieved, nothing open).
+ALL_STATUSES = (*STATUSES, "mature")
 
 #: Columns of :func:`coverage_cells`, in order.
 CELL_COLUMNS = (
     "member_id", "member_name", "level", "region", "theme_id",
-    "demand", "n_commitments", "n_pledges", "n_need_signals", "commitment_ids", "pledges", "need_signals",
-    "cov", "supporters", "sectors", "n_sectors", "status",
-    "reachable_cov", "reachable_min_hops", "reachable_orgs",
+    *DEMAND_COLUMNS,
+    "cov", "support", "supporters", "weak_supporters", "sectors", "n_sectors", "status", "monitoring_only",
+    "reachable_cov", "reachable_min_hops", "reachable_orgs", "reachable", "evidence",
 )
 
 
 def coverage_cells(facts: Facts, config: AnalysisConfig | None = None, *, themes: Iterable[str] | None = None,
                    members: Iterable[str] | None = None, with_reachable: bool = True) -> pd.DataFrame:
-    """Demand, supply, status and reachable coverage of every (member, theme) cell.
+    """Demand, supply, status, reachable help and evidence of every (member, theme) cell.
 
-    Returns one row per analysed member and theme (or only ``themes`` x ``members``; reachability still uses
-    every analysed member), sorted by ``member_id``, ``theme_id``, with columns :data:`CELL_COLUMNS`:
-
-    ``member_id``, ``member_name``, ``level``, ``region``, ``theme_id``;
-    ``demand`` (float), ``n_commitments``, ``n_pledges``, ``n_need_signals`` (int), ``commitment_ids``
-    (sorted list), ``pledges`` and ``need_signals`` (lists of ``{indicator, value, source, as_of}``);
-    ``cov`` (int), ``supporters`` (sorted organisation ids), ``sectors`` (sorted), ``n_sectors`` (int),
-    ``status`` (gap | fragile | covered | redundant, missing without demand);
-    ``reachable_cov`` (int), ``reachable_min_hops`` (Int64, missing when nothing is reachable),
-    ``reachable_orgs`` (nearest first then by id, at most ``reachable_list_limit``). Without
+    Returns one row per analysed member and theme (or only ``themes`` x ``members``), sorted by
+    ``member_id``, ``theme_id``, with columns :data:`CELL_COLUMNS` (see the module docstring; the demand
+    columns are :data:`graph.analysis.demand.DEMAND_COLUMNS`). ``supporters`` and ``weak_supporters`` are
+    sorted organisation ids; ``status`` is missing for a cell without demand or achievement. Without
     ``with_reachable`` the reachable columns are 0, missing and empty.
 
     Examples
     --------
     >>> facts = Facts.from_rows(
     ...     members=[{"id": "KEN", "name": "Kenya", "status": "active"}],
-    ...     organisations=[{"id": "lab", "sector": "civil_society"}],
+    ...     organisations=[{"id": "lab", "sector": "civil_society"}, {"id": "hub", "sector": "academic"}],
     ...     signals=[{"member_id": "KEN", "theme_id": "open_data", "kind": "pledge", "value": 1.0,
-    ...               "indicator": "od_pledge", "source": "s", "as_of": "2024"}],
-    ...     engagements=[{"organisation_id": "lab", "member_id": "KEN", "theme_id": "open_data", "relation": "x"}])
+    ...               "indicator": "ocp_ogp_commitment", "source": "s", "as_of": "2024"}],
+    ...     engagements=[{"organisation_id": "lab", "member_id": "KEN", "theme_id": "open_data",
+    ...                   "relation": "country_programme", "source": "s", "as_of": "2024"},
+    ...                  {"organisation_id": "hub", "member_id": "KEN", "theme_id": "open_data",
+    ...                   "relation": "research_hub", "source": "s", "as_of": "2022"}])
     >>> cells = coverage_cells(facts)
-    >>> cells[["member_id", "theme_id", "demand", "cov", "status", "sectors"]]
-      member_id   theme_id  demand  cov   status          sectors
-    0       KEN  open_data     1.0    1  fragile  [civil_society]
-    >>> cells.loc[0, "pledges"]
-    [{'indicator': 'od_pledge', 'value': 1.0, 'source': 's', 'as_of': '2024'}]
+    >>> cells[["member_id", "theme_id", "demand", "cov", "support", "status", "weak_supporters"]]
+      member_id   theme_id  demand  cov  support   status weak_supporters
+    0       KEN  open_data     1.0    1      1.3  fragile           [hub]
+    >>> [e["text"] for e in cells.loc[0, "evidence"]][:2]
+    ['pledge: ocp_ogp_commitment', 'supported by lab (country programme, programme)']
     """
     cfg = config or AnalysisConfig()
+    facts = in_force(facts, cfg)
     analysed = analysed_members(facts, cfg)
     scoped = analysed if members is None else analysed[analysed["member_id"].isin(set(members))]
-    return _cells(facts, cfg, analysed, scoped.reset_index(drop=True),
+    return _cells(facts, cfg, scoped.reset_index(drop=True),
                   list(facts.themes) if themes is None else [t for t in facts.themes if t in set(themes)],
                   with_reachable)
 
 
-def _cells(facts: Facts, cfg: AnalysisConfig, analysed: pd.DataFrame, members: pd.DataFrame, themes: list[str],
+def _cells(facts: Facts, cfg: AnalysisConfig, members: pd.DataFrame, themes: list[str],
            with_reachable: bool) -> pd.DataFrame:
     grid = pd.MultiIndex.from_product([members["member_id"], themes], names=["member_id", "theme_id"])
     cells = pd.DataFrame(index=grid).reset_index()
@@ -110,76 +108,141 @@ def _cells(facts: Facts, cfg: AnalysisConfig, analysed: pd.DataFrame, members: p
     cells["member_name"] = cells["member_id"].map(info["name"])
     cells["level"] = cells["member_id"].map(info["level"])
     cells["region"] = cells["member_id"].map(info["region"])
-    member_set, theme_set = set(members["member_id"]), set(themes)
+    keys = list(zip(column(cells, "member_id"), column(cells, "theme_id"), strict=True))
 
     # -- demand -------------------------------------------------------------------------------------
-    com = facts.commitments
-    com = com[com["member_id"].isin(member_set) & com["theme_id"].isin(theme_set)]
-    sig = facts.signals
-    sig = sig[sig["member_id"].isin(member_set) & sig["theme_id"].isin(theme_set)]
-    pledges = sig[(sig["kind"] == "pledge") & (sig["value"] > 0)]
-    needs = sig[(sig["kind"] == "score") & (sig["value"] < cfg.need_threshold)]
-    keys = list(zip(column(cells, "member_id"), column(cells, "theme_id"), strict=True))
-    commitment_ids = _grouped(com, column(com, "commitment_id"))
-    cells["commitment_ids"] = [sorted(set(commitment_ids.get(k, ()))) for k in keys]
-    cells["pledges"] = pd.Series(_evidence(pledges, keys), index=cells.index, dtype="object")
-    cells["need_signals"] = pd.Series(_evidence(needs, keys), index=cells.index, dtype="object")
-    cells["n_commitments"] = cells["commitment_ids"].map(len).astype("int64")
-    cells["n_pledges"] = cells["pledges"].map(len).astype("int64")
-    cells["n_need_signals"] = cells["need_signals"].map(len).astype("int64")
-    cells["demand"] = (cfg.commitment_weight * cells["n_commitments"] + cfg.pledge_weight * cells["n_pledges"]
-                       + cfg.need_weight * cells["n_need_signals"]).astype("float64")
+    demand = demand_evidence(facts, keys, cfg)
+    for col in DEMAND_COLUMNS:
+        cells[col] = demand[col].to_numpy() if demand[col].dtype != object else list(demand[col])
 
     # -- supply -------------------------------------------------------------------------------------
-    links = supporting_links(facts, cfg)
-    links = links[links["member_id"].isin(member_set) & links["theme_id"].isin(theme_set)]
-    sector_of = facts.organisations.set_index("organisation_id")["sector"].to_dict()
-    supporters = _grouped(links, column(links, "organisation_id"))  # links are sorted by organisation
+    links = support_links(facts, cfg)
+    links = links[links["member_id"].isin(set(column(members, "member_id"))) & links["theme_id"].isin(themes)]
+    sector_of = dict(zip(column(facts.organisations, "organisation_id"), column(facts.organisations, "sector"),
+                         strict=True))
+    org_names = dict(zip(column(facts.organisations, "organisation_id"), column(facts.organisations, "name"),
+                         strict=True))
+    strong = links[links["strength"] >= cfg.coverage_min_strength]
+    weak = links[links["strength"] < cfg.coverage_min_strength]
+    supporters = _grouped(strong, column(strong, "organisation_id"))  # links are sorted by organisation
+    weak_ones = _grouped(weak, column(weak, "organisation_id"))
+    strength = links.groupby(["member_id", "theme_id"])["strength"].sum()
+    cells["cov"] = [len(supporters.get(k, [])) for k in keys]
+    cells["support"] = strength.reindex(pd.MultiIndex.from_tuples(keys), fill_value=0.0).round(9).to_numpy()
     cells["supporters"] = [supporters.get(k, []) for k in keys]
+    cells["weak_supporters"] = [weak_ones.get(k, []) for k in keys]
     cells["sectors"] = [sorted({s for s in map(sector_of.get, orgs) if isinstance(s, str)})
                         for orgs in cells["supporters"]]
-    cells["cov"] = cells["supporters"].map(len).astype("int64")
     cells["n_sectors"] = cells["sectors"].map(len).astype("int64")
-    cells["status"] = _status(cells["demand"], cells["cov"], cfg)
+    cells["cov"] = cells["cov"].astype("int64")
+    cells["status"] = _status(cells["demand"], cells["cov"], cells["n_achievements"], cfg)
+    cells["monitoring_only"] = (cells["cov"] == 0) & cells["weak_supporters"].map(bool)
 
-    # -- reachable coverage -------------------------------------------------------------------------
+    # -- reachable help (gap and fragile cells) ----------------------------------------------------
     if with_reachable:
-        _add_reachable(cells, facts, analysed, members, themes, cfg)
+        wanted = cells["status"].isin(["gap", "fragile"])
+        help_ = reachable_help(facts, cells.loc[wanted, ["member_id", "theme_id", "supporters"]], cfg)
+        cells["reachable_cov"] = 0
+        cells["reachable_min_hops"] = pd.Series(pd.NA, index=cells.index, dtype="Int64")
+        cells["reachable_orgs"] = [[] for _ in range(len(cells))]
+        cells["reachable"] = [[] for _ in range(len(cells))]
+        for col in ("reachable_cov", "reachable_min_hops"):
+            cells.loc[wanted, col] = help_[col]
+        for col in ("reachable_orgs", "reachable"):
+            values = cells[col].tolist()
+            for i, v in zip(help_.index, help_[col], strict=True):
+                values[i] = v
+            cells[col] = values
+        cells["reachable_cov"] = cells["reachable_cov"].astype("int64")
     else:
         cells["reachable_cov"] = 0
         cells["reachable_min_hops"] = pd.Series(pd.NA, index=cells.index, dtype="Int64")
         cells["reachable_orgs"] = [[] for _ in range(len(cells))]
+        cells["reachable"] = [[] for _ in range(len(cells))]
+
+    # -- evidence ----------------------------------------------------------------------------------
+    link_rows = _grouped(links, links.to_dict("records"))
+    demand_rows = cells[["pledges", "need_signals", "achievements", "commitment_ids"]].to_dict("records")
+    cells["evidence"] = pd.Series([_cell_evidence({str(k): v for k, v in row.items()}, link_rows.get(key, []),
+                                                  org_names, cfg.coverage_min_strength)
+                                   for row, key in zip(demand_rows, keys, strict=True)],
+                                  index=cells.index, dtype="object")
     return cells[list(CELL_COLUMNS)]
 
 
+def _cell_evidence(demand: dict[str, Any], links: list[dict[str, Any]], names: dict[str, Any],
+                   min_strength: float) -> list[dict[str, Any]]:
+    """Every claim behind a cell as ``{text, source, as_of}``: demand first, then supply (links weaker than
+    ``min_strength`` say that they are not counted as support)."""
+    items: list[dict[str, Any]] = []
+    for p in demand["pledges"]:
+        state = "" if p.get("open", True) else " (fulfilled: an achievement shows the reform is in place)"
+        items.append({"text": f"pledge: {_signal_words(p)}{state}", "source": p["source"], "as_of": p["as_of"]})
+    for n in demand["need_signals"]:
+        items.append({"text": f"need: {_signal_words(n, value=True)}", "source": n["source"], "as_of": n["as_of"]})
+    for a in demand["achievements"]:
+        what = (_signal_words(a, value=isinstance(a.get("value"), float)) if a.get("indicator")
+                else f"completed OGP commitment {a.get('commitment_id')}")
+        items.append({"text": f"achievement: {what}", "source": a["source"], "as_of": a["as_of"]})
+    for link in sorted(links, key=lambda x: (-x["strength"], str(names.get(x["organisation_id"]) or ""))):
+        name = names.get(link["organisation_id"]) or link["organisation_id"]
+        how = str(link["relation"]).replace("_", " ")
+        general = "; a general engagement, expert in the theme" if link["general"] else ""
+        lead = "supported by" if link["strength"] >= min_strength else "not counted as support (too weak):"
+        items.append({"text": f"{lead} {name} ({how}, {link['grade']}{general})", "source": link["source"],
+                      "as_of": link["as_of"]})
+    return items
+
+
+def _signal_words(item: dict[str, Any], value: bool = False) -> str:
+    """A signal in words: its source's own description (``detail``) with the indicator id, else the id; with the
+    value for scores.
+
+    >>> _signal_words({"indicator": "gdb_bo_framework", "value": 32.0, "detail": "GDB: Governance (BO)"}, True)
+    'GDB: Governance (BO) = 32 [gdb_bo_framework]'
+    >>> _signal_words({"indicator": "ocp_ogp_commitment", "value": 1.0})
+    'ocp_ogp_commitment'
+    """
+    shown = f" = {item['value']:g}" if value else ""
+    detail = item.get("detail")
+    if isinstance(detail, str) and detail.strip():
+        return f"{detail.strip()}{shown} [{item['indicator']}]"
+    return f"{item['indicator']}{shown}"
+
+
 def coverage_rollup(cells: pd.DataFrame, by: str = "theme_id") -> pd.DataFrame:
-    """Counts of demanded cells by status, grouped by a column of :func:`coverage_cells`.
+    """Counts of cells by status, grouped by a column of :func:`coverage_cells`.
 
     ``by`` is ``theme_id``, ``member_id``, ``region`` or ``level``. Columns: ``by``, ``demand_cells``,
-    ``gap``, ``fragile``, ``covered``, ``redundant``, ``reachable_gaps`` (gaps with ``reachable_cov > 0``),
-    ``gap_share`` (gap / demand_cells), ``mean_cov`` (over demanded cells), ``supporters`` (distinct
-    organisations supporting the group's demanded cells). Groups without demand are kept with zeros.
+    ``gap``, ``fragile``, ``covered``, ``redundant``, ``mature``, ``monitoring_only`` (demanded cells whose
+    only support is research, monitoring or a mention), ``reachable_gaps`` (gaps with reachable help),
+    ``reachable_share`` (reachable_gaps / gap), ``gap_share`` (gap / demand_cells), ``mean_cov`` (over
+    demanded cells), ``supporters`` (distinct organisations covering the group's demanded cells). Groups
+    without demand are kept with zeros.
 
     Examples
     --------
-    >>> cells = pd.DataFrame({"theme_id": ["a", "a", "b"], "status": ["gap", "fragile", None],
-    ...                       "cov": [0, 1, 3], "reachable_cov": [2, 0, 0],
+    >>> cells = pd.DataFrame({"theme_id": ["a", "a", "b"], "status": ["gap", "fragile", "mature"],
+    ...                       "cov": [0, 1, 3], "reachable_cov": [2, 0, 0], "monitoring_only": [True, False, False],
     ...                       "supporters": [[], ["x"], ["x", "y", "z"]]})
-    >>> coverage_rollup(cells)[["theme_id", "demand_cells", "gap", "fragile", "reachable_gaps", "mean_cov"]]
-      theme_id  demand_cells  gap  fragile  reachable_gaps  mean_cov
-    0        a             2    1        1               1       0.5
-    1        b             0    0        0               0       0.0
+    >>> coverage_rollup(cells)[["theme_id", "demand_cells", "gap", "mature", "reachable_share", "mean_cov"]]
+      theme_id  demand_cells  gap  mature  reachable_share  mean_cov
+    0        a             2    1       0              1.0       0.5
+    1        b             0    0       1              0.0       0.0
     """
-    demanded = cells[cells["status"].notna()]
+    demanded = cells[cells["status"].isin(STATUSES)]
     keys = pd.Index(sorted(cells[by].dropna().unique()), name=by)
     out = pd.DataFrame(index=keys)
     grouped = demanded.groupby(by)
     out["demand_cells"] = grouped.size().reindex(keys, fill_value=0)
-    for status in STATUSES:
-        out[status] = demanded[demanded["status"] == status].groupby(by).size().reindex(keys, fill_value=0)
+    for status in ALL_STATUSES:
+        out[status] = cells[cells["status"] == status].groupby(by).size().reindex(keys, fill_value=0)
+    monitoring = demanded[demanded["monitoring_only"]] if "monitoring_only" in demanded else demanded.iloc[0:0]
+    out["monitoring_only"] = monitoring.groupby(by).size().reindex(keys, fill_value=0)
     gaps = demanded[(demanded["status"] == "gap") & (demanded["reachable_cov"] > 0)]
     out["reachable_gaps"] = gaps.groupby(by).size().reindex(keys, fill_value=0)
     out = out.astype("int64")
+    out["reachable_share"] = (out["reachable_gaps"] / out["gap"].where(out["gap"] > 0)).fillna(0.0)
     out["gap_share"] = (out["gap"] / out["demand_cells"].where(out["demand_cells"] > 0)).fillna(0.0)
     out["mean_cov"] = grouped["cov"].mean().reindex(keys).fillna(0.0).astype("float64")
     out["supporters"] = grouped["supporters"].agg(
@@ -187,8 +250,9 @@ def coverage_rollup(cells: pd.DataFrame, by: str = "theme_id") -> pd.DataFrame:
     return out.reset_index()
 
 
-def coverage_headline(facts: Facts, cells: pd.DataFrame) -> dict[str, int]:
-    """The headline numbers of a load: node counts, then demanded cells in total and by status.
+def coverage_headline(facts: Facts, cells: pd.DataFrame, config: AnalysisConfig | None = None) -> dict[str, int]:
+    """The headline numbers of a load: node counts (as of ``config.as_of``: members that had joined), then
+    demanded cells in total and by status, and mature cells.
 
     What ``ogpnet summary`` prints (its JSON ``headline``) and the dashboard's overview shows.
 
@@ -196,17 +260,19 @@ def coverage_headline(facts: Facts, cells: pd.DataFrame) -> dict[str, int]:
     --------
     >>> from types import SimpleNamespace
     >>> facts = SimpleNamespace(members=[1, 2], organisations=[1], consortia=[], themes=[1, 2, 3])
-    >>> cells = pd.DataFrame({"status": ["gap", "gap", "covered", None]})
+    >>> cells = pd.DataFrame({"status": ["gap", "gap", "covered", None, "mature"]})
     >>> coverage_headline(facts, cells)  # doctest: +NORMALIZE_WHITESPACE
     {'members': 2, 'organisations': 1, 'consortia': 0, 'themes': 3, 'demanded_cells': 3, 'gap_cells': 2,
-     'fragile_cells': 0, 'covered_cells': 1, 'redundant_cells': 0}
+     'fragile_cells': 0, 'covered_cells': 1, 'redundant_cells': 0, 'mature_cells': 1}
     """
+    if config is not None and config.as_of:
+        facts = in_force(facts, config)
     counts = cells["status"].value_counts()
     return {
         "members": int(len(facts.members)), "organisations": int(len(facts.organisations)),
         "consortia": int(len(facts.consortia)), "themes": int(len(facts.themes)),
-        "demanded_cells": int(cells["status"].notna().sum()),
-        **{f"{s}_cells": int(counts.get(s, 0)) for s in STATUSES},
+        "demanded_cells": int(cells["status"].isin(STATUSES).sum()),
+        **{f"{s}_cells": int(counts.get(s, 0)) for s in ALL_STATUSES},
     }
 
 
@@ -229,16 +295,18 @@ def what_if_remove(
     --------
     >>> facts = Facts.from_rows(
     ...     members=[{"id": "KEN", "status": "active"}], organisations=[{"id": "a", "sector": "private"}],
-    ...     signals=[{"member_id": "KEN", "theme_id": "climate", "kind": "pledge", "value": 1.0}],
-    ...     engagements=[{"organisation_id": "a", "member_id": "KEN", "theme_id": "climate", "relation": "x"}])
+    ...     signals=[{"member_id": "KEN", "theme_id": "climate", "indicator": "gdb_climate_module",
+    ...               "kind": "score", "value": 20.0}],
+    ...     engagements=[{"organisation_id": "a", "member_id": "KEN", "theme_id": "climate",
+    ...                   "relation": "country_programme"}])
     >>> what_if_remove(facts, organisation="a")
       member_id theme_id  demand status_before  cov_before lost_supporters
-    0       KEN  climate     1.0       fragile           1             [a]
+    0       KEN  climate     0.5       fragile           1             [a]
     """
     removed = removed_organisations(facts, organisation, consortium)
     if cells is None:
         cells = coverage_cells(facts, config)
-    demanded = cells[cells["status"].notna() & (cells["cov"] > 0)]
+    demanded = cells[cells["status"].isin(STATUSES) & (cells["cov"] > 0)]
     lost = demanded["supporters"].map(lambda orgs: [o for o in orgs if o in removed])
     becomes_gap = lost.map(len) == demanded["cov"]
     out = demanded.loc[becomes_gap, ["member_id", "theme_id", "demand", "status", "cov"]].rename(
@@ -342,78 +410,10 @@ def _grouped(frame: pd.DataFrame, values: list[Any]) -> dict[tuple[str, str], li
     return out
 
 
-def _evidence(signals: pd.DataFrame, keys: list[tuple[str, str]]) -> list[list[dict[str, Any]]]:
-    signals = signals.sort_values(["indicator", "source"])
-    records = [{"indicator": i, "value": float(v), "source": s, "as_of": a}
-               for i, v, s, a in zip(column(signals, "indicator"), column(signals, "value"),
-                                     column(signals, "source"), column(signals, "as_of"), strict=True)]
-    grouped = _grouped(signals, records)
-    return [grouped.get(k, []) for k in keys]
-
-
-def _status(demand: pd.Series, cov: pd.Series, cfg: AnalysisConfig) -> pd.Series:
+def _status(demand: pd.Series, cov: pd.Series, achievements: pd.Series, cfg: AnalysisConfig) -> pd.Series:
     demanded = demand > cfg.demand_threshold
     status = np.select(
-        [demanded & (cov == 0), demanded & (cov == 1), demanded & (cov < cfg.redundant_k), demanded],
-        list(STATUSES), default="")
+        [demanded & (cov == 0), demanded & (cov == 1), demanded & (cov < cfg.redundant_k), demanded,
+         achievements > 0],
+        list(ALL_STATUSES), default="")
     return pd.Series(status, index=demand.index, dtype="str").replace("", None)
-
-
-def _add_reachable(cells: pd.DataFrame, facts: Facts, analysed: pd.DataFrame, members: pd.DataFrame,
-                   themes: list[str], cfg: AnalysisConfig) -> None:
-    reach = Reach(facts, analysed, cfg)
-    orgs = reach.orgs
-    names = orgs.tolist()
-    position = {o: i for i, o in enumerate(names)}
-    org_pos = pd.Index(orgs)
-    caps = capabilities(facts)
-    caps = caps[caps["theme_id"].isin(themes) & caps["organisation_id"].isin(org_pos)]
-    theme_pos = pd.Index(themes)
-    capable = np.zeros((len(orgs), len(themes)), dtype=bool)
-    rows = org_pos.get_indexer(pd.Index(caps["organisation_id"]))
-    capable[rows, theme_pos.get_indexer(pd.Index(caps["theme_id"]))] = True
-    capable_by_theme = np.ascontiguousarray(capable.T)
-    n_t = len(themes)
-    reachable = np.zeros(len(cells), dtype=np.int64)
-    min_hops: list[object] = [pd.NA] * len(cells)
-    listed: list[list[str]] = [[] for _ in range(len(cells))]
-    supporters = cells["supporters"].tolist()
-    cov = cells["cov"].to_numpy()
-    limit = cfg.reachable_list_limit
-    # cells are the grid members x themes in this order: member r's cells are r * n_t ... r * n_t + n_t - 1
-    for r0, (ids, dist) in zip(range(0, len(members), Reach.CHUNK),
-                               reach.chunks(column(members, "member_id")), strict=True):
-        within = dist > 0
-        # supporters work in the member (1 hop) and are capable, so they are inside the count: subtract them
-        counts = within.astype(np.float32) @ capable.astype(np.float32)
-        rows = slice(r0 * n_t, (r0 + len(ids)) * n_t)
-        reachable[rows] = (np.rint(counts).astype(np.int64) - cov[rows].reshape(len(ids), n_t)).ravel()
-        for k in np.flatnonzero(reachable[rows].reshape(len(ids), n_t).any(axis=1)).tolist():
-            base = (r0 + k) * n_t
-            near = np.flatnonzero(within[k])
-            near = near[np.argsort(dist[k, near], kind="stable")]  # nearest first; orgs are sorted by id
-            for t in range(n_t):
-                i = base + t
-                if reachable[i] == 0:
-                    continue
-                skip = {position[o] for o in supporters[i]}
-                first = _first_capable(near, capable_by_theme[t], skip, limit)
-                min_hops[i] = int(dist[k, first[0]])
-                listed[i] = [names[j] for j in first[:limit]]
-    cells["reachable_cov"] = reachable
-    cells["reachable_min_hops"] = pd.Series(min_hops, index=cells.index, dtype="Int64")
-    cells["reachable_orgs"] = listed
-
-
-def _first_capable(near: np.ndarray, capable: np.ndarray, skip: set[int], limit: int) -> list[int]:
-    """The first ``limit`` (at least one) of ``near`` that are capable and not in ``skip``, scanning in blocks."""
-    need = max(limit, 1)
-    found: list[int] = []
-    for start in range(0, len(near), 256):
-        block = near[start:start + 256]
-        # the first hits are enough: at most len(skip) of them are dropped
-        hits = block[capable[block]][: need - len(found) + len(skip)]
-        found += [j for j in hits.tolist() if j not in skip]
-        if len(found) >= need:
-            break
-    return found[:need]

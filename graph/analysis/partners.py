@@ -3,11 +3,13 @@
 :func:`find_partners` scores candidates with an explicit weighted sum (weights in
 :class:`~model.config.AnalysisConfig`) of five parts, each in [0, 1]:
 
-* ``expertise`` - 1 if the organisation is EXPERT_IN the theme, else 0.
-* ``presence`` - mean over the target members of 1 (works in the member, any theme), 0.5 (works in a
-  neighbouring member: local/parent, or same region when ``region_neighbours``) or 0.
+* ``expertise`` - 1 if the organisation declares expertise in the theme (EXPERT_IN), else 0.
+* ``presence`` - mean over the target members of 1 (it already works in the member, any theme) or, failing
+  that, the strength (catalogue) of its closest named tie to the member: the member's country or local
+  member (0.5), a consortium co-member working there (0.4), work on the theme in a bordering country (0.4),
+  the same OGP region only with ``region_neighbours`` (0.2); else 0. A region alone is not presence.
 * ``track_record`` - ``min(c, track_record_cap) / track_record_cap`` where c = countries (ISO-3; a local
-  member counts as its country) in which it supports the theme.
+  member counts as its country) in which it covers the theme (strength at least ``coverage_min_strength``).
 * ``complementarity`` - mean over the target members of 1 if its sector is not among the sectors of the
   member's current supporters on the theme (1 when there are none), else 0.
 * ``proximity`` - resource allocation to the *anchors* (organisations working in the target members):
@@ -15,24 +17,28 @@
   item, items being themes (capability), members (WORKS_IN) and consortia (MEMBER_OF); hub items weigh
   little. Divided by its maximum over all candidates (before any sector filter), so 1 = closest.
 
-Candidates: organisations capable on the theme (EXPERT_IN it or working on it anywhere), organisations
+Candidates: organisations capable on the theme (EXPERT_IN it or supporting it somewhere), organisations
 working in a target member on any theme, and consortium co-members of those; minus organisations that
-already support the theme in every target member.
+already cover the theme in every target member. Equal scores are ordered by the strength of the evidence
+(the sum of its support strengths on the theme and of its tie strengths to the targets), then by id.
+Every partner carries its ``evidence``: a list of ``{text, source, as_of}`` items.
 """
 
 from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from graph.analysis.coverage import coverage_cells
-from graph.analysis.scope import analysed_members
-from graph.analysis.supply import capabilities, supporting_links
+from graph.analysis.coverage import STATUSES, coverage_cells
+from graph.analysis.reach import member_ties
+from graph.analysis.scope import analysed_members, in_force
+from graph.analysis.supply import capabilities, support_links, supporting_links
 from model.config import AnalysisConfig
 from model.facts import Facts, column
 
@@ -40,8 +46,10 @@ __all__ = ["PARTS", "PARTNER_COLUMNS", "SIMILAR_COLUMNS", "PartnerIndex", "find_
            "similar_organisations"]
 
 PARTS = ("expertise", "presence", "track_record", "complementarity", "proximity")
-PARTNER_COLUMNS = ("rank", "organisation_id", "name", "sector", "score", *PARTS, "countries", "evidence")
+PARTNER_COLUMNS = ("rank", "organisation_id", "name", "sector", "score", *PARTS, "evidence_strength",
+                   "countries", "evidence")
 SIMILAR_COLUMNS = ("organisation_id", "name", "sector", "jaccard", "resource_allocation", "n_shared", "shared")
+Evidence = dict[str, Any]
 
 
 def find_partners(
@@ -55,11 +63,12 @@ def find_partners(
 ) -> pd.DataFrame:
     """Rank candidate partners for ``theme`` in ``members`` (default: every member with demand on it).
 
-    Returns at most ``top`` rows sorted by ``score`` (descending) then ``organisation_id``, columns
-    :data:`PARTNER_COLUMNS`: ``rank`` (1..), ``organisation_id``, ``name``, ``sector``, ``score`` (weighted
-    sum of the parts), the five parts (see the module docstring), ``countries`` (ISO-3 codes where it supports
-    the theme, sorted) and ``evidence`` (a sentence for people). ``sector`` keeps only candidates of that
-    sector. Unknown theme or member ids raise ``ValueError``.
+    Returns at most ``top`` rows sorted by ``score`` (descending), then ``evidence_strength`` (descending),
+    then ``organisation_id``, columns :data:`PARTNER_COLUMNS`: ``rank`` (1..), ``organisation_id``, ``name``,
+    ``sector``, ``score`` (weighted sum of the parts), the five parts (see the module docstring),
+    ``evidence_strength``, ``countries`` (ISO-3 codes where it covers the theme, sorted) and ``evidence``
+    (``{text, source, as_of}`` items). ``sector`` keeps only candidates of that sector. Unknown theme or
+    member ids raise ``ValueError``.
 
     Examples
     --------
@@ -68,16 +77,18 @@ def find_partners(
     ...              {"id": "GHA", "name": "Ghana", "iso3": "GHA", "status": "active"}],
     ...     organisations=[{"id": "a", "name": "A", "sector": "private"},
     ...                    {"id": "b", "name": "B", "sector": "academic"}],
-    ...     engagements=[{"organisation_id": "a", "member_id": "GHA", "theme_id": "climate", "relation": "x"},
-    ...                  {"organisation_id": "b", "member_id": "KEN", "theme_id": "justice", "relation": "x"}],
-    ...     expertise=[{"organisation_id": "a", "theme_id": "climate"}])
+    ...     engagements=[{"organisation_id": "a", "member_id": "GHA", "theme_id": "climate",
+    ...                   "relation": "country_programme", "source": "s", "as_of": "2023"},
+    ...                  {"organisation_id": "b", "member_id": "KEN", "theme_id": "justice",
+    ...                   "relation": "country_programme", "source": "s", "as_of": "2024"}],
+    ...     expertise=[{"organisation_id": "a", "theme_id": "climate", "source": "s", "as_of": "2024"}])
     >>> partners = find_partners(facts, "climate", members="KEN")
     >>> partners[["organisation_id", "score", "expertise", "presence", "track_record"]]
       organisation_id     score  expertise  presence  track_record
     0               a  1.833333        1.0       0.0      0.333333
     1               b  1.500000        0.0       1.0      0.000000
-    >>> partners.loc[0, "evidence"]
-    'expert in climate; active on climate in Ghana'
+    >>> [e["text"] for e in partners.loc[0, "evidence"]]
+    ['A declares expertise in Climate and environment', 'A covers Climate and environment in Ghana (country programme)']
     """
     cfg = config or AnalysisConfig()
     idx = index if index is not None and index.config == cfg else partner_index(facts, cfg)
@@ -85,7 +96,7 @@ def find_partners(
         raise ValueError(f"unknown theme: {theme}")
     if members is None:
         cells = coverage_cells(idx.facts, cfg, themes=[theme], with_reachable=False)
-        targets = sorted(cells.loc[(cells["theme_id"] == theme) & cells["status"].notna(), "member_id"])
+        targets = sorted(cells.loc[(cells["theme_id"] == theme) & cells["status"].isin(STATUSES), "member_id"])
     else:
         targets = sorted({members} if isinstance(members, str) else set(members))
         unknown = [m for m in targets if m not in set(column(idx.analysed, "member_id"))]
@@ -94,38 +105,39 @@ def find_partners(
     if not targets:
         return _empty(PARTNER_COLUMNS)
 
-    supporting = idx.supporting.get(theme, {})  # org -> members where it supports the theme
+    supporting = idx.supporting.get(theme, {})  # org -> {member: (relation, strength, source, as_of)}
     supporters_of: dict[str, set[str]] = defaultdict(set)
-    for o, ms in supporting.items():
-        for m in ms:
+    for o, where in supporting.items():
+        for m in where:
             supporters_of[m].add(o)
     target_set = set(targets)
-    anchors = {o for o, where in idx.active_in.items() if where & target_set}
+    anchors = {o for o, where in idx.active_in.items() if where.keys() & target_set}
     capable = idx.capable.get(theme, set())
     comembers = {p for a in anchors for c in idx.consortia_of.get(a, ()) for p in idx.members_of[c]}
     candidates = sorted((capable | anchors | comembers)
-                        - {o for o in supporting if target_set <= supporting[o]})
+                        - {o for o in supporting if target_set <= supporting[o].keys()})
     if not candidates:
         return _empty(PARTNER_COLUMNS)
 
-    experts = idx.experts.get(theme, set())
+    experts = idx.experts.get(theme, {})
     proximity = idx.resource_allocation(candidates, anchors)
     top_proximity = max(proximity.values(), default=0.0)
-
-    presence = idx.presence(candidates, targets)
     complementarity = _complementarity(idx, candidates, targets, supporters_of)
     rows = []
     for i, o in enumerate(candidates):
-        countries = sorted({str(idx.iso3_of.get(m) or m) for m in supporting.get(o, set())})
+        countries = sorted({str(idx.iso3_of.get(m) or m) for m in supporting.get(o, {})})
+        ties = [idx.tie(o, m, theme) for m in targets]
         rows.append({
             "organisation_id": o,
             "name": idx.name_of.get(o),
             "sector": idx.sector_of.get(o),
             "expertise": 1.0 if o in experts else 0.0,
-            "presence": float(presence[i]),
+            "presence": float(np.mean([t[0] for t in ties])),
             "track_record": min(len(countries), cfg.track_record_cap) / cfg.track_record_cap,
             "complementarity": float(complementarity[i]),
             "proximity": proximity.get(o, 0.0) / top_proximity if top_proximity > 0 else 0.0,
+            "evidence_strength": round(sum(w for w, *_ in supporting.get(o, {}).values())
+                                       + sum(t[0] for t in ties), 6),
             "countries": countries,
         })
     table = pd.DataFrame(rows)
@@ -135,11 +147,11 @@ def find_partners(
     table["score"] = sum(w * table[part] for part, w in weights.items())
     if sector is not None:
         table = table[table["sector"] == sector]
-    table = table.sort_values(["score", "organisation_id"], ascending=[False, True], ignore_index=True)
-    table = table.head(top).copy()
-    nearby = _nearby_finder(idx, targets)
-    table["evidence"] = [_evidence(idx, o, theme, targets, supporting, nearby, anchors)
-                         for o in table["organisation_id"]]
+    table = table.assign(_score=table["score"].round(9)).sort_values(
+        ["_score", "evidence_strength", "organisation_id"], ascending=[False, False, True], ignore_index=True)
+    table = table.head(top).drop(columns="_score").copy()
+    table["evidence"] = pd.Series([idx.evidence(o, theme, targets) for o in table["organisation_id"]],
+                                  index=table.index, dtype="object")
     table.insert(0, "rank", np.arange(1, len(table) + 1, dtype="int64"))
     return table[list(PARTNER_COLUMNS)]
 
@@ -156,11 +168,13 @@ class PartnerIndex:
     config: AnalysisConfig
     themes: tuple[str, ...]
     analysed: pd.DataFrame
-    active_in: dict[str, set[str]]
-    themes_in: dict[tuple[str, str], set[str]]
-    supporting: dict[str, dict[str, set[str]]]
+    #: org -> {member: (relation, theme_id, source, as_of)} of its strongest engagement there
+    active_in: dict[str, dict[str, tuple[Any, ...]]]
+    #: theme -> org -> {member: (strength, relation, source, as_of)} where it covers the theme
+    supporting: dict[str, dict[str, dict[str, tuple[Any, ...]]]]
     capable: dict[str, set[str]]
-    experts: dict[str, set[str]]
+    #: theme -> org -> (source, as_of) of its declared expertise
+    experts: dict[str, dict[str, tuple[Any, Any]]]
     consortia_of: dict[str, set[str]]
     members_of: dict[str, set[str]]
     items_of: dict[str, set[str]]
@@ -170,41 +184,56 @@ class PartnerIndex:
     iso3_of: dict[str, object]
     member_names: dict[str, object]
     consortium_names: dict[str, object]
-    region_of: dict[str, str] = field(default_factory=dict)  # analysed member -> region
-    family: dict[str, set[str]] = field(default_factory=dict)  # analysed member -> its parent / local members
+    #: member -> org -> (tie, text, source, as_of): its closest theme-independent tie
+    ties: dict[str, dict[str, tuple[Any, ...]]] = field(default_factory=dict)
+    #: member -> bordering members
+    borders: dict[str, set[str]] = field(default_factory=dict)
+    tie_strength: dict[str, float] = field(default_factory=dict)
 
-    def presence(self, candidates: Sequence[str], targets: Sequence[str]) -> np.ndarray:
-        """Mean over targets of 1 (works in it), 0.5 (works in a neighbouring member) or 0, per candidate.
+    def tie(self, o: str, m: str, theme: str) -> tuple[float, str | None, Evidence | None]:
+        """(presence weight, tie kind, evidence) of organisation ``o`` for member ``m`` on ``theme``: 1 when it
+        works there, else the strongest named tie (borders need work on the theme next door), else 0."""
+        found = self.ties.get(m, {}).get(o)
+        best: tuple[float, str | None, Evidence | None] = (0.0, None, None)
+        if found is not None:
+            kind, text, source, as_of = found
+            weight = 1.0 if kind == "works_in" else self.tie_strength.get(kind, 0.0)
+            best = (weight, kind, {"text": f"{self.name_of.get(o) or o} {text}", "source": source,
+                                   "as_of": as_of})
+        if best[0] < self.tie_strength.get("border", 0.0):
+            for n in sorted(self.borders.get(m, ())):
+                there = self.supporting.get(theme, {}).get(o, {}).get(n)
+                if there is not None:
+                    _, relation, source, as_of = there
+                    text = (f"{self.name_of.get(o) or o} works on {self.facts.theme_names.get(theme, theme)} in "
+                            "neighbouring "
+                            f"{self.member_names.get(n) or n} ({str(relation).replace('_', ' ')})")
+                    best = (self.tie_strength.get("border", 0.0), "border",
+                            {"text": text, "source": source, "as_of": as_of})
+                    break
+        return best
 
-        Counted, not tabulated (a candidate × target matrix is gigabytes at scale): per candidate, the
-        targets it works in, the targets not among them in a region where it works (``region_neighbours``),
-        and the remaining targets whose parent or local member it works in.
-        """
-        nc, nt = len(candidates), len(targets)
-        if not nt:
-            return np.zeros(nc)
-        target_set = set(targets)
-        by_region = self.config.region_neighbours
-        target_region = {m: r for m in targets if (r := self.region_of.get(m)) is not None} if by_region else {}
-        targets_per_region: dict[str, int] = defaultdict(int)
-        for r in target_region.values():
-            targets_per_region[r] += 1
-        # targets whose parent or local member f is: f -> targets
-        family_targets: dict[str, list[str]] = defaultdict(list)
+    def evidence(self, o: str, theme: str, targets: Sequence[str]) -> list[Evidence]:
+        """Why ``o`` is a candidate: declared expertise, where it covers the theme, its ties to the targets."""
+        name = self.name_of.get(o) or o
+        theme_name = self.facts.theme_names.get(theme, theme)
+        items: list[Evidence] = []
+        if o in self.experts.get(theme, {}):
+            source, as_of = self.experts[theme][o]
+            items.append({"text": f"{name} declares expertise in {theme_name}", "source": source, "as_of": as_of})
+        where = self.supporting.get(theme, {}).get(o, {})
+        for m in sorted(where, key=lambda m: str(self.member_names.get(m) or m))[:5]:
+            _, relation, source, as_of = where[m]
+            items.append({"text": f"{name} covers {theme_name} in {self.member_names.get(m) or m} "
+                                  f"({str(relation).replace('_', ' ')})", "source": source, "as_of": as_of})
+        if len(where) > 5:
+            items.append({"text": f"{name} covers {theme_name} in {len(where) - 5} more member(s)", "source": None,
+                          "as_of": None})
         for m in targets:
-            for f in self.family.get(m, ()):
-                family_targets[f].append(m)
-        score = np.zeros(nc)
-        for i, o in enumerate(candidates):
-            where = self.active_in.get(o, set())
-            here = where & target_set
-            regions = {r for m in where if (r := self.region_of.get(m)) is not None} if by_region else set()
-            # not-here targets in a region where it works: all targets of those regions but the here ones
-            near = sum(targets_per_region[r] for r in regions) - sum(1 for m in here if m in target_region)
-            family = {m for f in where for m in family_targets.get(f, ())}
-            near += sum(1 for m in family - here if target_region.get(m) not in regions)
-            score[i] = (len(here) + 0.5 * near) / nt
-        return score
+            _, _, item = self.tie(o, m, theme)
+            if item is not None and item not in items:
+                items.append(item)
+        return items
 
     def resource_allocation(self, candidates: Iterable[str], anchors: set[str]) -> dict[str, float]:
         """Resource allocation of each candidate to the anchors over shared themes, members and consortia."""
@@ -226,25 +255,30 @@ class PartnerIndex:
 def partner_index(facts: Facts, config: AnalysisConfig | None = None) -> PartnerIndex:
     """Build the :class:`PartnerIndex` of ``facts`` (see :func:`find_partners`)."""
     cfg = config or AnalysisConfig()
-    eng = facts.engagements
-    active_in: dict[str, set[str]] = defaultdict(set)
-    themes_in: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for o, m, t in zip(column(eng, "organisation_id"), column(eng, "member_id"), column(eng, "theme_id"),
-                       strict=True):
-        active_in[o].add(m)
-        themes_in[(o, m)].add(t if isinstance(t, str) else "general programme")
-    supporting: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    links = supporting_links(facts, cfg)
-    for o, m, t in zip(column(links, "organisation_id"), column(links, "member_id"), column(links, "theme_id"),
-                       strict=True):
-        supporting[t][o].add(m)
-    caps = capabilities(facts)
+    facts = in_force(facts, cfg)
+    links = support_links(facts, cfg)
+    active_in: dict[str, dict[str, tuple[Any, ...]]] = defaultdict(dict)
+    strongest = links.sort_values(["organisation_id", "member_id", "strength"], ascending=[True, True, False])
+    for o, m, r, t, s, a in zip(column(strongest, "organisation_id"), column(strongest, "member_id"),
+                                column(strongest, "relation"), column(strongest, "theme_id"),
+                                column(strongest, "source"), column(strongest, "as_of"), strict=True):
+        active_in[o].setdefault(m, (r, t, s, a))
+    supporting: dict[str, dict[str, dict[str, tuple[Any, ...]]]] = defaultdict(lambda: defaultdict(dict))
+    covering = links[links["strength"] >= cfg.coverage_min_strength]
+    for o, m, t, w, r, s, a in zip(column(covering, "organisation_id"), column(covering, "member_id"),
+                                   column(covering, "theme_id"), column(covering, "strength"),
+                                   column(covering, "relation"), column(covering, "source"),
+                                   column(covering, "as_of"), strict=True):
+        supporting[t][o][m] = (float(w), r, s, a)
+    caps = capabilities(facts, cfg)
     capable: dict[str, set[str]] = defaultdict(set)
     for o, t in zip(column(caps, "organisation_id"), column(caps, "theme_id"), strict=True):
         capable[t].add(o)
-    experts: dict[str, set[str]] = defaultdict(set)
-    for o, t in zip(column(facts.expertise, "organisation_id"), column(facts.expertise, "theme_id"), strict=True):
-        experts[t].add(o)
+    experts: dict[str, dict[str, tuple[Any, Any]]] = defaultdict(dict)
+    ex = facts.expertise
+    for o, t, s, a in zip(column(ex, "organisation_id"), column(ex, "theme_id"), column(ex, "source"),
+                          column(ex, "as_of"), strict=True):
+        experts[t][o] = (s, a)
     org_ms = facts.memberships[facts.memberships["participant_type"] == "organisation"]
     consortia_of: dict[str, set[str]] = defaultdict(set)
     members_of: dict[str, set[str]] = defaultdict(set)
@@ -256,8 +290,8 @@ def partner_index(facts: Facts, config: AnalysisConfig | None = None) -> Partner
     for t, orgs in capable.items():
         for o in orgs:
             items_of[o].add("theme:" + t)
-    for o, ms in active_in.items():
-        items_of[o].update("member:" + m for m in ms)
+    for o, where in active_in.items():
+        items_of[o].update("member:" + m for m in where)
     for o, cs in consortia_of.items():
         items_of[o].update("consortium:" + c for c in cs)
     item_degree: dict[str, int] = defaultdict(int)
@@ -267,23 +301,26 @@ def partner_index(facts: Facts, config: AnalysisConfig | None = None) -> Partner
     org_frame = facts.organisations.set_index("organisation_id")
     member_frame = facts.members.set_index("member_id")
     analysed = analysed_members(facts, cfg)
-    ids = set(column(analysed, "member_id"))
-    region_of = {m: r for m, r in zip(column(analysed, "member_id"), column(analysed, "region"), strict=True)
-                 if isinstance(r, str)}
-    family: dict[str, set[str]] = defaultdict(set)
-    for m, parent in zip(column(analysed, "member_id"), column(analysed, "parent_iso3"), strict=True):
-        if isinstance(parent, str) and parent in ids and parent != m:
-            family[m].add(parent)
-            family[parent].add(m)
+    ties: dict[str, dict[str, tuple[Any, ...]]] = defaultdict(dict)
+    all_ties = member_ties(facts, cfg)
+    for m, o, kind, text, s, a in zip(column(all_ties, "member_id"), column(all_ties, "organisation_id"),
+                                      column(all_ties, "tie"), column(all_ties, "text"), column(all_ties, "source"),
+                                      column(all_ties, "as_of"), strict=True):
+        ties[m][o] = (kind, text, s, a)
+    borders: dict[str, set[str]] = defaultdict(set)
+    border_rows = getattr(facts, "borders", None)
+    if border_rows is not None and cfg.hops >= 2:
+        for a_, b_ in zip(column(border_rows, "member_id"), column(border_rows, "neighbour_id"), strict=True):
+            borders[a_].add(b_)
     return PartnerIndex(
         facts=facts, config=cfg, themes=facts.themes, analysed=analysed,
-        region_of=region_of, family=dict(family),
-        active_in=dict(active_in), themes_in=dict(themes_in),
-        supporting={t: dict(v) for t, v in supporting.items()}, capable=dict(capable), experts=dict(experts),
-        consortia_of=dict(consortia_of), members_of=dict(members_of), items_of=dict(items_of),
-        item_degree=dict(item_degree), sector_of=_by_id(org_frame["sector"]), name_of=_by_id(org_frame["name"]),
-        iso3_of=_by_id(member_frame["iso3"]), member_names=_by_id(member_frame["name"]),
+        active_in=dict(active_in), supporting={t: dict(v) for t, v in supporting.items()}, capable=dict(capable),
+        experts=dict(experts), consortia_of=dict(consortia_of), members_of=dict(members_of),
+        items_of=dict(items_of), item_degree=dict(item_degree), sector_of=_by_id(org_frame["sector"]),
+        name_of=_by_id(org_frame["name"]), iso3_of=_by_id(member_frame["iso3"]),
+        member_names=_by_id(member_frame["name"]),
         consortium_names=_by_id(facts.consortia.set_index("consortium_id")["name"]),
+        ties=dict(ties), borders=dict(borders), tie_strength={t.id: t.strength for t in cfg.catalogue.ties},
     )
 
 
@@ -307,7 +344,7 @@ def similar_organisations(
     Examples
     --------
     >>> facts = Facts.from_rows(engagements=[
-    ...     {"organisation_id": o, "member_id": m, "theme_id": "climate", "relation": "x"}
+    ...     {"organisation_id": o, "member_id": m, "theme_id": "climate", "relation": "country_programme"}
     ...     for o, m in [("a", "KEN"), ("a", "GHA"), ("b", "KEN"), ("c", "KEN"), ("c", "GHA")]])
     >>> similar_organisations(facts, "a")[["organisation_id", "jaccard", "resource_allocation", "shared"]]
       organisation_id  jaccard  resource_allocation                      shared
@@ -316,7 +353,9 @@ def similar_organisations(
     """
     if by not in ("jaccard", "resource_allocation"):
         raise ValueError("by must be 'jaccard' or 'resource_allocation'")
-    links = supporting_links(facts, config)
+    cfg = config or AnalysisConfig()
+    facts = in_force(facts, cfg)
+    links = supporting_links(facts, cfg)
     if theme is not None:
         if theme not in facts.themes:
             raise ValueError(f"unknown theme: {theme}")
@@ -368,70 +407,6 @@ def _complementarity(idx: PartnerIndex, candidates: Sequence[str], targets: Sequ
             share[sector] = sum(sector in p for p in present) / len(present)
         out[i] = 1.0 - share[sector]
     return out
-
-
-def _nearby_finder(idx: PartnerIndex, targets: Sequence[str]) -> Callable[[set[str]], list[str]]:
-    """``nearby(where)``: the members in ``where`` (not targets) that neighbour a target not in ``where``.
-
-    A member ``n`` neighbours a target ``m`` when it is ``m``'s parent or local member, or
-    (``region_neighbours``) another analysed member of ``m``'s region. Found from the organisation's side,
-    without a neighbour set per target (thousands of region-sized sets at scale).
-    """
-    target_set = set(targets)
-    by_region: dict[str, set[str]] = defaultdict(set)
-    if idx.config.region_neighbours:
-        for m in targets:
-            region = idx.region_of.get(m)
-            if region is not None:
-                by_region[region].add(m)
-    family_targets: dict[str, set[str]] = defaultdict(set)  # member -> targets it is family of
-    for m in targets:
-        for n in idx.family.get(m, ()):
-            family_targets[n].add(m)
-
-    def nearby(where: set[str]) -> list[str]:
-        out = []
-        for n in where - target_set:
-            region = idx.region_of.get(n)
-            if (region is not None and by_region.get(region, set()) - where) or family_targets.get(n, set()) - where:
-                out.append(n)
-        return sorted(out)
-
-    return nearby
-
-
-def _evidence(idx: PartnerIndex, o: str, theme: str, targets: list[str], supporting: dict[str, set[str]],
-              nearby_of: Callable[[set[str]], list[str]], anchors: set[str]) -> str:
-    names = idx.member_names
-    target_set = set(targets)
-    parts = []
-    if o in idx.experts.get(theme, set()):
-        parts.append(f"expert in {theme}")
-    if supporting.get(o):
-        parts.append(f"active on {theme} in {_join(sorted(str(names.get(m) or m) for m in supporting[o]))}")
-    where = idx.active_in.get(o, set())
-    for m in targets:
-        if m in where:
-            parts.append(f"works in {names.get(m) or m} ({', '.join(sorted(idx.themes_in[(o, m)]))})")
-    nearby = nearby_of(where)
-    if nearby:
-        parts.append(f"works in neighbouring {_join([str(names.get(n) or n) for n in nearby])}")
-    for c in sorted(idx.consortia_of.get(o, set())):
-        peers = sorted(idx.members_of[c] & anchors - {o})
-        if peers:
-            peer_members = sorted(set().union(*(idx.active_in[p] for p in peers)) & target_set)
-            parts.append(f"co-member of {idx.consortium_names.get(c) or c} with "
-                         f"{_join([str(idx.name_of.get(p) or p) for p in peers], limit=3)} "
-                         f"(in {', '.join(peer_members)})")
-    return "; ".join(parts)
-
-
-def _join(items: list[str], limit: int = 5) -> str:
-    if len(items) > limit:
-        return ", ".join(items[:limit]) + f" and {len(items) - limit} more"
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _empty(columns: Iterable[str]) -> pd.DataFrame:

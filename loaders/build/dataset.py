@@ -43,10 +43,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from loaders.build.countries import is_iso3
-from loaders.build.dates import is_iso_date
-from loaders.build.regions import EUROPE, RANK_EU_MEMBER, RANK_GDB, RANK_IBP, REGION_EVIDENCE
 from loaders.build.build_report import render_build_report, render_readme
+from loaders.build.regions import EUROPE, RANK_EU_MEMBER, RANK_GDB, RANK_IBP, REGION_EVIDENCE
 from loaders.build.sources import (
     MERGED,
     NOTED,
@@ -65,9 +63,10 @@ from loaders.build.sources import (
     ogp_status_2016,
     open_ownership,
 )
+from model.catalogue import default_catalogue
 from model.errors import OgpnetError, Problem, ValidationError
-from model.validation import TableColumns, validate_tables
 from model.schema import TABLE_BY_NAME, TABLES, THEMES, Column, TableSpec
+from model.validation import TableColumns, validate_tables
 
 RAW_ENV = "OGPNET_RAW_DIR"
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -437,7 +436,8 @@ def check_tables(formatted: Mapping[str, list[list[str]]]) -> list[Problem]:
     """Every schema violation of the formatted tables, found by the one validator (:mod:`model.validation`)
     that ``ogpnet load`` runs too: types, required values, unique keys, references and the cross-column rules.
     Row numbers are those of the CSV files about to be written (the header is line 1)."""
-    _, problems = validate_tables({spec.name: TableColumns.of_rows(spec, formatted[spec.name]) for spec in TABLES})
+    _, problems = validate_tables({spec.name: TableColumns.of_rows(spec, formatted[spec.name]) for spec in TABLES},
+                                  default_catalogue())
     return sorted(problems, key=Problem.sort_key)
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from loaders.load.csv_reader import WHOLE_ROW, CleanRows, CsvTable, parse_table
+from model.catalogue import Catalogue, default_catalogue
 from model.errors import Problem, ValidationError
 from model.schema import TABLES, TableSpec
 from model.validation import TableColumns, Value, records, validate_tables
@@ -43,13 +44,15 @@ class ValidatedDataset:
         return {name: len(rows) for name, rows in self.tables.items()}
 
 
-def validate_dataset(directory: Path | str) -> ValidatedDataset:
+def validate_dataset(directory: Path | str, catalogue: Catalogue | None = None) -> ValidatedDataset:
     """Validate the canonical dataset in ``directory``; return its typed rows.
 
     Parameters
     ----------
     directory : Path or str
         Folder holding one CSV file per table of `model.schema.TABLES`.
+    catalogue : Catalogue, optional
+        The indicator and relation catalogue the evidence must be listed in (default: the project's).
 
     Returns
     -------
@@ -69,7 +72,8 @@ def validate_dataset(directory: Path | str) -> ValidatedDataset:
         )
     files = {spec.name: parse_table(directory / f"{spec.name}.csv", spec) for spec in TABLES}
     problems = [_with_misnamed_hint(p, directory) for table in files.values() for p in table.problems]
-    typed, found = validate_tables({spec.name: _columns(files[spec.name], spec) for spec in TABLES})
+    typed, found = validate_tables({spec.name: _columns(files[spec.name], spec) for spec in TABLES},
+                                   catalogue or default_catalogue())
     problems += found
     if problems:
         raise ValidationError(problems)

@@ -41,15 +41,14 @@ sub-region are region evidence for members (see :mod:`loaders.build.regions`).
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 from loaders.build.countries import iso3_from_code
 from loaders.build.organisations import SECTOR_OVERRIDES, canonical_organisation
 from loaders.build.regions import RANK_GDB, REGION_EVIDENCE, region_from_gdb
-from loaders.textio import read_json
 from loaders.build.sources import ParseResult, Row, source_row
+from loaders.textio import read_json
 
 SOURCE_ID = "gdb-2022"
 AS_OF = "2022"

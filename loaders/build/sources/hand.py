@@ -48,7 +48,12 @@ from pathlib import Path
 from loaders.build.countries import is_iso3, resolve_country
 from loaders.build.dates import is_iso_date, period_as_of
 from loaders.build.ids import local_member_id, slugify, strip_parenthetical
-from loaders.build.organisations import SECTOR_OVERRIDES, canonical_organisation, not_an_organisation, sector_from_org_type
+from loaders.build.organisations import (
+    SECTOR_OVERRIDES,
+    canonical_organisation,
+    not_an_organisation,
+    sector_from_org_type,
+)
 from loaders.build.sources import REPAIRED, ParseResult, Row, SourceFormatError, csv_header, iter_csv, source_row
 from model.schema import CONFIDENCE, THEMES
 

@@ -27,12 +27,11 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from pathlib import Path
 
 from loaders.build.countries import iso3_from_code, resolve_country
-from loaders.textio import read_json, read_text
 from loaders.build.sources import ParseResult, Row, SourceFormatError, source_row
+from loaders.textio import read_json, read_text
 
 SOURCE_ID = "lode-2016"
 AS_OF = "2016"

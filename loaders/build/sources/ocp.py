@@ -27,7 +27,8 @@ equal steps over OCP's ordinal legend).
 OCP as an organisation: an impact story published on open-contracting.org about a
 country → engagement OCP → country, theme open_contracting, relation
 ``impact_story``, confidence ``medium`` (a story shows OCP worked on or followed
-open contracting there, not a formal programme).
+open contracting there, not a formal programme), dated by its newest story's publication
+date (from the story address), else by the entry's date.
 
 ``meta.date`` (epoch milliseconds) dates a country's entry; entries without it take
 the file's latest date.
@@ -35,7 +36,7 @@ the file's latest date.
 
 from __future__ import annotations
 
-import json
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -43,12 +44,13 @@ from typing import Any
 from loaders.build.countries import iso3_from_code, resolve_country
 from loaders.build.dates import date_from_epoch_ms
 from loaders.build.ids import slugify
-from loaders.textio import read_json
 from loaders.build.sources import NOTED, ParseResult, Row, source_row
+from loaders.textio import read_json
 
 SOURCE_ID = "ocp-map"
 ORGANISATION_ID = "open-contracting-partnership"
 THEME = "open_contracting"
+_STORY_DATE = re.compile(r"open-contracting\.org/(\d{4})/(\d{2})/(\d{2})/")
 DISCLOSURE_SCORES: dict[str, float] = {"none": 0.0, "some": 33.3, "partial": 66.7, "full": 100.0}
 GENERIC_WORDS = frozenset({"city", "county", "region", "state", "municipality", "province", "district",
                            "community", "of", "de", "la", "el"})
@@ -184,14 +186,29 @@ def _extractives_signals(iso3: str, results: Mapping[str, Any], as_of: str, file
         result.issue(file, position, "disclosure_oil_mining", f"unknown value {disclosure!r}")
 
 
+def story_date(url: str) -> str | None:
+    """The publication date in an open-contracting.org story address (``/YYYY/MM/DD/slug``).
+
+    >>> story_date("https://www.open-contracting.org/2020/01/31/taming-crocodiles-in-afghanistan/")
+    '2020-01-31'
+    >>> story_date("https://www.open-contracting.org/resources/x/") is None
+    True
+    """
+    match = _STORY_DATE.search(url)
+    return "-".join(match.groups()) if match else None
+
+
 def _stories(iso3: str, results: Mapping[str, Any], as_of: str, file: str, position: int,
              result: ParseResult) -> None:
-    titles = sorted(str(s.get("story_title", "")).strip() for s in results.get("impacts_stories") or []
-                    if "open-contracting.org" in str(s.get("story_url", "")))
+    stories = [s for s in results.get("impacts_stories") or [] if "open-contracting.org" in str(s.get("story_url", ""))]
+    titles = sorted(str(s.get("story_title", "")).strip() for s in stories)
     if titles:
+        # dated by the newest story (the evidence), not by when the map entry was last touched
+        dates = [d for d in (story_date(str(s.get("story_url", ""))) for s in stories) if d]
         result.add("engagements", {"organisation_id": ORGANISATION_ID, "member_id": iso3, "theme_id": THEME,
                                    "relation": "impact_story", "detail": "OCP impact stories: " + " | ".join(titles),
-                                   "confidence": "medium", "source": SOURCE_ID, "as_of": as_of}, file, position)
+                                   "confidence": "medium", "source": SOURCE_ID, "as_of": max(dates, default=as_of)},
+                   file, position)
 
 
 def _cross_check(table_path: Path, with_ogp_flag: set[str], result: ParseResult) -> None:

@@ -11,12 +11,11 @@ Country names are English short names with a few variants (``UK``, ``USA``,
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from loaders.build.countries import resolve_country
-from loaders.textio import read_json
 from loaders.build.sources import ParseResult, source_row
+from loaders.textio import read_json
 
 SOURCE_ID = "ogp-status-2016"
 AS_OF = "2016-12-07"
