@@ -362,18 +362,30 @@ class LocalServer:
             probe.write_text("ok")
             probe.unlink()
             (self.conf_dir / "neo4j.conf").write_text(self.config_text(), encoding="utf-8")
+            for name in ("console.log",):
+                private_file(self.state_dir / "logs" / name, b"")
+            make_private(self.state_dir)
         except OSError as e:
             raise ServerError(f"the state folder {self.state_dir} is not writable: {e.strerror}",
                               hint="free disk space or fix its permissions, or set OGPNET_STATE_DIR") from e
+        check_free_space(self.state_dir)
         password = self.password()
         if not (self.state_dir / "data" / "dbms" / "auth.ini").exists():
             env = {**os.environ, "NEO4J_HOME": str(self.home), "NEO4J_CONF": str(self.conf_dir)}
-            out = subprocess.run(
-                [java, *JVM_FLAGS[:3], "-cp", f"{lib}/*", "org.neo4j.cli.AdminTool",
-                 "dbms", "set-initial-password", password],
-                capture_output=True, text=True, env=env, timeout=120)
+            # The password goes through an argument file (picocli's @file, mode 0600), never the command line:
+            # other users can read every process's arguments.
+            args_file = self.state_dir / "run" / "initial-password.args"
+            fd = os.open(args_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                f.write('"' + password.replace("\\", "\\\\").replace('"', '\\"') + '"\n')
+            try:
+                out = subprocess.run(
+                    [java, *JVM_FLAGS[:3], "-cp", f"{lib}/*", "org.neo4j.cli.AdminTool",
+                     "dbms", "set-initial-password", f"@{args_file}"],
+                    capture_output=True, text=True, env=env, timeout=120, umask=0o077)
+            finally:
+                args_file.unlink(missing_ok=True)
             if out.returncode != 0:
-                # never echo the command line: it holds the password
                 raise ServerError(f"could not set the initial password: {out.stderr.strip()[-300:]}",
                                   hint=f"see {self.state_dir}; delete it to start from an empty database")
 
@@ -397,20 +409,25 @@ class LocalServer:
         with open(self.console_log, "ab") as out:
             proc = subprocess.Popen(self.command(java, lib), stdout=out, stderr=subprocess.STDOUT,
                                     stdin=subprocess.DEVNULL, start_new_session=True,
-                                    env={**os.environ, "NEO4J_HOME": str(self.home)})
-        self.pid_file.write_text(f"{proc.pid}\n")
+                                    env={**os.environ, "NEO4J_HOME": str(self.home)}, umask=0o077)
+        private_file(self.pid_file, f"{proc.pid}\n".encode(), replace=True)
         deadline = time.monotonic() + self.start_timeout
         while time.monotonic() < deadline:
             code = proc.poll()
             if code is not None:
                 self._forget_pid()
                 raise self._start_failure(code, self._log_since(log_start))
+            fatal = fatal_log_line(self._log_since(log_start))
+            if fatal is not None:  # say so at once, not after the timeout
+                self.stop(timeout=20)
+                raise self._start_failure(-1, self._log_since(log_start))
             if bolt_answers(self.uri, self.auth(), timeout=2.0):
                 return self.uri
             time.sleep(0.5)
         self.stop()
+        recent = " | ".join(line.strip() for line in self._log_since(log_start).strip().splitlines()[-5:])
         raise ServerError(f"Neo4j did not answer on {self.uri} within {self.start_timeout} s; "
-                          f"last log lines: {self.log_tail(5, joined=True)}",
+                          f"log lines of this start: {recent or '(none)'}",
                           hint="raise OGPNET_START_TIMEOUT on a slow machine, or read `ogpnet db logs`")
 
     def _log_since(self, offset: int) -> str:
@@ -423,6 +440,11 @@ class LocalServer:
 
     def _start_failure(self, code: int, log: str) -> ServerError:
         tail = " | ".join(line.strip() for line in log.strip().splitlines()[-5:])
+        fatal = fatal_log_line(log)
+        if fatal is not None and FATAL_LOG_LINES[fatal[0]] == "disk":
+            return ServerError(f"the disk holding {self.state_dir} is full: {fatal[1]}",
+                               hint="free disk space (or set OGPNET_STATE_DIR to a folder on another disk), then "
+                                    "`ogpnet db start` again")
         if code == EXIT_STORE_LOCKED or "FileLockException" in log or "locked by another process" in log:
             return ServerError(f"the store in {self.state_dir / 'data'} is locked by another Neo4j process",
                                hint="stop the other server using this state folder (ogpnet db stop), "
@@ -477,6 +499,65 @@ class LocalServer:
         except OSError:
             text = ["(no log yet)"]
         return " | ".join(t.strip() for t in text) if joined else "\n".join(text)
+
+
+#: Log lines that mean the server cannot start, and what they mean.
+FATAL_LOG_LINES = {"No space left on device": "disk", "There is not enough space on the disk": "disk",
+                   "java.lang.OutOfMemoryError": "memory"}
+#: Start-up refuses a state folder on a disk with less free space than this.
+MIN_FREE_BYTES = 256 * 1024**2
+
+
+def fatal_log_line(log: str) -> tuple[str, str] | None:
+    """The first log line saying the server cannot run (see :data:`FATAL_LOG_LINES`): (pattern, line).
+
+    >>> fatal_log_line("INFO Starting...\\nERROR java.io.IOException: No space left on device\\n")
+    ('No space left on device', 'ERROR java.io.IOException: No space left on device')
+    >>> fatal_log_line("INFO Started.") is None
+    True
+    """
+    for line in log.splitlines():
+        for pattern in FATAL_LOG_LINES:
+            if pattern in line:
+                return pattern, line.strip()[:300]
+    return None
+
+
+def check_free_space(folder: Path, minimum: int = MIN_FREE_BYTES) -> None:
+    """Refuse to start on a (nearly) full disk instead of waiting for the timeout.
+
+    >>> check_free_space(Path("/"), minimum=2**62)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    model.errors.ServerError: the disk holding / has ... MiB free, less than the ... MiB Neo4j needs to start
+    """
+    free = shutil.disk_usage(folder).free
+    if free < minimum:
+        raise ServerError(f"the disk holding {folder} has {free / 1024**2:.0f} MiB free, less than the "
+                          f"{minimum / 1024**2:.0f} MiB Neo4j needs to start",
+                          hint="free disk space, or set OGPNET_STATE_DIR to a folder on another disk")
+
+
+def make_private(folder: Path) -> None:
+    """The state folder and everything in it readable by its owner only (folders 0700, files 0600): it holds
+    the password, the auth store, the data and the logs."""
+    folder.chmod(0o700)
+    for root, dirs, files in os.walk(folder):
+        for name in dirs:
+            (Path(root) / name).chmod(0o700)
+        for name in files:
+            path = Path(root) / name
+            if not path.is_symlink():
+                path.chmod(0o600)
+
+
+def private_file(path: Path, data: bytes, *, replace: bool = False) -> None:
+    """Create ``path`` readable by its owner only (0600), appending ``data`` (or replacing the content)."""
+    flags = os.O_WRONLY | os.O_CREAT | (os.O_TRUNC if replace else os.O_APPEND)
+    fd = os.open(path, flags, 0o600)
+    with os.fdopen(fd, "wb") as f:
+        f.write(data)
+    path.chmod(0o600)
 
 
 def _reap(pid: int) -> None:

@@ -13,6 +13,7 @@ documented in README.md.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -30,11 +31,21 @@ class Setting:
     default: str
     help: str
     type: type = str
+    range: tuple[int, int] | None = None  # whole numbers: the accepted range
+    pattern: str | None = None  # text: a regular expression the whole value must match (when not blank)
+    rule: str = ""  # the pattern in words, for the error
+
+
+_MEMORY = r"[0-9]+[kKmMgG]?"
+_MEMORY_RULE = "a size such as 512m or 2g"
+_PORT = (1, 65535)
 
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("NEO4J_URI", "", "Bolt URI of an existing server (own, Docker, Aura). Empty: use the local server "
-            "managed by `ogpnet db start` at bolt://127.0.0.1:$OGPNET_BOLT_PORT."),
+            "managed by `ogpnet db start` at bolt://127.0.0.1:$OGPNET_BOLT_PORT.",
+            pattern=r"(bolt|neo4j)(\+s|\+ssc)?://[^\s/:]+(:[0-9]{1,5})?/?",
+            rule="bolt://host:port or neo4j://host:port (also bolt+s, bolt+ssc, neo4j+s, neo4j+ssc)"),
     Setting("NEO4J_USER", "neo4j", "User name."),
     Setting("NEO4J_PASSWORD", "", "Password. Empty with the local server: the generated one in "
             "$OGPNET_STATE_DIR/password (mode 0600)."),
@@ -43,20 +54,23 @@ SETTINGS: tuple[Setting, ...] = (
             "Local server state: config, data, logs, pid and password files (git-ignored)."),
     Setting("OGPNET_CACHE_DIR", str(REPO_ROOT / ".neo4j"),
             "Where the Neo4j jars fetched by Maven are cached (git-ignored), one folder per version."),
-    Setting("OGPNET_BOLT_PORT", "7687", "Bolt port of the local server (127.0.0.1 only).", int),
-    Setting("OGPNET_HTTP_PORT", "7474", "HTTP port of the local server (127.0.0.1 only).", int),
+    Setting("OGPNET_BOLT_PORT", "7687", "Bolt port of the local server (127.0.0.1 only).", int, _PORT),
+    Setting("OGPNET_HTTP_PORT", "7474", "HTTP port of the local server (127.0.0.1 only).", int, _PORT),
     Setting("OGPNET_JAVA", "", "Java 17 or 21 binary for the local server. Empty: found automatically "
             "(JAVA_HOME, PATH, /usr/lib/jvm); Java 25 is never used, Neo4j 5.26 does not support it."),
-    Setting("OGPNET_NEO4J_HEAP", "2g", "JVM heap of the local server (-Xms/-Xmx)."),
-    Setting("OGPNET_NEO4J_PAGECACHE", "256m", "Page cache of the local server."),
+    Setting("OGPNET_NEO4J_HEAP", "2g", "JVM heap of the local server (-Xms/-Xmx).", pattern=_MEMORY,
+            rule=_MEMORY_RULE),
+    Setting("OGPNET_NEO4J_PAGECACHE", "256m", "Page cache of the local server.", pattern=_MEMORY, rule=_MEMORY_RULE),
     Setting("OGPNET_NEO4J_TX_MEMORY", "1g", "Memory limit for all transactions of the local server "
-            "(a load is one transaction, ~4 KiB per row); must be smaller than the heap."),
-    Setting("OGPNET_START_TIMEOUT", "180", "Seconds to wait for the local server to answer on Bolt.", int),
-    Setting("OGPNET_BATCH_SIZE", "5000", "Rows per UNWIND batch when loading.", int),
+            "(a load is one transaction, ~4 KiB per row); must be smaller than the heap.", pattern=_MEMORY,
+            rule=_MEMORY_RULE),
+    Setting("OGPNET_START_TIMEOUT", "180", "Seconds to wait for the local server to answer on Bolt.", int,
+            (1, 86_400)),
+    Setting("OGPNET_BATCH_SIZE", "5000", "Rows per UNWIND batch when loading.", int, (1, 1_000_000)),
     Setting("OGPNET_DATA_DIR", str(REPO_ROOT / "data"), "The canonical dataset (CSV files) that `ogpnet load` reads."),
     Setting("OGPNET_RAW_DIR", str(REPO_ROOT.parent / "shared" / "data" / "ogp"),
             "Folder with raw/ and reference/ (the real public data) that `ogpnet data build` reads."),
-    Setting("OGPNET_DASHBOARD_PORT", "8501", "Port of the Streamlit dashboard (127.0.0.1 only).", int),
+    Setting("OGPNET_DASHBOARD_PORT", "8501", "Port of the Streamlit dashboard (127.0.0.1 only).", int, _PORT),
 )
 
 _BY_ENV = {s.env: s for s in SETTINGS}
@@ -87,21 +101,31 @@ class Settings:
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         """Read every setting from ``env`` (default: ``os.environ``), falling back to defaults."""
+        from model.errors import ConfigError, shown
+
         env = os.environ if env is None else env
         values: dict[str, object] = {}
         for f, setting in zip(fields(cls), SETTINGS, strict=True):
             raw = env.get(setting.env, "") or setting.default
             if f.type in ("Path",):
+                if "\x00" in raw:
+                    raise ConfigError(f"{setting.env}={shown(raw)} is not a usable path",
+                                      hint=f"set {setting.env} to a folder path or unset it")
                 values[f.name] = Path(raw).expanduser()
             elif setting.type is int:
                 try:
-                    values[f.name] = int(raw)
+                    number = int(raw.strip()) if len(raw) <= 12 else None
                 except ValueError:
-                    from model.errors import ConfigError
-
-                    raise ConfigError(f"{setting.env}={raw!r} is not a whole number",
-                                      hint=f"set {setting.env} to a number or unset it") from None
+                    number = None
+                low, high = setting.range or (-(2**63), 2**63 - 1)
+                if number is None or not low <= number <= high:
+                    raise ConfigError(f"{setting.env}={shown(raw)} is not a whole number from {low} to {high}",
+                                      hint=f"set {setting.env} to such a number or unset it")
+                values[f.name] = number
             else:
+                if setting.pattern and raw and not re.fullmatch(setting.pattern, raw):
+                    raise ConfigError(f"{setting.env}={shown(raw)} is not {setting.rule}",
+                                      hint=f"set {setting.env} to {setting.rule}, or unset it")
                 values[f.name] = raw
         return cls(**values)  # type: ignore[arg-type]
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 
 from model.catalogue import Catalogue, default_catalogue, load_catalogue
+from model.schema import MEMBER_STATUSES
 
 __all__ = ["AnalysisConfig"]
 
@@ -81,7 +82,8 @@ class AnalysisConfig:
              "ones are listed as monitoring, not coverage")
     hops: int = _setting(
         2, "reachable help: 1 = only organisations already working in the member; 2 = also named ties "
-           "(consortium co-members of organisations there, the local/national member, bordering countries)")
+           "(consortium co-members of organisations there, the local/national member, bordering countries); "
+           "1 or 2")
     region_neighbours: bool = _setting(
         False, "also count every member of the same OGP region as a neighbour (a broad assumption, off by "
                "default: a region is not a tie)")
@@ -124,8 +126,17 @@ class AnalysisConfig:
                      "track_record_cap", "coalition_exact_limit"):
             if getattr(self, name) < 0:
                 raise ValueError(f"{name} must not be negative")
-        if self.hops > 100:
-            raise ValueError("hops must be at most 100")
+        if self.hops not in (1, 2):
+            raise ValueError(f"hops must be 1 or 2, not {self.hops}")
+        unknown = [s for s in self.member_statuses if s not in MEMBER_STATUSES]
+        if unknown or not self.member_statuses:
+            raise ValueError(f"member_statuses must be some of {', '.join(MEMBER_STATUSES)}"
+                             + (f"; unknown: {', '.join(unknown)}" if unknown else ""))
+        relations = set(self.catalogue.relation_ids)
+        unknown = [r for r in self.non_supply_relations if r not in relations]
+        if unknown:
+            raise ValueError(f"non_supply_relations names relations the catalogue does not know: "
+                             f"{', '.join(unknown)}")
         if self.betweenness_sample_size < 1 or self.track_record_cap < 1:
             raise ValueError("betweenness_sample_size and track_record_cap must be at least 1")
         for f in fields(self):

@@ -125,6 +125,26 @@ class Problem:
         return text
 
 
+def shown(value: str, limit: int = 80) -> str:
+    """A value quoted for a one-line message: control characters escaped (no forged lines, no terminal escape
+    sequences), abridged past ``limit`` characters.
+
+    >>> print(shown("KEN\\nerror: forged"), shown("x" * 200, 5), shown("\\x1b[31mred"))
+    'KEN\\nerror: forged' 'xxxxx…' '\\x1b[31mred'
+    """
+    return f"'{_shown(value, limit)}'"
+
+
+def printable(text: str, limit: int = 2000) -> str:
+    """Text for a terminal: control characters other than newline and tab escaped, abridged past ``limit``.
+
+    >>> printable("name\\x1b]0;owned\\x07 ok")
+    'name\\\\x1b]0;owned\\\\x07 ok'
+    """
+    out = "".join(ch if ch in "\n\t" or (ch >= " " and ch != "\x7f") else _ESCAPES[ch] for ch in text[:limit])
+    return out + (f"… ({len(text) - limit:,} more characters)" if len(text) > limit else "")
+
+
 def _shown(value: str, limit: int) -> str:
     """Escape control characters (so a problem stays on one line) and truncate.
 
@@ -208,6 +228,13 @@ class DatabaseError(OgpnetError):
 
     default_hint = "see the query and the server log (`ogpnet db logs`)"
     exit_code = 76  # EX_PROTOCOL: the server answered with an error
+
+
+class OutputError(OgpnetError):
+    """A file cannot be written where the user asked (a report, ``--save``, a dump)."""
+
+    default_hint = "give a file path inside an existing, writable directory"
+    exit_code = 73  # EX_CANTCREAT
 
 
 class ServerError(OgpnetError):

@@ -14,7 +14,8 @@ The rules, in order:
    (true/false/1/0/yes/no, any case), ``date`` (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``, a real calendar
    date; kept as the text), ``iso3`` (an ISO 3166-1 alpha-3 code, or one of :data:`USER_ASSIGNED_ISO3` such as
    XKX for Kosovo), ``enum`` (the column's choices), ``theme`` (a key of :data:`model.schema.THEMES`),
-   ``list`` (``;``-separated, kept as a tuple); free text (``str``) is limited to :data:`MAX_TEXT_CHARS`
+   ``list`` (``;``-separated, kept as a tuple); ids (``id``, ``*_id`` and references to an id) follow
+   :data:`ID_RULE`; whole numbers fit 64 bits; other free text (``str``) is limited to :data:`MAX_TEXT_CHARS`
    characters and is otherwise anything at all (quotes, newlines, Cypher-looking text: values are always
    query parameters, never query text);
 2. unique keys (``TableSpec.key``; every row of a duplicate is reported);
@@ -47,11 +48,18 @@ from model.catalogue import Catalogue
 from model.errors import Problem
 from model.schema import THEMES, Column, TableSpec
 
-__all__ = ["MAX_TEXT_CHARS", "USER_ASSIGNED_ISO3", "TableColumns", "TypedTable", "Value", "convert_value",
-           "did_you_mean", "records", "validate_tables"]
+__all__ = ["ID_PATTERN", "ID_RULE", "INT64", "MAX_TEXT_CHARS", "USER_ASSIGNED_ISO3", "TableColumns", "TypedTable",
+           "Value", "convert_value", "did_you_mean", "is_id_column", "records", "validate_tables"]
 
 #: Longest accepted free-text value, in characters (after stripping).
 MAX_TEXT_CHARS = 10_000
+
+#: What an id (``id``, ``*_id`` and every reference to an id) may be made of.
+ID_RULE = ("1 to 200 characters: ASCII letters, digits, '-', '_', '.' and ':', starting with a letter or digit "
+           "(no spaces, no '|')")
+ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,199}")
+#: Whole numbers must fit a signed 64-bit integer (what Neo4j stores), whatever the column's own range.
+INT64 = (-(2**63), 2**63 - 1)
 
 #: Codes outside ISO 3166-1 that are accepted as ``iso3`` values: user-assigned codes in common use.
 USER_ASSIGNED_ISO3: Mapping[str, str] = {"XKX": "Kosovo"}
@@ -99,7 +107,18 @@ def convert_value(column: Column, text: str) -> Value:
 def _to_str(column: Column, text: str) -> str:
     if len(text) > MAX_TEXT_CHARS:
         raise ValueError(f"text is {len(text):,} characters, over the limit of {MAX_TEXT_CHARS:,}")
+    if is_id_column(column) and not ID_PATTERN.fullmatch(text):
+        raise ValueError(f"not a valid id: {ID_RULE}")
     return text
+
+
+def is_id_column(column: Column) -> bool:
+    """Whether a column holds ids (``id``, ``*_id``, a reference to an ``id``): they follow :data:`ID_RULE`.
+
+    >>> [is_id_column(c) for c in (Column("member_id"), Column("source", ref="sources.id"), Column("name"))]
+    [True, True, False]
+    """
+    return column.name == "id" or column.name.endswith("_id") or bool(column.ref and column.ref.endswith(".id"))
 
 
 def _in_range(column: Column, number: float) -> None:
@@ -111,9 +130,11 @@ def _in_range(column: Column, number: float) -> None:
 
 
 def _to_int(column: Column, text: str) -> int:
-    if not _INT.fullmatch(text):
+    if not _INT.fullmatch(text) or len(text) > 20:
         raise ValueError("not a whole number (digits only, e.g. 2019)")
     number = int(text)
+    if not INT64[0] <= number <= INT64[1]:
+        raise ValueError("out of range: a whole number must fit 64 bits")
     _in_range(column, number)
     return number
 

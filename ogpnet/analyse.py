@@ -37,7 +37,7 @@ from graph.analysis import (
 )
 from graph.settings import Settings, analysis_config
 from graph.snapshot import AnalysedGraph, current_graph
-from model.errors import ConfigError, UsageError
+from model.errors import UsageError, printable
 from model.schema import SECTORS
 from ogpnet.cli import AS_OF, fail_cleanly, main
 from ogpnet.output import FORMATS, print_table
@@ -106,9 +106,9 @@ def _scope_caption(ctx: Context) -> str:
 def _print_evidence(items: Iterable[tuple[str, list[dict[str, Any]]]], limit: int = 6) -> None:
     """The evidence of each row of a table, below it: one line per item with its source and date."""
     for key, evidence in items:
-        click.echo(f"{key}:")
+        click.echo(printable(f"{key}:"))
         for e in evidence[:limit]:
-            click.echo(f"  - {evidence_text(e)}")
+            click.echo(printable(f"  - {evidence_text(e)}"))
         if len(evidence) > limit:
             click.echo(f"  - … {len(evidence) - limit} more (--format json lists all)")
 
@@ -217,11 +217,9 @@ def gaps(theme: str | None, region: str | None, members: tuple[str, ...], status
 
 
 def _write_text(path: Path, text: str) -> None:
-    try:
-        path.write_text(text, encoding="utf-8")
-    except OSError as e:
-        raise ConfigError(f"cannot write {path}: {e.strerror or e}",
-                          hint="give --save a file path in an existing, writable folder") from e
+    from ogpnet.exports import write_atomic
+
+    write_atomic(path, text.encode("utf-8"))
 
 
 def _saved_cells(path: Path) -> pd.DataFrame:

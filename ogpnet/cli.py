@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 import click
 
 from graph.settings import Settings
-from model.errors import INTERNAL_ERROR, ConfigError, OgpnetError
+from model.errors import INTERNAL_ERROR, OgpnetError, UsageError, printable
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -26,7 +26,7 @@ def fail_cleanly(fn: F) -> F:
         try:
             return fn(*args, **kwargs)
         except OgpnetError as e:
-            click.echo(f"error: {e.message} (what to do: {e.hint})", err=True)
+            click.echo(printable(f"error: {e.message} (what to do: {e.hint})"), err=True)
             problems = getattr(e, "problems", None)
             if problems:
                 from loaders.load.validate import format_problems
@@ -38,8 +38,8 @@ def fail_cleanly(fn: F) -> F:
         except Exception as e:  # noqa: BLE001 - the one place a bug becomes a message rather than a traceback
             if os.environ.get("OGPNET_DEBUG"):
                 raise
-            click.echo(f"error: unexpected {type(e).__name__}: {str(e)[:300]} (what to do: this is a bug; run "
-                       "again with OGPNET_DEBUG=1 for the traceback and report it)", err=True)
+            click.echo(printable(f"error: unexpected {type(e).__name__}: {str(e)[:300]} (what to do: this is a bug; "
+                                 "run again with OGPNET_DEBUG=1 for the traceback and report it)"), err=True)
             sys.exit(INTERNAL_ERROR)
 
     return wrapper  # type: ignore[return-value]
@@ -220,8 +220,11 @@ def data_build(raw: Path | None, out: Path | None) -> None:
 @click.option("--source", type=click.Choice(["ogp-commitments", "open-ownership", "ocp", "gdb", "obs"]),
               default=None, help="Load a newer raw export FILE of this source directly (the other sources come "
               "from OGPNET_RAW_DIR).")
+@click.option("--allow-shrink", is_flag=True, help="With --source: accept a newer export that removes more than "
+              "the source's allowed share (20%) of its rows now in the graph.")
 @fail_cleanly
-def load(directory: Path | None, batch_size: int | None, quiet: bool, source: str | None) -> None:
+def load(directory: Path | None, batch_size: int | None, quiet: bool, source: str | None,
+         allow_shrink: bool) -> None:
     """Validate DIRECTORY (default data/) completely, then load it in one transaction.
 
     Any problem: exit code 2, every problem listed with file, row and column, nothing written.
@@ -248,10 +251,12 @@ def load(directory: Path | None, batch_size: int | None, quiet: bool, source: st
             from loaders.load.directory import load_source
 
             if not directory.is_file():
-                raise ConfigError(f"--source {source} needs a FILE argument (a raw export), got {directory}",
-                                  hint="give the path of the newer export file")
+                raise UsageError(f"--source {source} needs a FILE argument (a raw export), got {directory}",
+                                 hint="give the path of the newer export file")
             summary = load_source(database, source, directory, s.raw_dir, batch_size=batch_size or s.batch_size,
-                                  progress=progress)
+                                  progress=progress, allow_shrink=allow_shrink)
+        elif allow_shrink:
+            raise UsageError("--allow-shrink only applies with --source", hint="drop --allow-shrink")
         else:
             summary = load_directory(database, directory, batch_size=batch_size or s.batch_size,
                                      progress=progress)

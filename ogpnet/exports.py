@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import replace
@@ -17,7 +18,7 @@ from pathlib import Path
 import click
 
 from graph.settings import Settings, analysis_config
-from model.errors import OgpnetError, UsageError
+from model.errors import OutputError, UsageError
 from ogpnet.cli import AS_OF, fail_cleanly, main
 from presentation.resolve import resolve_members, resolve_region, resolve_theme
 
@@ -25,13 +26,6 @@ __all__ = ["REPORT_FORMATS", "report", "write_atomic"]
 
 #: --format choices and the file suffix each is usually given.
 REPORT_FORMATS = {"xlsx": ".xlsx", "html": ".html", "csv": ".zip"}
-
-
-class OutputError(OgpnetError):
-    """The report cannot be written where the user asked."""
-
-    default_hint = "give --out a file path inside an existing, writable directory"
-    exit_code = 73  # EX_CANTCREAT
 
 
 def write_atomic(path: Path, data: bytes) -> Path:
@@ -50,18 +44,21 @@ def write_atomic(path: Path, data: bytes) -> Path:
     >>> write_atomic(Path("/nonexistent-dir/r.html"), b"")
     Traceback (most recent call last):
     ...
-    ogpnet.exports.OutputError: the directory /nonexistent-dir does not exist
+    model.errors.OutputError: the directory /nonexistent-dir does not exist
     """
     path = Path(path).expanduser()
     directory = path.parent
     if not directory.is_dir():
         raise OutputError(f"the directory {directory} does not exist",
                           hint="create it first, or give --out a path in an existing directory")
-    if path.is_dir():
+    if _is_dir(path):
         raise OutputError(f"{path} is a directory", hint="give --out a file name, e.g. gaps.xlsx")
     umask = os.umask(0)
     os.umask(umask)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=".ogpnet-", suffix=".tmp", dir=directory)
+    except OSError as e:
+        raise OutputError(f"could not write in {directory}: {e.strerror or e}") from e
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as f:
@@ -79,6 +76,16 @@ def write_atomic(path: Path, data: bytes) -> Path:
             tmp.unlink()
         raise
     return path
+
+
+def _is_dir(path: Path) -> bool:
+    """Whether ``path`` is a directory; a name the system refuses (too long) is an :class:`OutputError`."""
+    try:
+        return stat.S_ISDIR(path.stat().st_mode)
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    except OSError as e:
+        raise OutputError(f"cannot use {str(path)[:200]}: {e.strerror or e}") from e
 
 
 @main.group("report")
@@ -100,16 +107,16 @@ def report() -> None:
 def report_gaps(theme: str | None, region: str | None, member: str | None, fmt: str | None, out: Path,
                 as_of: str | None) -> None:
     """Coverage gap report: gaps, fragile cells, coverage matrix, brokers, partner suggestions, methodology."""
-    fmt = fmt or _format_from_suffix(out)
-    if fmt == "csv" and out.suffix.lower() == ".csv":
-        raise UsageError(f"--format csv writes several tables as one zip archive, not the single CSV file {out}",
-                          hint=f"name the output {out.with_suffix('.zip').name}")
     # refuse a bad destination before the (long) computation, and again when writing
     if not out.expanduser().parent.is_dir():
         raise OutputError(f"the directory {out.expanduser().parent} does not exist",
                           hint="create it first, or give --out a path in an existing directory")
-    if out.expanduser().is_dir():
+    if _is_dir(out.expanduser()):
         raise OutputError(f"{out} is a directory", hint="give --out a file name, e.g. gaps.xlsx")
+    fmt = fmt or _format_from_suffix(out)
+    if fmt == "csv" and out.suffix.lower() == ".csv":
+        raise UsageError(f"--format csv writes several tables as one zip archive, not the single CSV file {out}",
+                         hint=f"name the output {out.with_suffix('.zip').name}")
 
     from graph.db import connect
     from graph.snapshot import current_graph

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from model.errors import printable
 from presentation.labels import column_label
 from presentation.writers import plain
 
@@ -24,6 +25,7 @@ def print_table(frame: pd.DataFrame, columns: Sequence[str], title: str = "", ca
     """A readable table of the chosen columns on stdout, headed by their labels, as wide as the terminal."""
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     if frame.index.name is not None:
         frame = frame.reset_index()
@@ -43,5 +45,6 @@ def print_table(frame: pd.DataFrame, columns: Sequence[str], title: str = "", ca
                 cells.append(text if len(text) <= max_width else text[: max_width - 1] + "…")
             else:
                 cells.append("" if v is None else str(v))
-        table.add_row(*cells)
+        # data is shown as plain text: no rich markup, control characters escaped (no terminal escape sequences)
+        table.add_row(*(Text(printable(c, 4 * max_width)) for c in cells))
     Console(width=terminal_width()).print(table)

@@ -11,3 +11,6 @@ DUMP_RELS: LiteralString = (
     "RETURN type(r) AS type, labels(a)[0] AS start_label, a.id AS start, labels(b)[0] AS end_label, b.id AS end, "
     "properties(r) AS props ORDER BY type(r), r.key, a.id, b.id"
 )
+COUNT_GRAPH: LiteralString = (
+    "MATCH (n) WITH count(n) AS nodes OPTIONAL MATCH ()-[r]->() RETURN nodes, count(r) AS relationships"
+)

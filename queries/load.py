@@ -10,6 +10,7 @@ All text is built from :mod:`model.schema` enums; values are parameters.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import LiteralString, cast
 
 from model.schema import (
@@ -30,7 +31,19 @@ def rel_key(table: str, row: dict[str, object]) -> str:
     ...                         "relation": "programme"})
     'oo|KEN||programme'
     """
-    return "|".join("" if row.get(c) is None else str(row[c]) for c in rel_key_columns(table))
+    return key_text(row.get(c) for c in rel_key_columns(table))
+
+
+def key_text(parts: Iterable[object]) -> str:
+    """Key parts joined with ``|`` so that different parts never give the same key: ``\\`` and ``|`` inside a
+    part are escaped (valid ids contain neither, so the keys of valid data read as before).
+
+    >>> key_text(["a|b", "c"]) != key_text(["a", "b|c"]), key_text(["oo", None, "x"])
+    (True, 'oo||x')
+    >>> print(key_text(["a|b", "c"]), key_text(["a", "b|c"]))
+    a\\|b|c a|b\\|c
+    """
+    return "|".join("" if p is None else str(p).replace("\\", "\\\\").replace("|", "\\|") for p in parts)
 
 
 def rel_key_columns(table: str) -> tuple[str, ...]:

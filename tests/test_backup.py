@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 import subprocess
 import threading
 from pathlib import Path
@@ -73,3 +74,74 @@ def test_a_restore_waits_for_the_load_in_progress(empty_database: Database, tmp_
         assert blocked_on(empty_database, q.TAKE_LOAD_LOCK, restore) and not done
     restore.join(timeout=120)
     assert done and dump_text(empty_database, with_runs=True) == before  # the lock node was not restored or left
+
+
+def _damaged(data: dict, damage: str) -> dict:  # type: ignore[type-arg]
+    """One class of hostile dump, made from a real one."""
+    d = json.loads(json.dumps(data))
+    member = next(n for n in d["nodes"] if n["labels"] == ["Member"])
+    works = next(r for r in d["relationships"] if r["type"] == "WORKS_IN")
+    if damage == "numeric ids":
+        for node in d["nodes"]:
+            if node["labels"] == ["Theme"]:
+                node["props"]["id"] = 7
+    elif damage == "duplicate node":
+        d["nodes"].append(json.loads(json.dumps(member)))
+    elif damage == "duplicate relationship key":
+        d["relationships"].append(json.loads(json.dumps(works)))
+    elif damage == "64-bit overflow":
+        member["props"]["joined"] = 2**70
+    elif damage == "year out of range":
+        member["props"]["joined"] = -5
+    elif damage == "text where a number is expected":
+        member["props"]["joined"] = "2011"
+    elif damage == "a list of maps":
+        works["props"]["detail"] = [{"x": 1}]
+    elif damage == "property not in the schema":
+        member["props"]["password"] = "x"
+    elif damage == "relationship between the wrong labels":
+        works["end_label"] = "Theme"
+    elif damage == "nodes not a list":
+        d["nodes"] = {"n": 1}
+    elif damage == "missing key":
+        del works["props"]["key"]
+    elif damage == "two labels":
+        member["labels"] = ["Member", "Theme"]
+    return d
+
+
+DUMP_DAMAGES = ["numeric ids", "duplicate node", "duplicate relationship key", "64-bit overflow", "year out of range",
+                "text where a number is expected", "a list of maps", "property not in the schema",
+                "relationship between the wrong labels", "nodes not a list", "missing key", "two labels"]
+
+
+def test_every_class_of_damaged_dump_is_refused_and_the_graph_kept(empty_database: Database, tmp_path: Path) -> None:
+    """Each damage: a located ValidationError (exit 2) before anything is written; the graph is the one before."""
+    from model.errors import ValidationError
+
+    load_directory(empty_database, FIXTURE_DATASET)
+    good = tmp_path / "good.json"
+    write_dump(empty_database, good)
+    before = dump_text(empty_database, with_runs=True)
+    data = json.loads(good.read_text(encoding="utf-8"))
+    for damage in DUMP_DAMAGES:
+        bad = tmp_path / "bad.json"
+        bad.write_text(json.dumps(_damaged(data, damage)), encoding="utf-8")
+        with pytest.raises(ValidationError) as caught:
+            restore_dump(empty_database, bad)
+        assert caught.value.exit_code == 2 and caught.value.problems, damage
+        assert all(p.file == "bad.json" for p in caught.value.problems), damage
+        assert dump_text(empty_database, with_runs=True) == before, damage
+    # NaN is not JSON; a gzip file that expands past the limit is refused while decompressing
+    text, n = re.subn(r'"joined": [0-9]+', '"joined": NaN', good.read_text(encoding="utf-8"), count=1)
+    assert n == 1
+    bad.write_text(text, encoding="utf-8")
+    with pytest.raises(ValidationError, match="not a readable ogpnet dump"):
+        restore_dump(empty_database, bad)
+    bomb = tmp_path / "bomb.json.gz"
+    bomb.write_bytes(gzip.compress(b" " * 50_000_000))
+    from graph.backup import read_dump
+
+    with pytest.raises(ValidationError, match="too large to restore"):
+        read_dump(bomb, limit=10_000_000)
+    assert dump_text(empty_database, with_runs=True) == before

@@ -128,3 +128,32 @@ def test_newer_raw_export_loads_directly(real_db: Database, neo4j_env: dict[str,
     # back to the bundled data for the other tests of this module
     load_directory(real_db, DATA)
     assert real_db.read("MATCH (c:Commitment {id: $id}) RETURN c.id AS id", {"id": gone}) == [{"id": gone}]
+
+
+def test_a_newer_export_that_loses_much_of_its_source_needs_allow_shrink(real_db: Database,
+                                                                        neo4j_env: dict[str, str],
+                                                                        tmp_path: Path) -> None:
+    """Half of the GDB countries gone from a "newer" export: refused (exit 2, graph unchanged) unless the user
+    confirms with --allow-shrink, and then the graph holds exactly what a build of that file gives."""
+    import json
+
+    from loaders.load.directory import build_source
+
+    src = raw_dir() / "globaldatabarometer-parsed-results__measures.json"
+    items = json.loads(src.read_text(encoding="utf-8"))
+    newer = tmp_path / src.name
+    newer.write_text(json.dumps(items[: len(items) // 2]), encoding="utf-8")
+    before = dump_text(real_db, with_runs=True)
+    gdb_before = real_db.read("MATCH ()-[s:SIGNALS {source: 'gdb-2022'}]->() RETURN count(s) AS n")[0]["n"]
+    out = subprocess.run([OGPNET, "load", "--source", "gdb", str(newer), "--quiet"], env=neo4j_env,
+                         capture_output=True, text=True, timeout=600)
+    assert out.returncode == 2, out.stderr
+    assert f"of the {gdb_before} signals rows of gdb-2022" in out.stderr and "--allow-shrink" in out.stderr
+    assert dump_text(real_db, with_runs=True) == before
+    out = subprocess.run([OGPNET, "load", "--source", "gdb", str(newer), "--allow-shrink", "--quiet"],
+                         env=neo4j_env, capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0, out.stderr
+    expected = build_source("gdb", newer, raw_dir(), tmp_path / "expected").contributions["gdb-2022"]["signals"]
+    assert 0 < expected < gdb_before
+    assert real_db.read("MATCH ()-[s:SIGNALS {source: 'gdb-2022'}]->() RETURN count(s) AS n")[0]["n"] == expected
+    load_directory(real_db, DATA)  # back to the bundled data for the other tests of this module

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+import secrets
 import socket
 import stat
 import subprocess
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -56,6 +59,35 @@ def test_password_file_is_private_and_long(neo4j_server: LocalServer) -> None:
     assert mode == 0o600
     assert len(neo4j_server.password()) >= 16
     assert neo4j_server.password() not in neo4j_server.log_tail(10_000)
+    assert_private(neo4j_server.state_dir)  # the store, the auth file and the logs too
+
+
+def assert_private(folder: Path) -> None:
+    """Folders 0700 and files 0600 (or stricter) all the way down: nothing readable by other users."""
+    loose = []
+    for root, dirs, files in os.walk(folder):
+        for name in [*dirs, *files]:
+            path = Path(root) / name
+            if not path.is_symlink() and stat.S_IMODE(path.stat().st_mode) & 0o077:
+                loose.append(f"{path.relative_to(folder)} {oct(stat.S_IMODE(path.stat().st_mode))}")
+    assert stat.S_IMODE(folder.stat().st_mode) & 0o077 == 0
+    assert not loose, loose[:10]
+
+
+def _watch_arguments(password: bytes, seen: dict[str, int], stop: threading.Event) -> None:
+    """Read every process's arguments and environment from /proc every 20 ms until ``stop``; count the readings
+    that hold the password and those of the password step."""
+    while not stop.is_set():
+        for proc in Path("/proc").iterdir():
+            if proc.name.isdigit():
+                for part in ("cmdline", "environ"):
+                    try:
+                        text = (proc / part).read_bytes()
+                    except OSError:
+                        continue
+                    seen["set-initial-password"] += b"set-initial-password" in text
+                    seen["password"] += password in text
+        time.sleep(0.02)
 
 
 def test_read_access_mode_refuses_writes(database: Database) -> None:
@@ -105,12 +137,28 @@ def test_cli_lifecycle(tmp_path: Path, neo4j_server: LocalServer) -> None:
         return subprocess.run([OGPNET, *args], env=env, capture_output=True, text=True, timeout=300)
 
     assert ogpnet("db", "status").returncode != 0
-    started = ogpnet("db", "start")
+    state = tmp_path / "state"
+    state.mkdir()
+    password = secrets.token_urlsafe(24)  # known beforehand, so the watcher can look for it
+    (state / "password").write_text(password + "\n")
+    (state / "password").chmod(0o600)
+    seen: dict[str, int] = {"password": 0, "set-initial-password": 0}
+    stop = threading.Event()
+    watcher = threading.Thread(target=_watch_arguments, args=(password.encode(), seen, stop), daemon=True)
+    watcher.start()
+    try:
+        started = ogpnet("db", "start")
+    finally:
+        stop.set()
+        watcher.join()
     assert started.returncode == 0, started.stderr
     uri = f"bolt://127.0.0.1:{env['OGPNET_BOLT_PORT']}"
     assert started.stdout.strip() == uri
-    password = (tmp_path / "state" / "password").read_text().strip()
     assert password not in started.stdout + started.stderr
+    # the first start sets the password: it never shows in any process's arguments or environment
+    assert seen["set-initial-password"], "the watcher missed the password step"
+    assert seen["password"] == 0
+    assert_private(state)
     status = ogpnet("db", "status")
     assert status.returncode == 0 and status.stdout.strip() == uri
     assert "5.26" in status.stderr

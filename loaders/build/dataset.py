@@ -469,10 +469,12 @@ def write_atomically(out_dir: Path, files: dict[str, str]) -> None:
 # ---------------------------------------------------------------------------------------------------- build
 
 
-def build_dataset(raw_dir: Path, out_dir: Path, overrides: Mapping[str, Path] | None = None) -> BuildReport:
+def build_dataset(raw_dir: Path, out_dir: Path, overrides: Mapping[str, Path] | None = None, *,
+                  inspect: Callable[[list[ParseResult]], None] | None = None) -> BuildReport:
     """Build the canonical dataset from ``raw_dir`` into ``out_dir``; returns the build report.
 
-    ``overrides`` replaces raw files (keys of :data:`RAW_FILES`) by newer exports in the same format.
+    ``overrides`` replaces raw files (keys of :data:`RAW_FILES`) by newer exports in the same format;
+    ``inspect`` sees the parsers' results before anything is merged or written (it raises to refuse them).
 
     Raises
     ------
@@ -485,6 +487,8 @@ def build_dataset(raw_dir: Path, out_dir: Path, overrides: Mapping[str, Path] | 
         if not Path(path).is_file():
             raise BuildError(f"{path}: no such file (newer export for {key})")
     results = parse_all(raw_dir, overrides)
+    if inspect is not None:
+        inspect(results)
     tables, build_issues = merge_tables(results)
     formatted = {spec.name: format_table(spec, tables[spec.name]) for spec in TABLES}
     problems = check_tables(formatted)

@@ -245,7 +245,7 @@ class _RelTable:
 
     def key(self, row: Mapping[str, Any]) -> str:
         """The ``key`` property, as :func:`queries.load.rel_key` makes it."""
-        return "|".join(["" if v is None else str(v) for v in self.key_of(row)])
+        return q.key_text(self.key_of(row))
 
     def flat(self, row: Mapping[str, Any], key: str) -> list[Any]:
         """A row for :func:`queries.load.create_rels_flat`: ``[start, end, key, *properties]``, blanks as None."""
