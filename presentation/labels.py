@@ -110,6 +110,7 @@ COLUMNS: dict[str, ColumnLabel] = {
     "reachable_min_hops": _c("Nearest (steps)", "1: already works in the member; 2: through a named tie", NUMBER),
     "reachable_orgs": _c("Reachable organisations", "nearest first", LIST),
     "commitment_ids": _c("Commitments", "", LIST),
+    "commitments": _c("Commitment evidence", "open OGP commitments with their weight in demand", LIST),
     "n_commitments": _c("Commitments", "number of action-plan commitments tagged with the theme", NUMBER),
     "n_pledges": _c("Pledges", "explicit pledges recorded by Open Ownership or OCP", NUMBER),
     "n_need_signals": _c("Need signals", "indicator scores below the need threshold", NUMBER),

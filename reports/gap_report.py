@@ -89,7 +89,8 @@ GENERATED_AT_LABEL = "Generated at"
 
 _CELL_INFO = ("member_id", "member_name", "level", "region", "theme_id", "theme_name")
 _DEMAND = ("demand", "need", "pledge_demand", "commitment_demand", "achievement", "n_commitments", "n_pledges",
-           "n_need_signals", "n_achievements", "commitment_ids", "pledges", "need_signals", "achievements")
+           "n_need_signals", "n_achievements", "commitment_ids", "commitments", "pledges", "need_signals",
+           "achievements")
 _REACH = ("reachable_cov", "reachable_min_hops", "reachable_orgs", "reachable")
 GAP_COLUMNS = (*_CELL_INFO, *_DEMAND, "weak_supporters", "monitoring_only", *_REACH, "suggested_partners")
 FRAGILE_COLUMNS = (*_CELL_INFO, *_DEMAND, "supporter_id", "supporter_name", "supporter_sector", *_REACH)
@@ -347,6 +348,8 @@ def _evidence_columns(frame: pd.DataFrame) -> pd.DataFrame:
     for col in ("pledges", "need_signals"):
         out[col] = [[_signal_text(s) for s in signals] for signals in out[col]]
     out["achievements"] = [[_achievement_text(a) for a in items] for items in out["achievements"]]
+    out["commitments"] = [[f"{c['commitment_id']}: {c['detail']}; weight {c['weight']:.2f} ({c['source']}, "
+                           f"{c['as_of']})" for c in items] for items in out["commitments"]]
     out["reachable"] = [[evidence_text(e) for e in items] for items in out["reachable"]]
     return out
 

@@ -162,7 +162,7 @@ def _cells(facts: Facts, cfg: AnalysisConfig, members: pd.DataFrame, themes: lis
 
     # -- evidence ----------------------------------------------------------------------------------
     link_rows = _grouped(links, links.to_dict("records"))
-    demand_rows = cells[["pledges", "need_signals", "achievements", "commitment_ids"]].to_dict("records")
+    demand_rows = cells[["pledges", "need_signals", "achievements", "commitments"]].to_dict("records")
     cells["evidence"] = pd.Series([_cell_evidence({str(k): v for k, v in row.items()}, link_rows.get(key, []),
                                                   org_names, cfg.coverage_min_strength)
                                    for row, key in zip(demand_rows, keys, strict=True)],
@@ -180,6 +180,9 @@ def _cell_evidence(demand: dict[str, Any], links: list[dict[str, Any]], names: d
         items.append({"text": f"pledge: {_signal_words(p)}{state}", "source": p["source"], "as_of": p["as_of"]})
     for n in demand["need_signals"]:
         items.append({"text": f"need: {_signal_words(n, value=True)}", "source": n["source"], "as_of": n["as_of"]})
+    for c in demand["commitments"]:
+        items.append({"text": f"open OGP commitment {c['commitment_id']}: {c['detail']}; weight {c['weight']:.2f}",
+                      "source": c["source"], "as_of": c["as_of"]})
     for a in demand["achievements"]:
         what = (_signal_words(a, value=isinstance(a.get("value"), float)) if a.get("indicator")
                 else f"completed OGP commitment {a.get('commitment_id')}")

@@ -36,8 +36,8 @@ __all__ = ["DEMAND_COLUMNS", "demand_evidence", "signal_readings", "unknown_indi
 
 #: Columns :func:`demand_evidence` adds to the cells, in order.
 DEMAND_COLUMNS = ("demand", "need", "pledge_demand", "commitment_demand", "achievement", "n_commitments",
-                  "n_pledges", "n_need_signals", "n_achievements", "commitment_ids", "pledges", "need_signals",
-                  "achievements")
+                  "n_pledges", "n_need_signals", "n_achievements", "commitment_ids", "commitments", "pledges",
+                  "need_signals", "achievements")
 
 
 @dataclass(frozen=True)
@@ -97,6 +97,7 @@ def demand_evidence(facts: Facts, keys: Sequence[tuple[str, str]], config: Analy
                      + out["commitment_demand"]).round(9)
     ids = _lists(open_commitments, index, lambda r: r["commitment_id"], sort=True)
     out["commitment_ids"] = ids
+    out["commitments"] = _lists(open_commitments, index, _commitment_item)
     out["n_commitments"] = [len(x) for x in ids]
     out["pledges"] = _lists(pledges, index, _signal_item)
     out["n_pledges"] = [sum(1 for p in x if p["open"]) for x in out["pledges"]]
@@ -194,6 +195,8 @@ def _signal_item(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def _commitment_item(row: dict[str, Any]) -> dict[str, Any]:
+    """A commitment as evidence: its id, weight in demand (recency x open share, or the achievement weight),
+    the year its action plan was submitted and its title with the IRM completion."""
     return {"commitment_id": row["commitment_id"], "value": None, "weight": round(float(row["weight"]), 6),
             "source": row["source"], "as_of": str(_text(row.get("year")) or row["as_of"]),
             "detail": f"{_text(row.get('title'))} (IRM completion: {row['completion'] or 'not assessed'})"}
