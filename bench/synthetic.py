@@ -287,7 +287,10 @@ def _organisations(rng: np.random.Generator, scale: float, shape: Shape, members
         kind = kinds[int(rng.integers(len(kinds)))]
         name = f"{a.title()} {b.title()} {kind} {i}"
         hq = countries[int(rng.integers(len(countries)))] if rng.random() < shape.local_hq_share else ""
+        funder = i % 11 == 0  # the bundled data: 11 funders among 123 organisations (no random draw, so the
+        # rest of the data stays what the same seed gave before funders existed)
         rows.append({"id": _slug(name), "name": name, "sector": sectors[i], "hq_iso3": hq,
+                     "roles": "funder" if funder else "", "role_detail": "OGP funder (synthetic)" if funder else "",
                      "confidence": confidences[i], "source": "hand-thematic-partners",
                      "as_of": str(int(rng.integers(2015, 2026)))})
     return rows

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import networkx as nx
+import numpy as np
 import pandas as pd
 
 from graph.analysis import (
@@ -356,6 +357,37 @@ def score_parts(partners: pd.DataFrame, config: AnalysisConfig) -> pd.DataFrame:
             rows.append({"name": row.name, "part": part.replace("_", " "),
                          "points": float(getattr(config, weight)) * float(getattr(row, part))})
     return pd.DataFrame(rows, columns=["name", "part", "points"])
+
+
+# -- screening ------------------------------------------------------------------------------------------
+
+
+def screening_table(table: pd.DataFrame) -> pd.DataFrame:
+    """The scorecard with a ``<criterion>_mark`` column each: a tick or a cross and the measure.
+
+    >>> t = pd.DataFrame({"reach": [3], "reach_pass": [True], "alignment": [0.05], "alignment_pass": [False]})
+    >>> screening_table(t)[["reach_mark", "alignment_mark"]].values.tolist()
+    [['✓ 3', '✗ 5%']]
+    """
+    out = table.copy()
+    for criterion in ("expertise", "track_record", "reach", "complementarity", "alignment", "bridging"):
+        if criterion in out.columns:
+            out[f"{criterion}_mark"] = [f"{'✓' if ok else '✗'} {measure_text(v, criterion)}"
+                                        for v, ok in zip(out[criterion], out[f"{criterion}_pass"], strict=True)]
+    return out
+
+
+def measure_text(value: Any, criterion: str = "") -> str:
+    """A screening measure in words: shares as percentages, counts as counts, scores with two decimals.
+
+    >>> measure_text(0.456, "expertise"), measure_text(3), measure_text(2.345)
+    ('46%', '3', '2.35')
+    """
+    if criterion in ("expertise", "alignment"):
+        return f"{float(value):.0%}"
+    if isinstance(value, (int, np.integer)):
+        return str(int(value))
+    return f"{float(value):.2f}"
 
 
 # -- coalition ------------------------------------------------------------------------------------------

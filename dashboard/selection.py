@@ -16,7 +16,7 @@ import streamlit as st
 T = TypeVar("T")
 Format = Callable[[Any], Any]
 #: Selections holding several values (repeated query parameters).
-LISTS = frozenset({"members", "status", "remove", "focus"})
+LISTS = frozenset({"members", "status", "remove", "focus", "compare"})
 #: The "no restriction" option of :func:`narrow` and :func:`first_of` (stored as None, absent from the URL).
 ALL = "__all__"
 _READ = "_url_read"

@@ -30,6 +30,8 @@ PAGES: tuple[PageSpec, ...] = (
              "Who could work with us on a theme in these countries?"),
     PageSpec("app_pages/coalition.py", "Coalition builder", ":material/groups:", "coalition", "Act",
              "Which few organisations would together close the most gaps?"),
+    PageSpec("app_pages/screening.py", "Partnership screening", ":material/fact_check:", "screening", "Act",
+             "Which consortia and networks meet the partnership criteria on a theme, and who could fund them?"),
     PageSpec("app_pages/reports.py", "Reports", ":material/description:", "reports", "Export and explain",
              "Can I take the gap report away as Excel, HTML or CSV?"),
     PageSpec("app_pages/methods.py", "How scores work", ":material/calculate:", "methods", "Export and explain",

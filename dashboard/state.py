@@ -29,6 +29,8 @@ from graph.analysis import (
     coverage_cells,
     coverage_trend,
     find_partners,
+    funders,
+    screen_partners,
     similar_organisations,
     what_if_remove,
 )
@@ -142,6 +144,16 @@ def cells(snapshot: str, config: AnalysisConfig) -> pd.DataFrame:
     return coverage_cells(_f(snapshot), config)
 
 
+@st.cache_data(show_spinner="Screening candidates…", max_entries=16)
+def screening(snapshot: str, theme: str, members: tuple[str, ...] | None, config: AnalysisConfig) -> pd.DataFrame:
+    return screen_partners(_f(snapshot), theme, members=members, config=config)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def funder_table(snapshot: str, theme: str, members: tuple[str, ...] | None, config: AnalysisConfig) -> pd.DataFrame:
+    return funders(_f(snapshot), theme, members=members, config=config)
+
+
 @st.cache_data(show_spinner="Recomputing coverage for every year…", max_entries=4)
 def trend(snapshot: str, config: AnalysisConfig) -> pd.DataFrame:
     return coverage_trend(_f(snapshot), config)
@@ -169,8 +181,9 @@ def broker_reasons(snapshot: str, group_by: str, organisations: tuple[str, ...],
 
 @st.cache_data(show_spinner="Ranking partners…", max_entries=64)
 def partners(snapshot: str, theme: str, members: tuple[str, ...], sector: str | None, top: int,
-             config: AnalysisConfig) -> pd.DataFrame:
-    return find_partners(_f(snapshot), theme, members=list(members) or None, sector=sector, top=top, config=config)
+             config: AnalysisConfig, role: str = "any") -> pd.DataFrame:
+    return find_partners(_f(snapshot), theme, members=list(members) or None, sector=sector, top=top, config=config,
+                         role=role)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -180,9 +193,9 @@ def similar(snapshot: str, organisation: str, top: int, theme: str | None, confi
 
 @st.cache_data(show_spinner="Building the coalition…", max_entries=64)
 def coalition(snapshot: str, theme: str, members: tuple[str, ...], region: str | None, size: int, min_sectors: int,
-              config: AnalysisConfig) -> Coalition:
+              config: AnalysisConfig, role: str = "any") -> Coalition:
     return build_coalition(_f(snapshot), theme, members=list(members) or None, region=region, size=size,
-                           min_sectors=min_sectors, config=config)
+                           min_sectors=min_sectors, config=config, role=role)
 
 
 @dataclass(frozen=True)

@@ -114,6 +114,23 @@ class AnalysisConfig:
                                             "allocation) to organisations already in the member(s)")
     track_record_cap: int = _setting(
         3, "track record = min(countries active on the theme, cap) / cap")
+    # -- partnership screening ----------------------------------------------------------------------
+    screen_min_expertise: float = _setting(
+        0.5, "screening: share of a candidate's organisations capable on the theme (declared expertise or "
+             "support somewhere) needed to pass")
+    screen_min_track_record: float = _setting(
+        1.0, "screening: track record needed to pass (sum over its engagements on the theme of strength x "
+             "recency; one current formal programme is 1)")
+    screen_min_countries: int = _setting(
+        3, "screening: OGP members where it or its organisations work on the theme, needed to pass")
+    screen_min_sectors: int = _setting(
+        2, "screening: sectors its participants span (governments of member participants count as government)")
+    screen_min_alignment: float = _setting(
+        0.1, "screening: share of the scope's demand on the theme in members where it already works, needed to "
+             "pass")
+    screen_min_bridging: int = _setting(
+        1, "screening: organisations whose dominant brokerage role (groups = sector) is between groups, needed "
+           "to pass")
     # -- coalition ----------------------------------------------------------------------------------
     coalition_exact_limit: int = _setting(
         200_000, "exact coalition by enumeration when C(candidates, size) is at most this; else MILP")
@@ -123,7 +140,8 @@ class AnalysisConfig:
         if self.redundant_k < 2:
             raise ValueError("redundant_k must be at least 2 (fragile is cov = 1)")
         for name in ("hops", "reachable_list_limit", "max_affiliation_size", "betweenness_exact_limit",
-                     "track_record_cap", "coalition_exact_limit"):
+                     "track_record_cap", "coalition_exact_limit", "screen_min_countries", "screen_min_sectors",
+                     "screen_min_bridging"):
             if getattr(self, name) < 0:
                 raise ValueError(f"{name} must not be negative")
         if self.hops not in (1, 2):
@@ -145,8 +163,9 @@ class AnalysisConfig:
                 raise ValueError(f"{f.name} must be a finite number, not {value}")
             if isinstance(value, float) and value < 0:
                 raise ValueError(f"{f.name} must not be negative")
-        if not 0 <= self.coverage_min_strength <= 1:
-            raise ValueError("coverage_min_strength must be between 0 and 1")
+        for name in ("coverage_min_strength", "screen_min_expertise", "screen_min_alignment"):
+            if not 0 <= getattr(self, name) <= 1:
+                raise ValueError(f"{name} must be between 0 and 1")
         if self.commitment_half_life <= 0:
             raise ValueError("commitment_half_life must be above 0")
         if self.as_of and not _AS_OF.fullmatch(self.as_of):

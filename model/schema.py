@@ -39,6 +39,9 @@ MEMBER_LEVELS = ("national", "local")
 MEMBER_STATUSES = ("active", "inactive", "withdrawn", "suspended", "letter_of_intent", "unknown")
 CONSORTIUM_KINDS = ("working_group", "collective_action", "partnership", "network", "initiative")
 CONFIDENCE = ("high", "medium", "low")
+#: What an organisation does besides working on themes: ``funder`` = it funds open-government work (OGP itself,
+#: members' OGP processes, other organisations), as a source says in ``role_detail``.
+ORGANISATION_ROLES = ("funder",)
 # A pledge is a yes/no commitment (value 1); a score is 0-100 where higher is better
 # (a low score is a need signal).
 SIGNAL_KINDS = ("pledge", "score")
@@ -197,6 +200,10 @@ TABLES: tuple[TableSpec, ...] = (
             Column("name"),
             Column("sector", "enum", choices=SECTORS),
             Column("hq_iso3", "iso3", required=False),
+            Column("roles", "list", required=False, choices=ORGANISATION_ROLES,
+                   help="what it does besides working on themes (;-separated): funder"),
+            Column("role_detail", required=False, help="the source's words for those roles, e.g. 'OGP funder "
+                   "(2013-2019)'"),
             CONF, *PROVENANCE,
         ),
         key=("id",), label=Label.ORGANISATION,

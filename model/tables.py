@@ -40,7 +40,7 @@ def normalise_table(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     ...                    "as_of": ["2024"]})
     >>> out = normalise_table("organisations", df)
     >>> list(out.columns)
-    ['id', 'name', 'sector', 'hq_iso3', 'confidence', 'source', 'as_of']
+    ['id', 'name', 'sector', 'hq_iso3', 'roles', 'role_detail', 'confidence', 'source', 'as_of']
     >>> bool(pd.isna(out.loc[0, "hq_iso3"]))
     True
     """
@@ -120,4 +120,21 @@ def _convert(series: pd.Series, kind: str, where: str) -> pd.Series:
         if bad.any():
             raise TableError(f"{where}: not a boolean in row(s) {list(series.index[bad])}")
         return lowered.map(lambda v: True if v in _TRUE else (False if v in _FALSE else pd.NA)).astype("boolean")
+    if kind == "list":  # ";"-separated text in a CSV file, a list from Neo4j: a tuple of text either way
+        return series.map(_as_tuple).astype("object")
     return _blank_to_na(series).astype("str")
+
+
+def _as_tuple(value: object) -> tuple[str, ...]:
+    """A list column's value as a tuple of text.
+
+    >>> _as_tuple("funder; x"), _as_tuple(["funder"]), _as_tuple(None), _as_tuple("")
+    (('funder', 'x'), ('funder',), (), ())
+    """
+    if hasattr(value, "tolist"):
+        value = value.tolist()
+    if isinstance(value, (list, tuple)):
+        return tuple(str(v).strip() for v in value if str(v).strip())
+    if isinstance(value, str):
+        return tuple(part.strip() for part in value.split(";") if part.strip())
+    return ()

@@ -199,7 +199,11 @@ def _to_theme(column: Column, text: str) -> str:
 
 
 def _to_list(column: Column, text: str) -> tuple[str, ...]:
-    return tuple(part.strip() for part in text.split(";") if part.strip())
+    parts = tuple(part.strip() for part in text.split(";") if part.strip())
+    unknown = [p for p in parts if column.choices and p not in column.choices]
+    if unknown:
+        raise ValueError(f"{unknown[0]!r} is not one of: {', '.join(column.choices)}")
+    return parts
 
 
 _CONVERTERS: dict[str, Callable[[Column, str], Value]] = {

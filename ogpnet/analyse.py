@@ -19,9 +19,11 @@ import pandas as pd
 
 from graph.analysis import (
     ALL_STATUSES,
+    CRITERIA,
     GROUPINGS,
     AnalysisConfig,
     Facts,
+    analysed_members,
     broker_evidence,
     brokerage_by,
     build_coalition,
@@ -30,8 +32,11 @@ from graph.analysis import (
     coverage_headline,
     coverage_rollup,
     coverage_trend,
+    criteria,
     data_limits,
     find_partners,
+    funders,
+    screen_partners,
     similar_organisations,
     what_if_remove,
 )
@@ -39,7 +44,7 @@ from graph.settings import Settings, analysis_config
 from graph.snapshot import AnalysedGraph, current_graph
 from model.errors import UsageError, printable
 from model.schema import SECTORS
-from ogpnet.cli import AS_OF, fail_cleanly, main
+from ogpnet.cli import AS_OF, ROLE, fail_cleanly, main
 from ogpnet.output import FORMATS, print_table
 from presentation.ranking import rank_brokers, rank_cells, scope_frame
 from presentation.resolve import (
@@ -283,11 +288,12 @@ def brokers(group_by: str, top: int, as_of: str | None, fmt: str) -> None:
 @click.option("--sector", type=click.Choice(SECTORS), help="Only partners of this sector.")
 @click.option("--top", type=click.IntRange(1), default=10, show_default=True)
 @click.option("--like", "like", help="Instead: organisations similar to this one (id), on --theme if given.")
+@ROLE
 @AS_OF
 @FORMAT
 @fail_cleanly
 def partners(theme: str | None, members: tuple[str, ...], sector: str | None, top: int, like: str | None,
-             as_of: str | None, fmt: str) -> None:
+             role: str, as_of: str | None, fmt: str) -> None:
     """Rank potential partners for a theme (score parts and evidence shown), or list similar organisations."""
     if not like and not theme:
         raise UsageError("give --theme T (partners for a theme) or --like ORG (similar organisations)")
@@ -303,8 +309,8 @@ def partners(theme: str | None, members: tuple[str, ...], sector: str | None, to
         assert theme is not None  # checked above: --theme or --like
         member_ids = resolve_members(ctx.facts, members, ctx.config)
         table = find_partners(ctx.facts, theme, members=member_ids or None, sector=sector, top=top,
-                              config=ctx.config)
-    params = {"theme": theme, "member": member_ids, "sector": sector, "top": top, "as_of": as_of}
+                              config=ctx.config, role=role)
+    params = {"theme": theme, "member": member_ids, "sector": sector, "top": top, "role": role, "as_of": as_of}
     if fmt == "table":
         print_table(table, ["rank", "organisation_id", "sector", "score", "expertise", "presence", "track_record",
                             "complementarity", "proximity"],
@@ -327,10 +333,11 @@ def partners(theme: str | None, members: tuple[str, ...], sector: str | None, to
 @click.option("--size", type=click.IntRange(1, 50), required=True, help="Number of organisations (K).")
 @click.option("--min-sectors", type=click.IntRange(1, len(SECTORS)), default=1, show_default=True,
               help="At least this many distinct sectors among picks that each add something.")
+@ROLE
 @AS_OF
 @FORMAT
 @fail_cleanly
-def coalition(theme: str, members: tuple[str, ...], region: str | None, size: int, min_sectors: int,
+def coalition(theme: str, members: tuple[str, ...], region: str | None, size: int, min_sectors: int, role: str,
               as_of: str | None, fmt: str) -> None:
     """Pick up to K organisations that together best close the demanded cells (greedy and exact)."""
     if members and region:
@@ -340,9 +347,9 @@ def coalition(theme: str, members: tuple[str, ...], region: str | None, size: in
         region = resolve_region(ctx.facts, region)
         member_ids = resolve_members(ctx.facts, members, ctx.config)
         result = build_coalition(ctx.facts, theme, members=member_ids or None, region=region, size=size,
-                                 min_sectors=min_sectors, config=ctx.config)
+                                 min_sectors=min_sectors, config=ctx.config, role=role)
     params = {"theme": theme, "member": member_ids, "region": region, "size": size, "min_sectors": min_sectors,
-              "as_of": as_of}
+              "role": role, "as_of": as_of}
     if fmt == "json":
         click.echo(to_json(envelope("coalition", ctx.meta, params, coalition=result.to_dict())))
         return
@@ -361,5 +368,74 @@ def coalition(theme: str, members: tuple[str, ...], region: str | None, size: in
     _print_evidence(zip(result.picks["organisation_id"], result.picks["evidence"], strict=True))
     if result.cells_left:
         click.echo(f"cells left: {', '.join(result.cells_left)}")
+    if result.funders:
+        click.echo("likely funders of this work:")
+        _print_evidence((f["organisation_id"], f["evidence"]) for f in result.funders)
     for note in result.notes:
         click.echo(f"note: {note}")
+
+
+# --- partnership screening ------------------------------------------------------------------------------
+
+
+@main.command("screen")
+@click.option("--theme", required=True, help="Theme of the partnership.")
+@click.option("--member", "members", multiple=True, help="Scope: these members (repeatable).")
+@click.option("--region", help="Or scope: the members of this OGP region (default: every analysed member).")
+@click.option("--top", type=click.IntRange(1), default=10, show_default=True)
+@AS_OF
+@FORMAT
+@fail_cleanly
+def screen(theme: str, members: tuple[str, ...], region: str | None, top: int, as_of: str | None, fmt: str) -> None:
+    """Screen consortia and networks against OGP's partnership criteria on a theme; list likely funders."""
+    if members and region:
+        raise UsageError("give --member or --region, not both")
+    with analysis_context(as_of) as ctx:
+        theme = resolve_theme(ctx.facts, theme)
+        scope = _scope_members(ctx, members, region)
+        table = screen_partners(ctx.facts, theme, members=scope, top=top, config=ctx.config)
+        money = funders(ctx.facts, theme, members=scope, config=ctx.config)
+    params = {"theme": theme, "member": list(members), "region": region, "top": top, "as_of": as_of}
+    thresholds = criteria(ctx.config)
+    if fmt == "json":
+        click.echo(to_json(envelope("screen", ctx.meta, params, criteria=records(thresholds), count=len(table),
+                                    rows=records(table), funders=records(money))))
+        return
+    if fmt == "csv":
+        click.echo(to_csv(table), nl=False)
+        return
+    shown = table.assign(**{c.id: [f"{'✓' if ok else '✗'} {_short(v)}" for v, ok in
+                                   zip(table[c.id], table[f"{c.id}_pass"], strict=True)] for c in CRITERIA})
+    print_table(shown, ["rank", "candidate_id", "kind", "criteria_met", *(c.id for c in CRITERIA)],
+                title=f"partnership screening for {theme}"
+                      + (f" in {region}" if region else f" in {', '.join(members)}" if members else ""),
+                caption="thresholds: " + "; ".join(f"{c} ≥ {t}" for c, t in zip(
+                    thresholds["criterion"], thresholds["threshold"], strict=True)) + " · " + _scope_caption(ctx))
+    for row in table.to_dict("records"):
+        click.echo(printable(f"{row['rank']}. {row['name']} ({row['criteria_met']} of {len(CRITERIA)} criteria)"
+                             + (f" — not met: {'; '.join(row['failed'])}" if row["failed"] else "")))
+        for e in row["evidence"][:6]:
+            click.echo(printable(f"  - [{e['criterion']}] {evidence_text(e)}"))
+    if not money.empty:
+        click.echo("likely funders:")
+        _print_evidence(zip(money["organisation_id"], money["evidence"], strict=True), limit=3)
+
+
+def _short(value: Any) -> str:
+    """A measure for the screening table: shares as percentages, counts as counts.
+
+    >>> _short(0.4567), _short(3), _short(2.25)
+    ('0.457', '3', '2.25')
+    """
+    return f"{value:.3g}" if isinstance(value, float) else str(value)
+
+
+def _scope_members(ctx: Context, members: tuple[str, ...], region: str | None) -> list[str] | None:
+    """The members of the scope (None: every analysed member); unknown names are usage errors."""
+    if members:
+        return resolve_members(ctx.facts, members, ctx.config)
+    if region:
+        region = resolve_region(ctx.facts, region)
+        analysed = analysed_members(ctx.facts, ctx.config)
+        return sorted(analysed.loc[analysed["region"] == region, "member_id"])
+    return None

@@ -60,6 +60,10 @@ def _as_of(ctx: click.Context, param: click.Parameter, value: str | None) -> str
 AS_OF = click.option("--as-of", "as_of", callback=_as_of, metavar="YYYY[-MM]",
                      help="Analyse the data as of this date: members that had joined, commitments submitted and "
                           "evidence observed by then.")
+#: ``--role`` of partners and coalition (graph.analysis.supply.organisations_in_role).
+ROLE = click.option("--role", type=click.Choice(["any", "implementer", "funder"]), default="any", show_default=True,
+                    help="Only implementers (organisations that do the work) or funders (a source names them as "
+                         "funding open-government work).")
 
 
 def settings() -> Settings:

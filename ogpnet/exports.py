@@ -14,6 +14,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -21,6 +22,10 @@ from graph.settings import Settings, analysis_config
 from model.errors import OutputError, UsageError
 from ogpnet.cli import AS_OF, fail_cleanly, main
 from presentation.resolve import resolve_members, resolve_region, resolve_theme
+
+if TYPE_CHECKING:
+    from graph.analysis import AnalysisConfig
+    from graph.snapshot import AnalysedGraph
 
 __all__ = ["REPORT_FORMATS", "report", "write_atomic"]
 
@@ -78,6 +83,21 @@ def write_atomic(path: Path, data: bytes) -> Path:
     return path
 
 
+def _checked_destination(out: Path, fmt: str | None) -> str:
+    """Refuse a bad destination before the (long) computation (and it is checked again when writing); returns
+    the format (from the suffix when ``fmt`` is None)."""
+    if not out.expanduser().parent.is_dir():
+        raise OutputError(f"the directory {out.expanduser().parent} does not exist",
+                          hint="create it first, or give --out a path in an existing directory")
+    if _is_dir(out.expanduser()):
+        raise OutputError(f"{out} is a directory", hint="give --out a file name, e.g. gaps.xlsx")
+    fmt = fmt or _format_from_suffix(out)
+    if fmt == "csv" and out.suffix.lower() == ".csv":
+        raise UsageError(f"--format csv writes several tables as one zip archive, not the single CSV file {out}",
+                         hint=f"name the output {out.with_suffix('.zip').name}")
+    return fmt
+
+
 def _is_dir(path: Path) -> bool:
     """Whether ``path`` is a directory; a name the system refuses (too long) is an :class:`OutputError`."""
     try:
@@ -107,32 +127,14 @@ def report() -> None:
 def report_gaps(theme: str | None, region: str | None, member: str | None, fmt: str | None, out: Path,
                 as_of: str | None) -> None:
     """Coverage gap report: gaps, fragile cells, coverage matrix, brokers, partner suggestions, methodology."""
-    # refuse a bad destination before the (long) computation, and again when writing
-    if not out.expanduser().parent.is_dir():
-        raise OutputError(f"the directory {out.expanduser().parent} does not exist",
-                          hint="create it first, or give --out a path in an existing directory")
-    if _is_dir(out.expanduser()):
-        raise OutputError(f"{out} is a directory", hint="give --out a file name, e.g. gaps.xlsx")
-    fmt = fmt or _format_from_suffix(out)
-    if fmt == "csv" and out.suffix.lower() == ".csv":
-        raise UsageError(f"--format csv writes several tables as one zip archive, not the single CSV file {out}",
-                         hint=f"name the output {out.with_suffix('.zip').name}")
+    fmt = _checked_destination(out, fmt)
 
-    from graph.db import connect
-    from graph.snapshot import current_graph
-    from queries.schema import SERVER_VERSION
     from reports.gap_report import collect_gap_report, render_csv_zip, render_html, render_xlsx
 
-    config = analysis_config()
-    if as_of:
-        config = replace(config, as_of=as_of)
-    with connect(Settings.from_env()) as db:
-        analysed = current_graph(db)
-        rows = db.read(SERVER_VERSION)
+    config, analysed, version = _current(as_of)
     theme = resolve_theme(analysed.facts, theme) if theme else None
     region = resolve_region(analysed.facts, region)
     member = resolve_members(analysed.facts, [member], config)[0] if member else None
-    version = f"{rows[0]['version']} {rows[0]['edition']}" if rows else None
     with _progress_bar() as progress:
         gap_report = collect_gap_report(analysed, config, theme=theme, region=region, member=member,
                                         neo4j_version=version, progress=progress)
@@ -144,6 +146,52 @@ def report_gaps(theme: str | None, region: str | None, member: str | None, fmt: 
         data = render_csv_zip(gap_report)
     written = write_atomic(out, data)
     click.echo(str(written.resolve()))
+
+
+@report.command("screen")
+@click.option("--theme", required=True, help="Theme of the partnership.")
+@click.option("--region", help="Scope: the members of this OGP region.")
+@click.option("--member", "members", multiple=True, help="Scope: these members (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(sorted(REPORT_FORMATS)), default=None,
+              help="xlsx, html or csv (a zip of one CSV per table). Default: from the --out suffix.")
+@click.option("--out", "out", required=True, type=click.Path(path_type=Path),
+              help="File to write, in an existing directory; replaced atomically.")
+@AS_OF
+@fail_cleanly
+def report_screen(theme: str, region: str | None, members: tuple[str, ...], fmt: str | None, out: Path,
+                  as_of: str | None) -> None:
+    """Partnership screening report for a steering committee: criteria, thresholds, scorecard, evidence,
+    likely funders, data limits, methodology, provenance."""
+    fmt = _checked_destination(out, fmt)
+    if members and region:
+        raise UsageError("give --member or --region, not both")
+
+    from reports.screen_report import collect_screen_report, render_screen
+
+    config, analysed, version = _current(as_of)
+    theme = resolve_theme(analysed.facts, theme)
+    region = resolve_region(analysed.facts, region)
+    member_ids = resolve_members(analysed.facts, members, config) if members else None
+    screen_report = collect_screen_report(analysed, config, theme, members=member_ids, region=region,
+                                          neo4j_version=version)
+    written = write_atomic(out, render_screen(screen_report, fmt))
+    click.echo(str(written.resolve()))
+
+
+def _current(as_of: str | None) -> tuple[AnalysisConfig, AnalysedGraph, str | None]:
+    """The settings (with ``--as-of``), the current load analysed, and the server's version and edition."""
+    from graph.db import connect
+    from graph.snapshot import current_graph
+    from queries.schema import SERVER_VERSION
+
+    config = analysis_config()
+    if as_of:
+        config = replace(config, as_of=as_of)
+    with connect(Settings.from_env()) as db:
+        analysed = current_graph(db)
+        rows = db.read(SERVER_VERSION)
+    version = f"{rows[0]['version']} {rows[0]['edition']}" if rows else None
+    return config, analysed, version
 
 
 @contextlib.contextmanager

@@ -210,6 +210,32 @@ METHODS: tuple[Method, ...] = (
                         "the best coalition without it. The **optimality gap** is (exact − greedy) ÷ exact value. "
                         "Equal values: more cells, then stronger evidence, then a wider track record, then the id. "
                         "For each pick the best replacement and what the swap would cost are shown.")),
+    Method("screening", "partners", "Partnership screening",
+           lambda cfg: (f"six criteria, each a measure and a threshold: expertise ≥ {cfg.screen_min_expertise:.0%}, "
+                        f"track record ≥ {cfg.screen_min_track_record:g}, reach ≥ {cfg.screen_min_countries} "
+                        f"members, complementarity ≥ {cfg.screen_min_sectors} sectors, alignment ≥ "
+                        f"{cfg.screen_min_alignment:.0%}, bridging ≥ {cfg.screen_min_bridging}"),
+           lambda cfg: ("Every consortium (its organisations, and the member governments taking part) and every "
+                        "network organisation is a candidate strategic partner on the theme. **Expertise**: share "
+                        "of its organisations with declared expertise in the theme or support of it somewhere. "
+                        "**Track record**: the sum over its organisations' engagements on the theme of the "
+                        "relation's strength times its recency (halving every "
+                        f"{cfg.commitment_half_life:g} years): one current formal programme counts 1. **Reach**: OGP "
+                        "members where its organisations work on the theme. **Complementarity**: sectors its "
+                        "participants span (member governments count as government). **Alignment**: share of the "
+                        "scope's demand on the theme in members where it already works, on any theme. "
+                        "**Bridging**: its organisations whose main Gould–Fernandez role (groups = sector) is "
+                        "between groups. Candidates are ranked by criteria met, then by the mean of measure ÷ "
+                        "threshold (each capped at 2); every measure lists its evidence, and each unmet criterion "
+                        "says by how much. The data sees only the engagements in the bundled sources: a consortium "
+                        "can do more than its members' recorded engagements show.")),
+    Method("funders", "partners", "Funders",
+           _fixed("score = 3 × funds work in the scope + 2 × interest in the theme + 1 × present in the scope"),
+           _fixed("A **funder** is an organisation a source names as funding open-government work (OGP itself, a "
+                  "member's OGP process, other organisations): the `funder` role, with the source's words. "
+                  "**Implementers** are every other organisation, and funders that also run or implement "
+                  "programmes (grade programme or implementing). Funders are listed for a theme and scope when "
+                  "they fund a member of the scope, work there, or declare an interest in the theme.")),
     Method("explorer", "explorer", "Network explorer",
            _fixed("organisations, consortia, OGP members and themes and their ties"),
            _fixed("Each dot is an organisation, consortium, OGP member or theme; each line is a tie (works in, "

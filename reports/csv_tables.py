@@ -18,11 +18,12 @@ from presentation.values import cell_value
 from reports.archive import stable_zip, zip_time
 from reports.gap_report import GENERATED_AT_LABEL, GapReport, generated_at_iso
 
-__all__ = ["CSV_FILES", "csv_texts", "csv_zip", "table_csv"]
+__all__ = ["CSV_FILES", "csv_texts", "csv_zip", "table_csv", "tables_zip"]
 
 #: File names, in order.
-CSV_FILES = ("summary.csv", "coverage_by_theme.csv", "gaps.csv", "fragile.csv", "coverage_matrix.csv",
-             "brokers.csv", "partner_suggestions.csv", "countries.csv", "methodology.csv", "provenance.csv")
+CSV_FILES = ("summary.csv", "coverage_by_theme.csv", "data_limits.csv", "trend.csv", "gaps.csv", "fragile.csv",
+             "coverage_matrix.csv", "brokers.csv", "partner_suggestions.csv", "countries.csv", "methodology.csv",
+             "provenance.csv")
 
 
 def table_csv(frame: pd.DataFrame, first_rows: Iterable[Sequence[Any]] = ()) -> str:
@@ -58,8 +59,9 @@ def _text(value: Any) -> Any:
 def csv_texts(report: GapReport) -> dict[str, str]:
     """File name -> CSV text for every table of ``report`` (names :data:`CSV_FILES`)."""
     generated = [(GENERATED_AT_LABEL, generated_at_iso(report), "when this report was generated (UTC)")]
-    frames = (report.summary, report.by_theme, report.gaps, report.fragile, report.coverage_matrix,
-              report.brokers, report.partner_suggestions, report.countries, report.methodology, report.provenance)
+    frames = (report.summary, report.by_theme, report.limits, report.trend, report.gaps, report.fragile,
+              report.coverage_matrix, report.brokers, report.partner_suggestions, report.countries,
+              report.methodology, report.provenance)
     out = {}
     for name, frame in zip(CSV_FILES, frames, strict=True):
         out[name] = table_csv(frame, generated if name == "summary.csv" else ())
@@ -70,3 +72,14 @@ def csv_zip(report: GapReport) -> bytes:
     """The CSV files in one zip archive, members stamped with the load time (byte-stable)."""
     texts = csv_texts(report)
     return stable_zip([(name, texts[name].encode("utf-8")) for name in CSV_FILES], zip_time(report.loaded))
+
+
+def tables_zip(report: Any) -> bytes:
+    """Any report with ``tables()`` (sheet name -> table) as a zip of one CSV per table, named after the sheet
+    (``Data limits`` -> ``data_limits.csv``); the generated-at line first in ``summary.csv``."""
+    generated = [(GENERATED_AT_LABEL, generated_at_iso(report), "when this report was generated (UTC)")]
+    members = []
+    for title, frame in report.tables().items():
+        name = title.lower().replace(" ", "_") + ".csv"
+        members.append((name, table_csv(frame, generated if name == "summary.csv" else ()).encode("utf-8")))
+    return stable_zip(members, zip_time(report.loaded))

@@ -203,17 +203,18 @@ class GapReport:
         return f"Coverage gap report: {self.scope.describe()}"
 
 
-def generated_at_iso(report: GapReport) -> str:
+def generated_at_iso(report: Any) -> str:
     """When the report was generated, as ISO 8601 UTC text (seconds).
 
     >>> from types import SimpleNamespace
     >>> generated_at_iso(SimpleNamespace(generated_at=datetime(2026, 1, 2, 3, 4, 5, 6, tzinfo=UTC)))
     '2026-01-02T03:04:05Z'
     """
-    return report.generated_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    when: datetime = report.generated_at
+    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def generated_at_line(report: GapReport) -> str:
+def generated_at_line(report: Any) -> str:
     """The one line of a rendered report that changes from one collection to the next.
 
     >>> from types import SimpleNamespace

@@ -117,35 +117,7 @@ def html_page(report: GapReport) -> str:
             report.provenance, "provenance-table",
             "Where the data comes from and the software that produced this report.", scroll=False, links=True)),
     ]
-    toc = "".join(f'<li><a href="#{sid}">{escape(title)}</a></li>' for sid, title, _ in sections)
-    body = "\n".join(f'<section id="{sid}">\n<h2>{escape(title)}</h2>\n{content}\n</section>'
-                     for sid, title, content in sections)
-    meta = " · ".join(f"{label} <code>{escape(value)}</code>" for label, value in (
-        ("snapshot", report.snapshot), ("load run", report.load_id), ("loaded", report.loaded)) if value)
-    return f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="{_CSP}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="ogpnet">
-<title>{escape(report.title)}</title>
-<style>{_CSS}</style>
-</head>
-<body>
-<header>
-<h1>{escape(report.title)}</h1>
-<p class="meta">{meta}</p>
-<p class="generated-at">{escape(generated_at_line(report))}</p>
-</header>
-<nav class="toc" aria-label="Contents"><ul>{toc}</ul></nav>
-<main>
-{body}
-</main>
-{_map_scripts(report)}
-</body>
-</html>
-"""
+    return _page(report, sections, _map_scripts(report))
 
 
 # -- sections ------------------------------------------------------------------------------------------
@@ -406,4 +378,47 @@ table.data td.c-date { white-space: nowrap; }
   .swatch, .heatmap td, .card { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   a { color: inherit; text-decoration: none; }
 }
+"""
+
+
+def tables_page(report: Any) -> str:
+    """Any report with ``tables()`` (sheet name -> table) as one self-contained, printable page: a section per
+    table, with the gap report's styles, header and generated-at line (no map, no script)."""
+    sections = [(title.lower().replace(" ", "-"), title,
+                 _table(frame, f"{title.lower().replace(' ', '-')}-table", scroll=len(frame) > 30,
+                        links=title == "Provenance", mixed=title in ("Summary", "Methodology", "Criteria")))
+                for title, frame in report.tables().items()]
+    return _page(report, sections)
+
+
+def _page(report: Any, sections: list[tuple[str, str, str]], scripts: str = "") -> str:
+    """The whole page: head (styles, CSP), header (title, snapshot, generated-at), contents, the sections."""
+    toc = "".join(f'<li><a href="#{sid}">{escape(title)}</a></li>' for sid, title, _ in sections)
+    body = "\n".join(f'<section id="{sid}">\n<h2>{escape(title)}</h2>\n{content}\n</section>'
+                     for sid, title, content in sections)
+    meta = " · ".join(f"{label} <code>{escape(value)}</code>" for label, value in (
+        ("snapshot", report.snapshot), ("load run", report.load_id), ("loaded", report.loaded)) if value)
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="{_CSP}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="ogpnet">
+<title>{escape(report.title)}</title>
+<style>{_CSS}</style>
+</head>
+<body>
+<header>
+<h1>{escape(report.title)}</h1>
+<p class="meta">{meta}</p>
+<p class="generated-at">{escape(generated_at_line(report))}</p>
+</header>
+<nav class="toc" aria-label="Contents"><ul>{toc}</ul></nav>
+<main>
+{body}
+</main>
+{scripts}
+</body>
+</html>
 """

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from openpyxl import Workbook
@@ -26,6 +26,9 @@ from presentation.safety import neutralise
 from presentation.values import cell_value
 from reports.archive import restamp_zip, zip_time
 from reports.gap_report import GENERATED_AT_LABEL, GapReport, generated_at_iso
+
+if TYPE_CHECKING:
+    from reports.screen_report import ScreenReport
 
 __all__ = ["excel_value", "workbook_bytes"]
 
@@ -55,8 +58,9 @@ def excel_value(value: Any) -> Any:
     return plain
 
 
-def workbook_bytes(report: GapReport) -> bytes:
-    """The ``.xlsx`` bytes of ``report`` (sheets in the order of :data:`reports.gap_report.SHEETS`)."""
+def workbook_bytes(report: GapReport | ScreenReport) -> bytes:
+    """The ``.xlsx`` bytes of ``report``: one sheet per table of ``report.tables()``, in order (the gap report's
+    Summary and Coverage matrix get their extras)."""
     wb = Workbook()
     wb.remove(wb.active)
     generated = [(GENERATED_AT_LABEL, generated_at_iso(report), "when this report was generated (UTC)")]
@@ -64,8 +68,9 @@ def workbook_bytes(report: GapReport) -> bytes:
         ws = wb.create_sheet(title)
         if title == "Summary":
             end = _write_table(ws, frame, first_rows=generated)
-            _summary_extras(ws, report, end)
-        elif title == "Coverage matrix":
+            if isinstance(report, GapReport):
+                _summary_extras(ws, report, end)
+        elif title == "Coverage matrix" and isinstance(report, GapReport):
             _write_table(ws, frame, freeze="C2")
             _colour_statuses(ws, frame, list(report.themes))
         else:

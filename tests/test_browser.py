@@ -21,6 +21,7 @@ from graph.analysis import (
     coverage_cells,
     find_partners,
     organisation_network,
+    screen_partners,
 )
 from graph.analysis.groups import brokerage_by
 from graph.db import connect
@@ -106,6 +107,9 @@ def expected_texts(name: str, facts: Facts, cells: pd.DataFrame) -> tuple[str, l
         return "theme=beneficial_ownership&scope=region&region=Americas&size=3", [
             f"the exact answer {result.optimum_covered} (value {result.optimum_value:.2f}) of {result.cells_total} "
             "cells"]
+    if name == "screening":
+        best = screen_partners(facts, "beneficial_ownership", config=CONFIG).iloc[0]["name"]
+        return "theme=beneficial_ownership", [best, "Who could fund the work"]
     if name == "reports":
         europe = demanded[demanded["region"] == "Europe"]
         return "region=Europe", [f"{int((europe['status'] == 'gap').sum())} gap"]

@@ -140,3 +140,40 @@ def test_bad_arguments_get_one_clear_line(real_db: Database, neo4j_env: dict[str
     assert out.returncode != 0
     assert message in out.stderr and "Traceback" not in out.stderr
     assert len(out.stderr.strip().splitlines()) == 1
+
+
+def test_screen_and_its_report(real_db: Database, neo4j_env: dict[str, str], tmp_path: Path) -> None:
+    """`ogpnet screen`: the scorecard of screen_partners on the loaded graph, with criteria, evidence and funders;
+    `ogpnet report screen` writes the same scorecard in every format."""
+    import zipfile
+
+    import openpyxl
+
+    from graph.analysis import CRITERIA, screen_partners
+    from graph.settings import analysis_config
+    from graph.snapshot import current_graph
+
+    result = as_json(neo4j_env, "screen", "--theme", "beneficial_ownership", "--top", "5")
+    facts = current_graph(real_db, use_cache=False).facts
+    expected = screen_partners(facts, "beneficial_ownership", top=5, config=analysis_config({}))
+    assert [r["candidate_id"] for r in result["rows"]] == list(expected["candidate_id"])
+    assert [c["criterion"] for c in result["criteria"]] == [c.id for c in CRITERIA]
+    top = result["rows"][0]
+    assert top["criteria_met"] == sum(top[f"{c.id}_pass"] for c in CRITERIA)
+    assert all({"criterion", "text", "source", "as_of"} <= set(e) for e in top["evidence"])
+    assert result["funders"] and all(f["evidence"] for f in result["funders"])
+    regional = as_json(neo4j_env, "screen", "--theme", "open_contracting", "--region", "Americas")
+    assert regional["parameters"]["region"] == "Americas" and regional["rows"]
+    for suffix in ("xlsx", "html", "zip"):
+        out = subprocess.run([OGPNET, "report", "screen", "--theme", "beneficial_ownership", "--out",
+                              str(tmp_path / f"s.{suffix}")], env=neo4j_env, capture_output=True, text=True,
+                             timeout=300)
+        assert out.returncode == 0, out.stderr
+    wb = openpyxl.load_workbook(tmp_path / "s.xlsx")
+    assert wb.sheetnames[:3] == ["Summary", "Criteria", "Scorecard"]
+    shown = [row[1] for row in wb["Scorecard"].iter_rows(min_row=2, max_row=4, values_only=True)]
+    full = screen_partners(facts, "beneficial_ownership", config=analysis_config({}))
+    assert shown == list(full["candidate_id"][:3])
+    assert "paris-ca-02" in (tmp_path / "s.html").read_text(encoding="utf-8")
+    with zipfile.ZipFile(tmp_path / "s.zip") as z:
+        assert "scorecard.csv" in z.namelist() and "data_limits.csv" in z.namelist()

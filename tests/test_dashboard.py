@@ -28,8 +28,10 @@ from graph.analysis import (
     coverage_cells,
     data_limits,
     find_partners,
+    funders,
     in_force,
     organisation_network,
+    screen_partners,
     similar_organisations,
     what_if_remove,
 )
@@ -524,3 +526,25 @@ def test_the_dashboard_recovers_when_the_server_is_back(monkeypatch: pytest.Monk
     forwarder.start()
     at.switch_page("app_pages/gaps.py").run()
     assert_clean(at)
+
+
+# -- partnership screening ---------------------------------------------------------------------------------------
+
+
+def test_screening_scorecard_thresholds_and_comparison(app: Callable[..., AppTest], facts: Facts,
+                                                       config: AnalysisConfig) -> None:
+    at = app("screening", theme="beneficial_ownership")
+    expected = screen_partners(facts, "beneficial_ownership", config=config)
+    table = next(f for f in frames(at) if "criteria_met" in f.columns)
+    assert table["name"].tolist() == expected["name"].tolist()
+    assert table.iloc[0]["expertise_mark"].startswith("✓" if expected.iloc[0]["expertise_pass"] else "✗")
+    # a stricter threshold in the page only: fewer candidates pass that criterion, the settings are untouched
+    at.number_input(key="screening:reach").set_value(30).run()
+    assert_clean(at)
+    table = next(f for f in frames(at) if "criteria_met" in f.columns)
+    assert not any(mark.startswith("✓") for mark in table["reach_mark"])
+    assert config.screen_min_countries == 3
+    # side by side: the two first candidates, each with its criteria
+    assert any(m.label == "Criteria met" for m in at.metric)
+    funders_shown = next(f for f in frames(at) if "funds_in_scope" in f.columns)
+    assert funders_shown["name"].tolist() == funders(facts, "beneficial_ownership", config=config)["name"].tolist()

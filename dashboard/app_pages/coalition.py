@@ -1,5 +1,6 @@
 """Coalition builder: a few organisations that together close the most demand cells on a theme."""
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import components, frames, selection, state
@@ -25,15 +26,18 @@ if scope == "members":
                                     container=cols[2], placeholder="Choose members…")
 elif scope == "region":
     region = selection.choose("Region", frames.regions(facts), "region", PAGE, container=cols[2])
-left, right = st.columns(2)
+left, middle, right = st.columns(3)
 size = selection.slider("Coalition size", 1, 10, "size", PAGE, default=3, container=left)
 min_sectors = selection.slider("At least this many sectors", 1, 6, "min_sectors", PAGE, default=2,
-                               container=right)
+                               container=middle)
+role = selection.radio("Organisations", ["any", "implementer", "funder"], "role", PAGE, container=right,
+                       format_func={"any": "Any", "implementer": "Implementers", "funder": "Funders"}.get,
+                       default="any")
 if scope == "members" and not members:
     st.info("Choose at least one member.")
     st.stop()
 
-result = state.coalition(loaded.snapshot, theme, tuple(members), region, size, min_sectors, loaded.config)
+result = state.coalition(loaded.snapshot, theme, tuple(members), region, size, min_sectors, loaded.config, role)
 counts, per_cell = frames.coalition_coverage(cells, result)
 numbers = st.columns(4)
 numbers[0].metric("Members asking for help", counts["cells"], help="demanded cells of the theme in the scope")
@@ -56,4 +60,9 @@ if not picks.empty:
 st.subheader("Coverage before and after")
 components.table(per_cell, "coalition-coverage", columns=["member_name", "member_id", "status", "supporters",
                                                           "today", "picks", "coalition", "after"])
-components.explain("How the coalition is chosen", loaded.config, "coalition", "roles")
+if result.funders:
+    st.subheader("Likely funders of this work")
+    funders = pd.DataFrame(result.funders)
+    components.table(funders, "coalition-funders", columns=["name", "sector", "funds_in_scope", "present_in_scope",
+                                                             "theme_interest", "role_detail"])
+components.explain("How the coalition is chosen", loaded.config, "coalition", "roles", "funders")

@@ -7,13 +7,14 @@ from model.schema import SECTORS
 from presentation import labels
 
 PAGE = "partners"
+ROLE_NAMES = {"any": "Any", "implementer": "Implementers", "funder": "Funders"}
 st.title("Partner finder")
 loaded = state.guard()
 components.sidebar(loaded)
 facts, cells = state.facts(loaded), state.cells(loaded.snapshot, loaded.config)
 choices = frames.member_choices(cells)
 
-cols = st.columns([1, 2, 1, 1])
+cols = st.columns([1, 2, 1, 1, 1])
 theme = selection.choose("Theme", list(facts.themes), "theme", PAGE, format_func=labels.theme_name,
                          container=cols[0])
 members = selection.multiselect("Members to support", list(choices), "members", PAGE, format_func=choices.get,
@@ -21,8 +22,10 @@ members = selection.multiselect("Members to support", list(choices), "members", 
 sector = selection.narrow("Partner sector", SECTORS, "partner_sector", PAGE, container=cols[2],
                           all_label="Any sector", format_func=labels.sector_name)
 top = selection.slider("How many", 3, 30, "top_partners", PAGE, default=10, container=cols[3])
+role = selection.radio("Role", list(ROLE_NAMES), "role", PAGE, format_func=ROLE_NAMES.get, container=cols[4],
+                       default="any")
 
-partners = state.partners(loaded.snapshot, theme, tuple(members), sector, top, loaded.config)
+partners = state.partners(loaded.snapshot, theme, tuple(members), sector, top, loaded.config, role)
 where = ", ".join(choices[m].rsplit(" (", 1)[0] for m in members) or "every member with demand on it"
 st.markdown(f"**{len(partners)} partners** for {labels.theme_name(theme)} in {where}.")
 if not partners.empty:

@@ -43,7 +43,8 @@ from graph.analysis.coverage import STATUSES, coverage_cells
 from graph.analysis.network import organisation_network
 from graph.analysis.reach import closure_options
 from graph.analysis.scope import analysed_members, in_force
-from graph.analysis.supply import support_links
+from graph.analysis.screening import funders
+from graph.analysis.supply import organisations_in_role, support_links
 from model.config import AnalysisConfig
 from model.facts import Facts, column
 
@@ -69,6 +70,8 @@ class Coalition:
     whole value it adds when nobody can replace it) and ``replacement_cells_lost``. Cells are identified by
     member id (the theme is fixed). Counts (``*_covered``, ``cells_*``) are closed cells; ``*_value`` is
     V(S); ``value_total`` is the demand of the universe (V of a coalition closing every cell with weight 1).
+    ``funders``: the likely funders of the work on the closed cells (at most five records of
+    :func:`graph.analysis.screening.funders`).
     """
 
     theme: str
@@ -96,6 +99,7 @@ class Coalition:
     notes: list[str] = field(default_factory=list)
     unconstrained: dict[str, Any] | None = None
     as_of: str | None = None
+    funders: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         out = {k: getattr(self, k) for k in self.__dataclass_fields__ if k != "picks"}
@@ -142,11 +146,15 @@ def build_coalition(
     min_sectors: int = 1,
     config: AnalysisConfig | None = None,
     roles: Mapping[str, str] | None = None,
+    role: str = "any",
 ) -> Coalition:
     """Choose at most ``size`` organisations that together best close the demanded cells of ``theme``.
 
     See the module docstring for the universe, the value, tie-breaking and the exact method. ``roles``
-    (organisation id -> role) skips computing Gould-Fernandez roles on the organisation network.
+    (organisation id -> role) skips computing Gould-Fernandez roles on the organisation network. ``role``
+    (``any``, ``implementer``, ``funder``) limits the candidates (:func:`graph.analysis.supply.organisations_in_role`).
+    ``funders`` of the result lists the likely funders of the work on the cells the coalition closes
+    (:func:`graph.analysis.screening.funders`).
 
     Examples
     --------
@@ -189,7 +197,7 @@ def build_coalition(
 
     cells = coverage_cells(facts, cfg, themes=[theme], members=scope, with_reachable=False)
     universe_rows = cells[cells["status"].isin(STATUSES)].reset_index(drop=True)
-    problem = _problem(facts, cfg, theme, universe_rows)
+    problem = _problem(facts, cfg, theme, universe_rows, organisations_in_role(facts, role, cfg))
     notes: list[str] = []
     if universe_rows.empty:
         notes.append(f"no demanded cell for {theme} in the scope")
@@ -238,16 +246,33 @@ def build_coalition(
         cells_covered=[m for m, c in zip(problem.universe, closed, strict=True) if c],
         cells_left=[m for m, c in zip(problem.universe, closed, strict=True) if not c],
         sectors=sectors, picks=picks, notes=notes, unconstrained=unconstrained_dict, as_of=facts.as_of,
+        funders=_likely_funders(facts, cfg, theme,
+                                [m for m, c in zip(problem.universe, closed, strict=True) if c]),
     )
 
 
 # -- the problem ---------------------------------------------------------------------------------------------
 
 
-def _problem(facts: Facts, cfg: AnalysisConfig, theme: str, universe_rows: pd.DataFrame) -> _Problem:
+#: How many likely funders a coalition lists.
+FUNDERS_LISTED = 5
+
+
+def _likely_funders(facts: Facts, cfg: AnalysisConfig, theme: str, closed: list[str]) -> list[dict[str, Any]]:
+    """The funders that could fund the work on the cells the coalition closes (best first)."""
+    if not closed:
+        return []
+    found = funders(facts, theme, members=closed, config=cfg).head(FUNDERS_LISTED)
+    return [{str(k): v for k, v in r.items()} for r in found.drop(columns="rank").to_dict("records")]
+
+
+def _problem(facts: Facts, cfg: AnalysisConfig, theme: str, universe_rows: pd.DataFrame,
+             allowed: set[str] | None = None) -> _Problem:
     universe = column(universe_rows, "member_id")
     demand = universe_rows["demand"].to_numpy(dtype=float) if len(universe_rows) else np.zeros(0)
     options = closure_options(facts, theme, universe, cfg)
+    if allowed is not None:
+        options = options[options["organisation_id"].isin(allowed)]
     candidates = sorted(set(column(options, "organisation_id")))
     weights = np.zeros((len(candidates), len(universe)))
     row = {o: i for i, o in enumerate(candidates)}

@@ -38,7 +38,7 @@ import pandas as pd
 from graph.analysis.coverage import STATUSES, coverage_cells
 from graph.analysis.reach import member_ties
 from graph.analysis.scope import analysed_members, in_force
-from graph.analysis.supply import capabilities, support_links, supporting_links
+from graph.analysis.supply import capabilities, organisations_in_role, support_links, supporting_links
 from model.config import AnalysisConfig
 from model.facts import Facts, column
 
@@ -60,6 +60,7 @@ def find_partners(
     top: int = 10,
     config: AnalysisConfig | None = None,
     index: PartnerIndex | None = None,
+    role: str = "any",
 ) -> pd.DataFrame:
     """Rank candidate partners for ``theme`` in ``members`` (default: every member with demand on it).
 
@@ -67,8 +68,9 @@ def find_partners(
     then ``organisation_id``, columns :data:`PARTNER_COLUMNS`: ``rank`` (1..), ``organisation_id``, ``name``,
     ``sector``, ``score`` (weighted sum of the parts), the five parts (see the module docstring),
     ``evidence_strength``, ``countries`` (ISO-3 codes where it covers the theme, sorted) and ``evidence``
-    (``{text, source, as_of}`` items). ``sector`` keeps only candidates of that sector. Unknown theme or
-    member ids raise ``ValueError``.
+    (``{text, source, as_of}`` items). ``sector`` keeps only candidates of that sector; ``role`` (``any``,
+    ``implementer``, ``funder``: :func:`graph.analysis.supply.organisations_in_role`) only those in that role.
+    Unknown theme or member ids raise ``ValueError``.
 
     Examples
     --------
@@ -116,6 +118,9 @@ def find_partners(
     comembers = {p for a in anchors for c in idx.consortia_of.get(a, ()) for p in idx.members_of[c]}
     candidates = sorted((capable | anchors | comembers)
                         - {o for o in supporting if target_set <= supporting[o].keys()})
+    allowed = organisations_in_role(idx.facts, role, cfg)
+    if allowed is not None:
+        candidates = [o for o in candidates if o in allowed]
     if not candidates:
         return _empty(PARTNER_COLUMNS)
 

@@ -15,9 +15,10 @@ import numpy as np
 import pandas as pd
 
 from model.config import AnalysisConfig
-from model.facts import Facts
+from model.facts import Facts, column
 
-__all__ = ["SUPPORT_COLUMNS", "capabilities", "relation_strengths", "support_links", "supporting_links"]
+__all__ = ["PARTNER_ROLES", "SUPPORT_COLUMNS", "capabilities", "organisations_in_role", "relation_strengths",
+           "support_links", "supporting_links"]
 
 #: Columns of :func:`support_links`.
 SUPPORT_COLUMNS = ("organisation_id", "member_id", "theme_id", "strength", "grade", "relation", "general",
@@ -118,3 +119,35 @@ def capabilities(facts: Facts, config: AnalysisConfig | None = None) -> pd.DataF
     worked = eng.loc[eng["theme_id"].notna() & (eng["strength"] > 0), ["organisation_id", "theme_id"]]
     both = pd.concat([facts.expertise[["organisation_id", "theme_id"]], worked], ignore_index=True).astype("str")
     return both.drop_duplicates().sort_values(["organisation_id", "theme_id"], ignore_index=True)
+
+
+#: The ``--role`` choices of partners and coalitions.
+PARTNER_ROLES = ("any", "implementer", "funder")
+
+
+def organisations_in_role(facts: Facts, role: str, config: AnalysisConfig | None = None) -> set[str] | None:
+    """Organisation ids in ``role``, or None for ``any``.
+
+    ``funder``: organisations a source names as funding open-government work (the ``funder`` role).
+    ``implementer``: every other organisation, and funders that also have an engagement of grade programme or
+    implementing somewhere (the World Bank both funds and implements).
+
+    >>> facts = Facts.from_rows(
+    ...     organisations=[{"id": "ford", "roles": ["funder"]}, {"id": "wb", "roles": ["funder"]}, {"id": "oo"}],
+    ...     engagements=[{"organisation_id": "wb", "member_id": "KEN", "relation": "named_in_commitment"}])
+    >>> sorted(organisations_in_role(facts, "funder")), sorted(organisations_in_role(facts, "implementer"))
+    (['ford', 'wb'], ['oo', 'wb'])
+    """
+    if role == "any":
+        return None
+    if role not in PARTNER_ROLES:
+        raise ValueError(f"role must be one of {', '.join(PARTNER_ROLES)}, not {role!r}")
+    cfg = config or AnalysisConfig()
+    orgs = facts.organisations
+    funders = {o for o, r in zip(column(orgs, "organisation_id"), column(orgs, "roles"), strict=True)
+               if r is not None and "funder" in r}
+    if role == "funder":
+        return funders
+    eng = relation_strengths(facts, cfg)
+    implementing = set(column(eng[eng["grade"].isin(["programme", "implementing"])], "organisation_id"))
+    return (set(column(orgs, "organisation_id")) - funders) | (funders & implementing)

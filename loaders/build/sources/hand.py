@@ -9,7 +9,9 @@ is not a date (``n.d.``) is replaced by the table's compilation date and reporte
 table                                  becomes
 =====================================  ==========================================================
 ogp_members.csv                        members (national: ISO-3; local: ``<parent>-<slug>``)
-ogp_thematic_partners.csv              organisations + expertise (one row per listed theme)
+ogp_thematic_partners.csv              organisations + expertise (one row per listed theme); funders
+                                       (see :func:`funding_phrases`): role ``funder`` and, for a
+                                       member named in a funding phrase, an engagement ``funding``
 ogp_multilateral_partners.csv          organisations (sector multilateral)
 partner_country_engagements.csv        engagements (one row per listed theme; blank = general)
 ogp_working_groups_anchors.csv         consortia (working_group) + consortium_themes + memberships
@@ -217,7 +219,8 @@ def _confidence(value: str, path: Path, line: int, result: ParseResult) -> str:
 REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
     "ogp_members.csv": ("member", "iso3", "level", "parent_country_iso3", "joined_year", "status_note", "as_of",
                         "confidence"),
-    "ogp_thematic_partners.csv": ("organisation", "org_type", "themes", "hq_country_iso3", "as_of", "confidence"),
+    "ogp_thematic_partners.csv": ("organisation", "org_type", "themes", "relation_to_ogp", "hq_country_iso3", "as_of",
+                                  "confidence"),
     "ogp_multilateral_partners.csv": ("organisation", "org_type", "as_of"),
     "partner_country_engagements.csv": ("organisation", "country_iso3", "theme", "relation", "as_of", "confidence"),
     "ogp_working_groups_anchors.csv": ("working_group", "anchor", "anchor_type", "period"),
@@ -306,6 +309,16 @@ def parse_thematic_partners(path: Path) -> ParseResult:
         as_of = _as_of(r["as_of"], path, line, result)
         org = _organisation_stub(r["organisation"], sector, THEMATIC_PARTNERS, as_of, hq, confidence)
         org["sector"] = sector  # the typed table is authoritative
+        funding = funding_phrases(r.get("relation_to_ogp", ""))
+        if funding:
+            org["roles"] = "funder"
+            org["role_detail"] = "; ".join(funding)
+            for phrase in funding:
+                for iso3 in _countries_in(phrase):
+                    result.add("engagements", {
+                        "organisation_id": org["id"], "member_id": iso3, "theme_id": "", "relation": "funding",
+                        "detail": phrase, "confidence": confidence, "source": THEMATIC_PARTNERS, "as_of": as_of},
+                        path.name, line)
         result.add("organisations", org, path.name, line)
         for theme in split_themes(r["themes"]):
             if theme not in THEMES:
@@ -314,6 +327,38 @@ def parse_thematic_partners(path: Path) -> ParseResult:
             result.add("expertise", {"organisation_id": org["id"], "theme_id": theme, "confidence": confidence,
                                      "source": THEMATIC_PARTNERS, "as_of": as_of}, path.name, line)
     return result
+
+
+_FUNDING = re.compile(r"\b(fund(s|er|ers|ed|ing)?|financ\w*|grants?|donor)\b", re.IGNORECASE)
+_NAME = re.compile(r"[A-Z][a-z]+(?:[ -][A-Z][a-z]+)*")
+
+
+def funding_phrases(relation: str) -> list[str]:
+    """The ``;``-separated phrases of a ``relation_to_ogp`` text that say the organisation funds something.
+
+    >>> funding_phrases("OGP funder (2013-2021+); also funds OCP, NRGI and GIFT; Anti-Corruption WG anchor")
+    ['OGP funder (2013-2021+)', 'also funds OCP, NRGI and GIFT']
+    >>> funding_phrases("working group anchor: coordinates the Fiscal Openness Working Group")
+    []
+    """
+    return [p.strip() for p in relation.split(";") if _FUNDING.search(p)]
+
+
+def _countries_in(phrase: str) -> list[str]:
+    """ISO-3 codes of the countries a phrase names in full (names of 4 letters or more: "Jamaica's OGP
+    process" is Jamaica; "US" or "EU" are not read as countries).
+
+    >>> _countries_in("finances Jamaica's OGP process (SPSTP)"), _countries_in("funds IRM reviews (e.g. Armenia)")
+    (['JAM'], ['ARM'])
+    >>> _countries_in("OGP funder (2013-2019)")
+    []
+    """
+    found = []
+    for name in _NAME.findall(phrase):
+        iso3 = resolve_country(name) if len(name) >= 4 else None
+        if iso3 and iso3 not in found:
+            found.append(iso3)
+    return found
 
 
 def parse_multilateral_partners(path: Path) -> ParseResult:
