@@ -24,7 +24,8 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	@touch $@
 
-# Debian's chromium for the browser tests (never a browser download).
+# Debian's chromium for the browser tests (never a browser download); Pango for PDF reports (WeasyPrint) and
+# poppler-utils (pdftoppm) with which the tests render PDF pages.
 browser:
 	@if ! command -v chromium >/dev/null 2>&1; then \
 	  if [ "$$(id -u)" = 0 ]; then \
@@ -32,6 +33,15 @@ browser:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else \
 	    echo "chromium is missing: run 'sudo apt-get install chromium' (the browser tests need /usr/bin/chromium)"; exit 1; \
+	  fi; \
+	fi
+	@if ! command -v pdftoppm >/dev/null 2>&1 || ! ldconfig -p | grep -q libpangoft2-1.0.so.0; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing Debian's poppler-utils and Pango"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils \
+	      libpango-1.0-0 libpangoft2-1.0-0 >/dev/null; \
+	  else \
+	    echo "missing: run 'sudo apt-get install poppler-utils libpango-1.0-0 libpangoft2-1.0-0' (PDF reports and their tests)"; exit 1; \
 	  fi; \
 	fi
 

@@ -229,18 +229,19 @@ def gap_report_module() -> ModuleType | None:
         return None
 
 
-@dataclass(frozen=True)
-class ReportFiles:
-    xlsx: bytes
-    html: str
-    csv_zip: bytes
-
-
-@st.cache_data(show_spinner="Writing the report…", max_entries=16)
-def gap_report_files(snapshot: str, theme: str | None, region: str | None, member: str | None,
-                     config: AnalysisConfig) -> ReportFiles:
-    """The gap report of the load in its three formats (``reports.gap_report``)."""
+@st.cache_data(show_spinner="Collecting the report: gaps, partner suggestions, coalitions, trend…", max_entries=16)
+def gap_report(snapshot: str, kind: str, theme: str | None, region: str | None, member: str | None,
+               config: AnalysisConfig) -> Any:
+    """The gap report (``kind`` gaps) or a member or theme brief of the load (``reports.gap_report``)."""
     module = importlib.import_module("reports.gap_report")
-    report = module.collect_gap_report(_analysed(snapshot, database().uri), config, theme=theme, region=region,
-                                       member=member)
-    return ReportFiles(module.render_xlsx(report), module.render_html(report), module.render_csv_zip(report))
+    return module.collect_gap_report(_analysed(snapshot, database().uri), config, theme=theme, region=region,
+                                     member=member, kind=kind)
+
+
+@st.cache_data(show_spinner="Writing the file…", max_entries=32)
+def report_file(snapshot: str, kind: str, theme: str | None, region: str | None, member: str | None,
+                config: AnalysisConfig, fmt: str, paper: str = "a4") -> bytes:
+    """One report in one format (``xlsx``, ``html``, ``csv`` — a zip — or ``pdf``), written when asked for."""
+    module = importlib.import_module("reports.gap_report")
+    data: bytes = module.render(gap_report(snapshot, kind, theme, region, member, config), fmt, paper)
+    return data

@@ -22,6 +22,7 @@ from graph.settings import Settings, analysis_config
 from model.errors import OutputError, UsageError
 from ogpnet.cli import AS_OF, fail_cleanly, main
 from presentation.resolve import resolve_members, resolve_region, resolve_theme
+from reports.pdf import PAPER_SIZES
 
 if TYPE_CHECKING:
     from graph.analysis import AnalysisConfig
@@ -30,7 +31,10 @@ if TYPE_CHECKING:
 __all__ = ["REPORT_FORMATS", "report", "write_atomic"]
 
 #: --format choices and the file suffix each is usually given.
-REPORT_FORMATS = {"xlsx": ".xlsx", "html": ".html", "csv": ".zip"}
+REPORT_FORMATS = {"xlsx": ".xlsx", "html": ".html", "csv": ".zip", "pdf": ".pdf"}
+_FORMAT_HELP = ("xlsx (one workbook with charts), html (one self-contained page, printable), pdf (the print version: "
+                "A4 or Letter, page numbers) or csv (a zip of one CSV per table). Default: from the --out suffix "
+                "(.xlsx, .html/.htm, .pdf, .zip).")
 
 
 def write_atomic(path: Path, data: bytes) -> Path:
@@ -110,40 +114,82 @@ def _is_dir(path: Path) -> bool:
 
 @main.group("report")
 def report() -> None:
-    """Analyst exports of the current load: Excel, self-contained HTML or CSV."""
+    """Analyst exports of the current load: Excel, self-contained HTML, PDF or CSV."""
+
+
+def _output_options(f: Callable[..., None]) -> Callable[..., None]:
+    """--format, --out, --paper and --as-of, the same on every report."""
+    for option in reversed((
+        click.option("--format", "fmt", type=click.Choice(sorted(REPORT_FORMATS)), default=None, help=_FORMAT_HELP),
+        click.option("--out", "out", required=True, type=click.Path(path_type=Path),
+                     help="File to write, in an existing directory; replaced atomically."),
+        click.option("--paper", type=click.Choice(PAPER_SIZES, case_sensitive=False), default="a4",
+                     show_default=True, help="Paper size of the PDF (and of the HTML page when printed)."),
+        AS_OF,
+    )):
+        f = option(f)
+    return f
+
+
+SINCE = click.option("--since", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                     help="Cells saved earlier by `ogpnet gaps --save FILE`: the executive summary says what changed.")
 
 
 @report.command("gaps")
 @click.option("--theme", help="Only this theme.")
 @click.option("--region", help="Only members of this OGP region (e.g. Europe).")
 @click.option("--member", help="Only this member (ISO-3 for a country, e.g. KEN, or a local member id).")
-@click.option("--format", "fmt", type=click.Choice(sorted(REPORT_FORMATS)), default=None,
-              help="xlsx (one workbook), html (one self-contained page) or csv (a zip of one CSV per table). "
-                   "Default: from the --out suffix (.xlsx, .html/.htm, .zip).")
-@click.option("--out", "out", required=True, type=click.Path(path_type=Path),
-              help="File to write, in an existing directory; replaced atomically.")
-@AS_OF
+@SINCE
+@_output_options
 @fail_cleanly
-def report_gaps(theme: str | None, region: str | None, member: str | None, fmt: str | None, out: Path,
-                as_of: str | None) -> None:
-    """Coverage gap report: gaps, fragile cells, coverage matrix, brokers, partner suggestions, methodology."""
+def report_gaps(theme: str | None, region: str | None, member: str | None, since: Path | None, fmt: str | None,
+                out: Path, paper: str, as_of: str | None) -> None:
+    """Coverage gap report: executive summary, gaps, fragile cells, coverage matrix, brokers, partner suggestions,
+    trend, data limits, methodology, provenance."""
+    _gap_report("gaps", theme, region, member, since, fmt, out, paper, as_of)
+
+
+@report.command("member")
+@click.argument("member")
+@SINCE
+@_output_options
+@fail_cleanly
+def report_member(member: str, since: Path | None, fmt: str | None, out: Path, paper: str, as_of: str | None) -> None:
+    """Brief on one MEMBER before a visit: every theme's demand, support and gaps, suggested partners with their
+    evidence, the best coalition per theme, what the data cannot see."""
+    _gap_report("member", None, None, member, since, fmt, out, paper, as_of)
+
+
+@report.command("theme")
+@click.argument("theme")
+@click.option("--region", help="Only members of this OGP region.")
+@SINCE
+@_output_options
+@fail_cleanly
+def report_theme(theme: str, region: str | None, since: Path | None, fmt: str | None, out: Path, paper: str,
+                 as_of: str | None) -> None:
+    """Brief on one THEME across members: where it is demanded, who supports it, the gaps with suggested partners,
+    the best coalition, brokers, the trend and what the data cannot see."""
+    _gap_report("theme", theme, region, None, since, fmt, out, paper, as_of)
+
+
+def _gap_report(kind: str, theme: str | None, region: str | None, member: str | None, since: Path | None,
+                fmt: str | None, out: Path, paper: str, as_of: str | None) -> None:
     fmt = _checked_destination(out, fmt)
+    from ogpnet.analyse import _saved_cells
+    from reports.gap_report import collect_gap_report, render
 
-    from reports.gap_report import collect_gap_report, render_csv_zip, render_html, render_xlsx
-
+    since_cells = _saved_cells(since) if since else None
     config, analysed, version = _current(as_of)
     theme = resolve_theme(analysed.facts, theme) if theme else None
     region = resolve_region(analysed.facts, region)
     member = resolve_members(analysed.facts, [member], config)[0] if member else None
     with _progress_bar() as progress:
         gap_report = collect_gap_report(analysed, config, theme=theme, region=region, member=member,
-                                        neo4j_version=version, progress=progress)
-    if fmt == "xlsx":
-        data = render_xlsx(gap_report)
-    elif fmt == "html":
-        data = render_html(gap_report).encode("utf-8")
-    else:
-        data = render_csv_zip(gap_report)
+                                        neo4j_version=version, progress=progress, kind=kind,
+                                        since_cells=since_cells, since=since.name if since else None)
+        progress(-1, 0)
+        data = render(gap_report, fmt, paper.lower())
     written = write_atomic(out, data)
     click.echo(str(written.resolve()))
 
@@ -152,13 +198,9 @@ def report_gaps(theme: str | None, region: str | None, member: str | None, fmt: 
 @click.option("--theme", required=True, help="Theme of the partnership.")
 @click.option("--region", help="Scope: the members of this OGP region.")
 @click.option("--member", "members", multiple=True, help="Scope: these members (repeatable).")
-@click.option("--format", "fmt", type=click.Choice(sorted(REPORT_FORMATS)), default=None,
-              help="xlsx, html or csv (a zip of one CSV per table). Default: from the --out suffix.")
-@click.option("--out", "out", required=True, type=click.Path(path_type=Path),
-              help="File to write, in an existing directory; replaced atomically.")
-@AS_OF
+@_output_options
 @fail_cleanly
-def report_screen(theme: str, region: str | None, members: tuple[str, ...], fmt: str | None, out: Path,
+def report_screen(theme: str, region: str | None, members: tuple[str, ...], fmt: str | None, out: Path, paper: str,
                   as_of: str | None) -> None:
     """Partnership screening report for a steering committee: criteria, thresholds, scorecard, evidence,
     likely funders, data limits, methodology, provenance."""
@@ -174,7 +216,7 @@ def report_screen(theme: str, region: str | None, members: tuple[str, ...], fmt:
     member_ids = resolve_members(analysed.facts, members, config) if members else None
     screen_report = collect_screen_report(analysed, config, theme, members=member_ids, region=region,
                                           neo4j_version=version)
-    written = write_atomic(out, render_screen(screen_report, fmt))
+    written = write_atomic(out, render_screen(screen_report, fmt, paper.lower()))
     click.echo(str(written.resolve()))
 
 
@@ -201,11 +243,14 @@ def _progress_bar() -> Iterator[Callable[[int, int], None]]:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     console = Console(stderr=True)
-    with Progress(TextColumn("suggesting partners for gap cells"), BarColumn(), MofNCompleteColumn(),
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=console, transient=True, disable=not console.is_terminal) as bar:
-        task = bar.add_task("", total=None)
+        task = bar.add_task("suggesting partners for gap cells", total=None)
 
         def update(done: int, total: int) -> None:
+            if done < 0:  # the suggestions are done: the file is being written
+                bar.update(task, description="writing the report", completed=0, total=None)
+                return
             bar.update(task, completed=done, total=total)
 
         yield update
@@ -213,8 +258,8 @@ def _progress_bar() -> Iterator[Callable[[int, int], None]]:
 
 def _format_from_suffix(out: Path) -> str:
     suffix = out.suffix.lower()
-    by_suffix = {".xlsx": "xlsx", ".html": "html", ".htm": "html", ".zip": "csv"}
+    by_suffix = {".xlsx": "xlsx", ".html": "html", ".htm": "html", ".zip": "csv", ".pdf": "pdf"}
     if suffix not in by_suffix:
         raise UsageError(f"cannot tell the format from the file name {out.name}",
-                          hint="give --format xlsx, html or csv (or name the file .xlsx, .html or .zip)")
+                          hint="give --format xlsx, html, pdf or csv (or name the file .xlsx, .html, .pdf or .zip)")
     return by_suffix[suffix]

@@ -7,10 +7,11 @@ whatever else is shown (a chart of liaisons only still draws them in the liaison
 
 from __future__ import annotations
 
+from model.schema import THEMES
 from presentation.labels import NO_DEMAND
 
-__all__ = ["KIND_COLOURS", "ROLE_COLOURS", "SECTOR_COLOURS", "STATUS_COLOURS", "STATUS_TEXT_COLOURS", "UNKNOWN",
-           "excel_rgb"]
+__all__ = ["KIND_COLOURS", "ROLE_COLOURS", "SECTOR_COLOURS", "STATUS_COLOURS", "STATUS_TEXT_COLOURS", "THEME_COLOURS",
+           "UNKNOWN", "excel_rgb"]
 
 STATUS_COLOURS: dict[str, str] = {"gap": "#b2182b", "fragile": "#ef8a62", "covered": "#67a9cf",
                                   "redundant": "#2166ac", "mature": "#5aae61", NO_DEMAND: "#e0e0e0"}
@@ -23,6 +24,11 @@ SECTOR_COLOURS: dict[str, str] = {"civil_society": "#009e73", "multilateral": "#
                                   "private": "#cc79a7", "academic": "#e69f00", "network": "#56b4e9"}
 KIND_COLOURS: dict[str, str] = {"organisation": "#009e73", "consortium": "#e69f00", "member": "#0072b2",
                                 "theme": "#cc79a7", "commitment": "#999999"}
+#: One colour per theme (Tableau 20's distinct hues, in the catalogue's theme order), for trend lines.
+_TABLEAU_20 = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22",
+               "#17becf", "#aec7e8", "#ffbb78", "#98df8a", "#ff9896", "#c5b0d5", "#c49c94", "#f7b6d2", "#dbdb8d",
+               "#9edae5", "#c7c7c7")
+THEME_COLOURS: dict[str, str] = {t: _TABLEAU_20[i % len(_TABLEAU_20)] for i, t in enumerate(THEMES)}
 #: The colour of anything without a known category.
 UNKNOWN = "#b3b3b3"
 

@@ -17,7 +17,8 @@ from model.schema import THEMES, RelType
 
 __all__ = ["COLUMNS", "ColumnLabel", "KIND_NAMES", "NO_DEMAND", "RELATION_WORDS", "ROLE_NAMES", "SECTOR_NAMES",
            "STATUS_NAMES",
-           "column_label", "labelled", "sector_name", "status_name", "theme_name"]
+           "ORGANISATION_LISTS", "column_kind", "column_label", "labelled", "reading_order", "sector_name",
+           "status_name", "theme_name"]
 
 #: The status of a member x theme cell without demand (maps and matrices show it).
 NO_DEMAND = "no demand"
@@ -109,7 +110,7 @@ COLUMNS: dict[str, ColumnLabel] = {
     "reachable_cov": _c("Reachable", "capable organisations with a named tie to the member", NUMBER),
     "reachable_min_hops": _c("Nearest (steps)", "1: already works in the member; 2: through a named tie", NUMBER),
     "reachable_orgs": _c("Reachable organisations", "nearest first", LIST),
-    "commitment_ids": _c("Commitments", "", LIST),
+    "commitment_ids": _c("Commitment ids", "", LIST),
     "commitments": _c("Commitment evidence", "open OGP commitments with their weight in demand", LIST),
     "n_commitments": _c("Commitments", "number of action-plan commitments tagged with the theme", NUMBER),
     "n_pledges": _c("Pledges", "explicit pledges recorded by Open Ownership or OCP", NUMBER),
@@ -120,7 +121,7 @@ COLUMNS: dict[str, ColumnLabel] = {
     "need": _c("Need", "low scores, weighted (before achievements)", NUMBER),
     "pledge_demand": _c("Open pledges", "demand from pledges not yet fulfilled", NUMBER),
     "commitment_demand": _c("Open commitments", "demand from OGP commitments: recency x share still open", NUMBER),
-    "achievement": _c("Achievements", "what the member has done: lowers the need", NUMBER),
+    "achievement": _c("Achievements (weight)", "what the member has done: lowers the need", NUMBER),
     "n_achievements": _c("Achievements", "registers, published data, high scores, completed commitments", NUMBER),
     "achievements": _c("Achievement evidence", "", LIST),
     "support": _c("Support", "sum of the strengths of every organisation with some relation there", NUMBER),
@@ -255,7 +256,21 @@ COLUMNS: dict[str, ColumnLabel] = {
     "detail": _c("Detail"), "how": _c("How it supports"),
     "link": _c("Tie"), "rank": _c("Rank", "", NUMBER),
     "item": _c("Item"), "value": _c("Value"), "explanation": _c("Explanation"), "default": _c("Default"),
+    # reports
+    "year": _c("Year", "end of the year: only the evidence observed by then", NUMBER),
+    "note": _c("Note"),
+    "best_coalition": _c("Best coalition", "up to three organisations that together close the most demand", LIST),
+    "coalition_closes": _c("Coalition closes", "demanded cells of the theme the coalition would support", NUMBER),
+    "top_gaps": _c("Top gaps", "highest demand first", LIST),
 }
+
+#: Columns holding organisation ids: reports show them as "Name (id)".
+ORGANISATION_LISTS = frozenset({"supporters", "weak_supporters", "reachable_orgs", "suggested_partners",
+                                "best_coalition", "lost_supporters", "works_with", "picks", "organisations"})
+#: (name column, id column) pairs: people read the name first, with the id beside it.
+_NAME_FIRST = (("member_name", "member_id"), ("theme_name", "theme_id"), ("name", "organisation_id"),
+               ("name", "candidate_id"),
+               ("supporter_name", "supporter_id"), ("country", "iso3"))
 
 
 def column_label(column: str) -> str:
@@ -266,6 +281,32 @@ def column_label(column: str) -> str:
     """
     known = COLUMNS.get(column)
     return known.label if known else column.replace("_", " ").capitalize()
+
+
+def column_kind(column: str) -> str:
+    """How a column is shown (number, share, list, text, check, link; text when unknown).
+
+    >>> column_kind("gap_share"), column_kind("demand"), column_kind("some_new_measure")
+    ('share', 'number', 'text')
+    """
+    known = COLUMNS.get(column)
+    return known.kind if known else TEXT
+
+
+def reading_order(columns: Iterable[str]) -> list[str]:
+    """The columns with each name column moved just before its id column (names first, ids beside them).
+
+    >>> reading_order(["member_id", "member_name", "theme_id", "theme_name", "demand"])
+    ['member_name', 'member_id', 'theme_name', 'theme_id', 'demand']
+    >>> reading_order(["organisation_id", "score"])
+    ['organisation_id', 'score']
+    """
+    out = list(columns)
+    for name, ident in _NAME_FIRST:
+        if name in out and ident in out and out.index(name) > out.index(ident):
+            out.remove(name)
+            out.insert(out.index(ident), name)
+    return out
 
 
 def labelled(frame: pd.DataFrame, columns: Iterable[str] | None = None) -> pd.DataFrame:

@@ -1,4 +1,9 @@
-"""The gap report as CSV: one UTF-8 file per table with a header row, zipped together.
+"""Reports as CSV: one UTF-8 file per table with a header row (the labels people read), zipped together with
+``columns.csv``, which maps every label to its machine id.
+
+Decision: the headers are the same labels as in the workbook and the page, so an analyst who opens a CSV
+reads what the director read; tools that need stable ids read ``columns.csv`` (file, column label, id,
+kind, meaning) or use the CLI's JSON, whose keys are the ids.
 
 Lists are joined with ``"; "``, missing values are empty, and text a spreadsheet would run as a formula is
 neutralised (:mod:`presentation.safety`). The generated-at line is the first data row of ``summary.csv``.
@@ -13,17 +18,21 @@ from typing import Any
 
 import pandas as pd
 
+from presentation.labels import COLUMNS
 from presentation.safety import neutralise
 from presentation.values import cell_value
 from reports.archive import stable_zip, zip_time
 from reports.gap_report import GENERATED_AT_LABEL, GapReport, generated_at_iso
+from reports.readable import shown
 
-__all__ = ["CSV_FILES", "csv_texts", "csv_zip", "table_csv", "tables_zip"]
+__all__ = ["COLUMNS_FILE", "CSV_FILES", "csv_texts", "csv_zip", "table_csv", "tables_zip"]
 
-#: File names, in order.
-CSV_FILES = ("summary.csv", "coverage_by_theme.csv", "data_limits.csv", "trend.csv", "gaps.csv", "fragile.csv",
-             "coverage_matrix.csv", "brokers.csv", "partner_suggestions.csv", "countries.csv", "methodology.csv",
-             "provenance.csv")
+#: File names of the gap report's zip, in order.
+CSV_FILES = ("executive_summary.csv", "top_gaps.csv", "summary.csv", "data_limits.csv", "trend.csv", "gaps.csv",
+             "fragile.csv", "coverage_matrix.csv", "brokers.csv", "partner_suggestions.csv", "methodology.csv",
+             "provenance.csv", "coverage_by_theme.csv", "countries.csv", "columns.csv")
+#: The file documenting every column of every other file.
+COLUMNS_FILE = "columns.csv"
 
 
 def table_csv(frame: pd.DataFrame, first_rows: Iterable[Sequence[Any]] = ()) -> str:
@@ -56,30 +65,37 @@ def _text(value: Any) -> Any:
     return neutralise(plain) if isinstance(plain, str) else plain
 
 
-def csv_texts(report: GapReport) -> dict[str, str]:
-    """File name -> CSV text for every table of ``report`` (names :data:`CSV_FILES`)."""
+def csv_texts(report: Any) -> dict[str, str]:
+    """File name -> CSV text for every table of ``report`` (a gap report, a brief or a screening report).
+
+    One file per sheet of the workbook, named after it (``Data limits`` -> ``data_limits.csv``), plus the gap
+    report's ``coverage_by_theme.csv`` and ``countries.csv``. Headers are the labels the workbook and the page
+    show, columns in the same reading order (:func:`reports.readable.shown`); ``columns.csv`` documents every
+    column of every file: its label, its machine id (as in the JSON of the CLI), its kind and what it means.
+    The generated-at line is the first data row of the first file.
+    """
     generated = [(GENERATED_AT_LABEL, generated_at_iso(report), "when this report was generated (UTC)")]
-    frames = (report.summary, report.by_theme, report.limits, report.trend, report.gaps, report.fragile,
-              report.coverage_matrix, report.brokers, report.partner_suggestions, report.countries,
-              report.methodology, report.provenance)
-    out = {}
-    for name, frame in zip(CSV_FILES, frames, strict=True):
-        out[name] = table_csv(frame, generated if name == "summary.csv" else ())
+    names = getattr(report, "names", None)
+    frames = list(report.tables().items())
+    if isinstance(report, GapReport):
+        frames += [("Coverage by theme", report.by_theme), ("Countries", report.countries)]
+    out: dict[str, str] = {}
+    documented: list[tuple[str, str, str, str, str]] = []
+    for i, (title, frame) in enumerate(frames):
+        name = title.lower().replace(" ", "_") + ".csv"
+        table = shown(frame, names)
+        out[name] = table_csv(table.frame, generated if i == 0 else ())
+        documented += [(name, str(label), column_id, kind, COLUMNS[column_id].help if column_id in COLUMNS else "")
+                       for label, column_id, kind in zip(table.frame.columns, table.ids, table.kinds, strict=True)]
+    out[COLUMNS_FILE] = table_csv(pd.DataFrame(documented, columns=["file", "column", "id", "kind", "meaning"]))
     return out
 
 
-def csv_zip(report: GapReport) -> bytes:
+def csv_zip(report: Any) -> bytes:
     """The CSV files in one zip archive, members stamped with the load time (byte-stable)."""
     texts = csv_texts(report)
-    return stable_zip([(name, texts[name].encode("utf-8")) for name in CSV_FILES], zip_time(report.loaded))
+    return stable_zip(list((name, text.encode("utf-8")) for name, text in texts.items()), zip_time(report.loaded))
 
 
-def tables_zip(report: Any) -> bytes:
-    """Any report with ``tables()`` (sheet name -> table) as a zip of one CSV per table, named after the sheet
-    (``Data limits`` -> ``data_limits.csv``); the generated-at line first in ``summary.csv``."""
-    generated = [(GENERATED_AT_LABEL, generated_at_iso(report), "when this report was generated (UTC)")]
-    members = []
-    for title, frame in report.tables().items():
-        name = title.lower().replace(" ", "_") + ".csv"
-        members.append((name, table_csv(frame, generated if name == "summary.csv" else ()).encode("utf-8")))
-    return stable_zip(members, zip_time(report.loaded))
+#: Any report's CSV zip (the name the screening report uses).
+tables_zip = csv_zip

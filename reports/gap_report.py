@@ -23,8 +23,11 @@ Examples
 >>> report.gaps.loc[0, "suggested_partners"]
 ['civic-lab']
 >>> list(report.tables())  # doctest: +NORMALIZE_WHITESPACE
-['Summary', 'Data limits', 'Trend', 'Gaps', 'Fragile', 'Coverage matrix', 'Brokers', 'Partner suggestions',
- 'Methodology', 'Provenance']
+['Executive summary', 'Top gaps', 'Summary', 'Data limits', 'Trend', 'Gaps', 'Fragile', 'Coverage matrix', 'Brokers',
+ 'Partner suggestions', 'Methodology', 'Provenance']
+>>> brief = collect_gap_report(analysed, AnalysisConfig(), member="KEN", kind="member")
+>>> brief.title, list(brief.tables())[:3]
+('Member brief: Kenya (KEN)', ['Executive summary', 'Top gaps', 'Themes'])
 """
 
 from __future__ import annotations
@@ -58,12 +61,16 @@ from model.schema import THEMES
 from presentation.methods import METHODS
 from presentation.ranking import rank_brokers, rank_cells, scope_frame
 from presentation.values import display_number, display_setting, evidence_text
+from reports.executive import Executive, collect_executive
 
 __all__ = [
     "BROKER_COLUMNS",
     "FRAGILE_COLUMNS",
     "GAP_COLUMNS",
     "GENERATED_AT_LABEL",
+    "KINDS",
+    "MEMBER_SHEETS",
+    "THEME_SHEETS",
     "PARTNER_SUGGESTIONS",
     "SHEETS",
     "SUGGESTION_COLUMNS",
@@ -73,15 +80,28 @@ __all__ = [
     "collect_gap_report",
     "generated_at_iso",
     "generated_at_line",
+    "render",
     "render_csv",
     "render_csv_zip",
+    "render_pdf",
     "render_html",
     "render_xlsx",
 ]
 
-#: Sheet names of the workbook, in order (also the keys of :meth:`GapReport.tables`).
-SHEETS = ("Summary", "Data limits", "Trend", "Gaps", "Fragile", "Coverage matrix", "Brokers",
-          "Partner suggestions", "Methodology", "Provenance")
+#: Sheet names of the gap report's workbook, in order (also the keys of :meth:`GapReport.tables`).
+SHEETS = ("Executive summary", "Top gaps", "Summary", "Data limits", "Trend", "Gaps", "Fragile", "Coverage matrix",
+          "Brokers", "Partner suggestions", "Methodology", "Provenance")
+#: Sheets of a member brief (one member, every theme) and of a theme brief (one theme, every member).
+MEMBER_SHEETS = ("Executive summary", "Top gaps", "Themes", "Gaps", "Fragile", "Partner suggestions", "Data limits",
+                 "Trend", "Methodology", "Provenance")
+THEME_SHEETS = ("Executive summary", "Top gaps", "Members", "Gaps", "Fragile", "Partner suggestions", "Data limits",
+                "Trend", "Brokers", "Methodology", "Provenance")
+#: Report kinds: the gap report, and the two briefs.
+KINDS = ("gaps", "member", "theme")
+#: Columns of the cells table of a brief (every cell in scope with demand or achievements).
+CELL_TABLE_COLUMNS = ("member_id", "member_name", "theme_id", "theme_name", "status", "demand", "cov", "supporters",
+                      "weak_supporters", "reachable_cov", "reachable_orgs", "n_commitments", "n_pledges",
+                      "n_need_signals", "n_achievements", "evidence")
 #: How many partners are suggested for each gap cell.
 PARTNER_SUGGESTIONS = 3
 #: The label of the one line that differs between two renders of the same report.
@@ -189,17 +209,37 @@ class GapReport:
     trend: pd.DataFrame = field(default_factory=pd.DataFrame)
     as_of: str | None = None
     themes: dict[str, str] = field(default_factory=dict)
+    kind: str = "gaps"
+    cells: pd.DataFrame = field(default_factory=pd.DataFrame)
+    executive: Executive | None = None
+    names: dict[str, str] = field(default_factory=dict)
+    subject: str | None = None
     generated_at: datetime = field(default_factory=lambda: datetime.now(UTC).replace(microsecond=0))
 
     def tables(self) -> dict[str, pd.DataFrame]:
-        """The main table of each sheet, keyed by :data:`SHEETS` (``Summary`` is :attr:`summary`)."""
-        return dict(zip(SHEETS, (self.summary, self.limits, self.trend, self.gaps, self.fragile,
-                                 self.coverage_matrix, self.brokers, self.partner_suggestions, self.methodology,
-                                 self.provenance), strict=True))
+        """The main table of each sheet, keyed by :data:`SHEETS` (a brief: :data:`MEMBER_SHEETS` or
+        :data:`THEME_SHEETS`), plus ``Changes`` after ``Top gaps`` when a saved snapshot was compared."""
+        executive = self.executive or Executive(pd.DataFrame(columns=["item", "value", "note"]), pd.DataFrame())
+        every = {"Executive summary": executive.headline, "Top gaps": executive.top_gaps, "Summary": self.summary,
+                 "Data limits": self.limits, "Trend": self.trend, "Gaps": self.gaps, "Fragile": self.fragile,
+                 "Coverage matrix": self.coverage_matrix, "Brokers": self.brokers,
+                 "Partner suggestions": self.partner_suggestions, "Methodology": self.methodology,
+                 "Provenance": self.provenance, "Themes": self.cells, "Members": self.cells}
+        names = {"gaps": SHEETS, "member": MEMBER_SHEETS, "theme": THEME_SHEETS}[self.kind]
+        out = {n: every[n] for n in names}
+        if executive.since is not None:
+            out = {k: v for n in names for k, v in
+                   ([(n, out[n]), ("Changes", executive.changes)] if n == "Top gaps" else [(n, out[n])])}
+        return out
 
     @property
     def title(self) -> str:
         """The report's title, naming its scope."""
+        if self.kind == "member":
+            return f"Member brief: {self.subject or self.scope.member}"
+        if self.kind == "theme":
+            scope = f" ({self.scope.region})" if self.scope.region else ""
+            return f"Theme brief: {self.subject or self.scope.theme}{scope}"
         return f"Coverage gap report: {self.scope.describe()}"
 
 
@@ -230,7 +270,8 @@ def generated_at_line(report: Any) -> str:
 def collect_gap_report(analysed: AnalysedGraph, config: AnalysisConfig, theme: str | None = None,
                        region: str | None = None, member: str | None = None, *,
                        neo4j_version: str | None = None,
-                       progress: Callable[[int, int], None] | None = None) -> GapReport:
+                       progress: Callable[[int, int], None] | None = None, kind: str = "gaps",
+                       since_cells: pd.DataFrame | None = None, since: str | None = None) -> GapReport:
     """Compute every table of the gap report for the analysed graph, optionally scoped.
 
     Parameters
@@ -248,6 +289,11 @@ def collect_gap_report(analysed: AnalysedGraph, config: AnalysisConfig, theme: s
     progress : callable, optional
         Called as ``progress(done, total)`` while partners are suggested for the gap cells (the slow part:
         one :func:`graph.analysis.find_partners` call per gap cell).
+    kind : {"gaps", "member", "theme"}
+        The gap report, a member brief (``member`` required) or a theme brief (``theme`` required).
+    since_cells, since : optional
+        Cells saved earlier (``ogpnet gaps --save``) and the file they came from: the executive summary says
+        what changed since.
 
     Returns
     -------
@@ -257,6 +303,8 @@ def collect_gap_report(analysed: AnalysedGraph, config: AnalysisConfig, theme: s
     """
     scope = Scope(theme, region, member)
     facts = analysed.facts
+    if kind not in KINDS or (kind == "member" and member is None) or (kind == "theme" and theme is None):
+        raise ReportScopeError(f"a {kind} report needs its {kind}" if kind in KINDS else f"unknown report {kind!r}")
     _check_scope(facts, config, scope)  # before the long computations
     cells = scope_frame(coverage_cells(facts, config), scope.theme, scope.region,
                         [scope.member] if scope.member else [])
@@ -290,11 +338,19 @@ def collect_gap_report(analysed: AnalysedGraph, config: AnalysisConfig, theme: s
     limits = data_limits(facts, cells, config)
     limits = limits[limits["theme_id"].isin(theme_ids)].reset_index(drop=True)
     limits.insert(1, "theme_name", limits["theme_id"].map(themes))
-    trend = coverage_trend(facts, config)
-    trend = trend[trend["theme_id"].isin(theme_ids)].reset_index(drop=True)
+    scoped = scope.region is not None or scope.member is not None
+    trend = coverage_trend(facts, config, themes=theme_ids,
+                           members=list(cells["member_id"].unique()) if scoped else None)
     trend.insert(2, "theme_name", trend["theme_id"].map(themes))
     limits["demand_by_source"] = limits["demand_by_source"].map(
         lambda d: "; ".join(f"{s} {round(100 * v)}%" for s, v in d.items()))
+    roles = dict(zip(brokers["organisation_id"], brokers["dominant_role"], strict=True))
+    executive = collect_executive(facts, config, cells, gaps, limits, themes,
+                                  scope_members=[scope.member] if scope.member else None, region=scope.region,
+                                  roles=roles, since_cells=since_cells, since=since, coalitions=kind != "member")
+    names = {**org_names, **dict(zip(facts.consortia["consortium_id"], facts.consortia["name"], strict=True))}
+    subject = (f"{cells['member_name'].iloc[0]} ({scope.member})" if kind == "member" and len(cells) else
+               themes.get(scope.theme or "", scope.theme) if kind == "theme" else None)
 
     return GapReport(
         scope=scope,
@@ -315,7 +371,19 @@ def collect_gap_report(analysed: AnalysedGraph, config: AnalysisConfig, theme: s
         trend=trend,
         as_of=config.as_of or None,
         themes=themes,
+        kind=kind,
+        cells=_cell_table(cells),
+        executive=executive,
+        names={str(k): str(v) for k, v in names.items() if isinstance(v, str)},
+        subject=subject,
     )
+
+
+def _cell_table(cells: pd.DataFrame) -> pd.DataFrame:
+    """Every cell in scope with a status, highest demand first, its evidence as text."""
+    out = rank_cells(cells, statuses=list(ALL_STATUSES)).reset_index(drop=True)
+    out = out.assign(evidence=out["evidence"].map(lambda items: [evidence_text(e) for e in items]))
+    return out[list(CELL_TABLE_COLUMNS)]
 
 
 def _check_scope(facts: Any, config: AnalysisConfig, scope: Scope) -> None:
@@ -537,6 +605,26 @@ def render_html(report: GapReport) -> str:
     from reports.html_page import html_page
 
     return html_page(report)
+
+
+def render_pdf(report: GapReport, paper: str = "a4") -> bytes:
+    """The report's print version as PDF on ``paper`` (``a4`` or ``letter``); see :mod:`reports.pdf`."""
+    from reports.pdf import report_pdf
+
+    return report_pdf(report, paper)
+
+
+def render(report: GapReport, fmt: str, paper: str = "a4") -> bytes:
+    """The report in ``fmt`` (``xlsx``, ``html``, ``csv`` — a zip — or ``pdf``) as bytes."""
+    if fmt == "xlsx":
+        return render_xlsx(report)
+    if fmt == "html":
+        return render_html(report).encode("utf-8")
+    if fmt == "csv":
+        return render_csv_zip(report)
+    if fmt == "pdf":
+        return render_pdf(report, paper)
+    raise ReportScopeError(f"unknown report format {fmt!r}", hint="use xlsx, html, csv or pdf")
 
 
 def render_csv(report: GapReport) -> dict[str, str]:

@@ -24,7 +24,9 @@ import pandas as pd
 from graph.analysis import STATUSES
 from presentation.colours import STATUS_COLOURS, STATUS_TEXT_COLOURS
 from presentation.values import cell_value, display_number
+from reports.charts import status_chart, svg, trend_chart
 from reports.gap_report import GapReport, generated_at_line
+from reports.readable import PRINT_COLUMNS, display, shown
 
 __all__ = ["MAP_ID", "TOPOJSON_NAME", "WORLD_TOPOJSON", "escape", "html_page", "map_figure", "script_json"]
 
@@ -86,38 +88,72 @@ def _map_iso3() -> frozenset[str]:
     return frozenset(str(g.get("id")) for g in topo["objects"]["countries"]["geometries"] if g.get("id"))
 
 
-def html_page(report: GapReport) -> str:
-    """The HTML text of ``report``."""
-    sections = [
-        ("summary", "Summary", _summary_section(report)),
-        ("limits", "What the data can see", _table_section(
-            report.limits, "limits-table",
-            "A gap means nobody in the data supports the member on the theme: it can be missing data rather than "
-            "missing support. Per theme: organisations with any evidence, where the demand comes from, cells "
-            "whose only support is monitoring, and the commitments sample beside OGP's own counts.")),
-        ("map", "Gap cells by country", _map_section(report)),
-        ("matrix", "Coverage matrix", _matrix_section(report)),
-        ("trend", "Coverage over time", _table_section(
-            report.trend, "trend-table",
-            "Cells per status and theme at the end of each year, each year with only the evidence observed by "
-            "then: early years see little because most sources were published recently.")),
-        ("gaps", "Gaps", _table_section(report.gaps, "gaps-table",
-                                        "Demanded cells that no organisation supports, highest demand first.")),
-        ("fragile", "Fragile cells", _table_section(
-            report.fragile, "fragile-table",
-            "Demanded cells that exactly one organisation supports: if it leaves, the cell becomes a gap.")),
-        ("partners", "Partner suggestions", _table_section(
-            report.partner_suggestions, "partners-table",
-            "The best-scoring candidate partners for each gap cell; the evidence says why.")),
-        ("brokers", "Brokers", _table_section(
-            report.brokers, "brokers-table",
-            "Every organisation of the partner network, by betweenness; computed on the whole network.")),
-        ("methodology", "Methodology", _methodology_section(report)),
-        ("provenance", "Provenance", _table_section(
+def html_page(report: GapReport, *, for_print: bool = False, paper: str | None = None) -> str:
+    """The HTML text of ``report`` (a gap report or a brief: its sections follow ``report.kind``).
+
+    ``for_print`` leaves out the interactive map and its scripts (a PDF has no JavaScript; the countries table
+    stays); ``paper`` (``A4`` or ``Letter``) fixes the page size, otherwise the printer's paper is used.
+    """
+    names = report.names
+
+    def printed(frame: pd.DataFrame, key: str) -> pd.DataFrame:
+        """On paper, the columns a reader needs (:data:`reports.readable.PRINT_COLUMNS`)."""
+        return frame[[c for c in PRINT_COLUMNS[key] if c in frame.columns]] if for_print else frame
+
+    intro = {
+        "limits": "A gap means nobody in the data supports the member on the theme: it can be missing data rather "
+                  "than missing support. Per theme: organisations with any evidence, where the demand comes from, "
+                  "cells whose only support is monitoring, and the commitments sample beside OGP's own counts.",
+        "trend": "Cells per status and theme at the end of each year, each year with only the evidence observed by "
+                 "then: early years see little because most sources were published recently.",
+    }
+    section: dict[str, tuple[str, Callable[[], str]]] = {
+        "executive": ("Executive summary", lambda: _executive_section(report)),
+        "summary": ("Summary", lambda: _summary_section(report)),
+        "limits": ("What the data can see", lambda: _table_section(report.limits, "limits-table", intro["limits"],
+                                                                   names=names)),
+        "map": ("Gap cells by country", lambda: _map_section(report, for_print)),
+        "matrix": ("Coverage matrix", lambda: _matrix_section(report)),
+        "trend": ("Coverage over time", lambda: _trend_section(report, intro["trend"], for_print)),
+        "themes": ("Every theme", lambda: _table_section(
+            printed(report.cells, "cells"), "cells-table",
+            "Every theme with demand or achievements for the member, highest demand first: status, supporters, "
+            "help nearby and the evidence.", names=names)),
+        "members": ("Every member", lambda: _table_section(
+            printed(report.cells, "cells"), "cells-table",
+            "Every member with demand or achievements on the theme, highest demand first: status, supporters, "
+            "help nearby and the evidence.", names=names)),
+        "gaps": ("Gaps", lambda: _table_section(printed(report.gaps, "gaps"), "gaps-table",
+                                                "Demanded cells that no organisation supports, highest demand first.",
+                                                names=names)),
+        "fragile": ("Fragile cells", lambda: _table_section(
+            printed(report.fragile, "fragile"), "fragile-table",
+            "Demanded cells that exactly one organisation supports: if it leaves, the cell becomes a gap.",
+            names=names)),
+        "partners": ("Partner suggestions", lambda: _table_section(
+            printed(report.partner_suggestions, "partners"), "partners-table",
+            "The best-scoring candidate partners for each gap cell; the evidence says why.", names=names)),
+        "brokers": ("Brokers", lambda: _table_section(
+            printed(report.brokers, "brokers"), "brokers-table",
+            "Every organisation of the partner network, by betweenness; computed on the whole network.",
+            names=names)),
+        "methodology": ("Methodology", lambda: _methodology_section(report)),
+        "provenance": ("Provenance", lambda: _table_section(
             report.provenance, "provenance-table",
             "Where the data comes from and the software that produced this report.", scroll=False, links=True)),
-    ]
-    return _page(report, sections, _map_scripts(report))
+    }
+    order = {
+        "gaps": ("executive", "summary", "limits", "map", "matrix", "trend", "gaps", "fragile", "partners",
+                 "brokers", "methodology", "provenance"),
+        "member": ("executive", "themes", "gaps", "fragile", "partners", "limits", "trend", "methodology",
+                   "provenance"),
+        "theme": ("executive", "members", "map", "gaps", "fragile", "partners", "limits", "trend", "brokers",
+                  "methodology", "provenance"),
+    }[report.kind]
+    sections = [(sid, section[sid][0], section[sid][1]()) for sid in order]
+    note = ("Printed version: wide tables show the columns a reader needs on paper; the Excel, CSV and HTML versions "
+            "have every column." if for_print else "")
+    return _page(report, sections, "" if for_print else _map_scripts(report), paper=paper, note=note)
 
 
 # -- sections ------------------------------------------------------------------------------------------
@@ -138,13 +174,58 @@ def _summary_section(report: GapReport) -> str:
                         for item, v in zip(summary["item"], summary["value"], strict=True)]
     return (f'<div class="cards">{"".join(cards)}</div>\n'
             + _table(summary, "summary-table", scroll=False, mixed=True)
-            + "\n<h3>Coverage by theme</h3>\n" + _table(report.by_theme, "by-theme-table", scroll=False))
+            + "\n<h3>Coverage by theme</h3>\n" + _table(report.by_theme, "by-theme-table", scroll=False)
+            + "\n" + svg(status_chart(report.by_theme)))
 
 
-def _map_section(report: GapReport) -> str:
+def _executive_section(report: GapReport) -> str:
+    executive = report.executive
+    if executive is None:
+        return '<p class="note">No executive summary.</p>'
+    headline = executive.headline
+    numbers = headline[headline["item"] != "Caveat"]
+    caveats = headline.loc[headline["item"] == "Caveat", "value"].tolist()
+    cards = "".join(f'<div class="card"><b>{escape(display_number(v) if isinstance(v, (int, float)) else v)}</b>'
+                    f"<span>{escape(item)}</span><small>{escape(note)}</small></div>"
+                    for item, v, note in zip(numbers["item"], numbers["value"], numbers["note"], strict=True))
+    caveat_list = "".join(f"<li>{escape(c)}</li>" for c in caveats)
+    how = ("Per theme: the gap and the partners suggested to close it (see Partner suggestions for their evidence)."
+           if report.kind == "member" else
+           "Per theme: the gaps with the highest demand and the best coalition of up to three organisations for the "
+           "theme in this scope (exact optimum; the Coalition builder explains each pick).")
+    parts = [f'<div class="cards">{cards}</div>',
+             f'<h3>What the data cannot see</h3>\n<ul class="caveats">{caveat_list}</ul>',
+             "<h3>Where the gaps are, and who could close them</h3>",
+             f'<p class="note">{escape(how)}</p>',
+             _table(executive.top_gaps, "top-gaps-table", names=report.names, scroll=False),
+             '<div class="charts">' + svg(status_chart(report.by_theme)) + svg(trend_chart(report.trend)) + "</div>"]
+    if executive.since is not None:
+        parts += [f"<h3>What changed since {escape(executive.since)}</h3>",
+                  _table(executive.changes, "changes-table", names=report.names, scroll=False)]
+    return "\n".join(parts)
+
+
+def _trend_section(report: GapReport, intro: str, for_print: bool = False) -> str:
+    chart = svg(trend_chart(report.trend))
+    if not for_print or report.trend.empty:
+        return chart + "\n" + _table_section(report.trend, "trend-table", intro)
+    # on paper: one row per theme, one column per year (gap cells); every status is in the other versions
+    pivot = report.trend.pivot_table(index="theme_id", columns="year", values="gap", aggfunc="sum")
+    pivot = pivot.reindex(list(dict.fromkeys(report.trend["theme_id"])))
+    pivot.columns = [str(c) for c in pivot.columns]
+    pivot.insert(0, "theme_name", [report.themes.get(t, t) for t in pivot.index])
+    pivot = pivot.reset_index().astype({c: "int64" for c in pivot.columns if c != "theme_name"})
+    return (chart + "\n" + f'<p class="note">{escape(intro)} Gap cells at the end of each year; the Excel and CSV '
+            "versions count every status.</p>\n" + _table(pivot, "trend-table", scroll=False))
+
+
+def _map_section(report: GapReport, for_print: bool = False) -> str:
     countries = report.countries
     if countries.empty:
         return '<p class="note">No member in scope: nothing to map.</p>'
+    if for_print:
+        return ('<p class="note">Gap cells of the members in scope per country (the interactive map is in the HTML '
+                "version of this report).</p>\n" + _table(countries, "countries-table", scroll=False))
     drawn = _map_iso3()
     missing = countries[~countries["iso3"].isin(drawn)]
     note = ""
@@ -200,41 +281,39 @@ def _methodology_section(report: GapReport) -> str:
 
 
 def _table_section(frame: pd.DataFrame, table_id: str, intro: str, *, scroll: bool = True,
-                   links: bool = False) -> str:
+                   links: bool = False, names: Mapping[str, str] | None = None) -> str:
     count = f"{len(frame):,} row{'s' if len(frame) != 1 else ''}"
-    return f'<p class="note">{escape(intro)} ({count}.)</p>\n' + _table(frame, table_id, scroll=scroll, links=links)
+    return (f'<p class="note">{escape(intro)} ({count}.)</p>\n'
+            + _table(frame, table_id, scroll=scroll, links=links, names=names))
 
 
 def _table(frame: pd.DataFrame, table_id: str, *, scroll: bool = True, links: bool = False,
-           mixed: bool = False) -> str:
+           mixed: bool = False, names: Mapping[str, str] | None = None) -> str:
+    """A table as people read it (:func:`reports.readable.shown`): labelled headers, names first, shares as
+    percentages; the column id is each cell's class (``c-<id>``) so styles and tests can find it."""
     if frame.empty:
         return f'<p class="note" id="{table_id}">None.</p>'
-    head = "".join(f"<th>{escape(str(c).replace('_', ' '))}</th>" for c in frame.columns)
-    cell: Callable[[str, Any], str] = _link_cell if links else _cell
-    body = "".join("<tr>" + "".join(cell(str(c), v) for c, v in zip(frame.columns, row, strict=True)) + "</tr>"
-                   for row in frame.itertuples(index=False, name=None))
+    table = shown(frame, names)
+    head = "".join(f'<th class="c-{escape(c)}">{escape(label)}</th>' for c, label in zip(table.ids, table.frame.columns,
+                                                                                        strict=True))
+    body = "".join("<tr>" + "".join(_cell(c, k, v, links) for c, k, v in zip(table.ids, table.kinds, row,
+                                                                              strict=True)) + "</tr>"
+                   for row in table.frame.itertuples(index=False, name=None))
     classes = "data mixed" if mixed else "data"
-    table = f'<table id="{table_id}" class="{classes}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
-    return f'<div class="scroll">{table}</div>' if scroll else table
+    if len(table.ids) > 12:
+        classes += " wide"
+    table_html = (f'<table id="{table_id}" class="{classes}"><thead><tr>{head}</tr></thead>'
+                  f"<tbody>{body}</tbody></table>")
+    return f'<div class="scroll">{table_html}</div>' if scroll else table_html
 
 
-def _cell(column: str, value: Any) -> str:
+def _cell(column: str, kind: str, value: Any, links: bool = False) -> str:
     plain = cell_value(value)
-    if isinstance(plain, bool):
-        return f"<td>{'yes' if plain else 'no'}</td>"
-    if isinstance(plain, (int, float)):
-        text = f"{plain:.1%}" if column == "gap_share" else display_number(plain)
-        return f'<td class="num">{escape(text)}</td>'
-    return f"<td>{escape(plain)}</td>"
-
-
-def _link_cell(column: str, value: Any) -> str:
-    plain = cell_value(value)
-    if column == "url" and isinstance(plain, str) and plain.startswith(("https://", "http://")):
+    if links and column == "url" and isinstance(plain, str) and plain.startswith(("https://", "http://")):
         return f'<td class="c-url"><a href="{escape(plain)}" rel="noopener noreferrer">{escape(plain)}</a></td>'
-    if column == "as_of":
-        return f'<td class="c-date">{escape(plain)}</td>'
-    return _cell(column, value)
+    if isinstance(plain, (int, float)) and not isinstance(plain, bool):
+        return f'<td class="num c-{escape(column)}">{escape(display(column, kind, plain))}</td>'
+    return f'<td class="c-{escape(column)}">{escape(display(column, kind, plain))}</td>'
 
 
 # -- the map -------------------------------------------------------------------------------------------
@@ -311,6 +390,15 @@ _STATUS_CSS = "\n".join(
     f".s-{s} {{ background: {c}; color: {STATUS_TEXT_COLOURS[s]}; }}"
     for s, c in STATUS_COLOURS.items() if " " not in s)
 
+#: Table ids of the page -> their key in :data:`reports.readable.PRINT_COLUMNS`.
+_PRINTED_TABLES = {"gaps-table": "gaps", "fragile-table": "fragile", "cells-table": "cells",
+                   "partners-table": "partners", "brokers-table": "brokers"}
+#: Printed from a browser, the wide tables show the same columns as the PDF.
+_PRINT_HIDE = "\n".join(
+    f"  #{table} th{''.join(f':not(.c-{c})' for c in PRINT_COLUMNS[key])}, "
+    f"#{table} td{''.join(f':not(.c-{c})' for c in PRINT_COLUMNS[key])} {{ display: none; }}"
+    for table, key in _PRINTED_TABLES.items())
+
 _CSS = """
 :root { --ink: #1d2330; --muted: #5b6475; --rule: #d9dee7; --head: #eef2f7; --accent: #1f4e8c; }
 * { box-sizing: border-box; }
@@ -358,22 +446,38 @@ table.data td.c-date { white-space: nowrap; }
 .heatmap small { color: var(--muted); }
 .s-none { background: #f5f6f8; }
 """ + _STATUS_CSS + """
-@page { size: A4 landscape; margin: 12mm; }
+.cards small { display: block; color: var(--muted); font-size: 11px; max-width: 18em; }
+ul.caveats { color: var(--ink); margin: 4px 0 12px; padding-left: 20px; }
+.charts { display: flex; flex-wrap: wrap; gap: 16px; margin: 12px 0; }
+svg.chart { max-width: 100%; height: auto; font: 11px system-ui, sans-serif; }
+svg.chart text { fill: #1d2330; }
+svg.chart text.title { font-weight: bold; font-size: 12px; }
+svg.chart text.total { fill: #5b6475; }
+svg.chart line.axis { stroke: #9aa3b2; }
 @media print {
+  table.data { table-layout: fixed; }
+  table.wide { font-size: 6.5pt; }
+  table.wide td, table.wide th { padding: 1px 2px; }
+  svg.chart { break-inside: avoid; }
   body { font-size: 9pt; }
   header { padding: 0 0 6px; }
   main { padding: 0; max-width: none; }
   nav.toc, .modebar-container, noscript { display: none !important; }
   section { break-before: page; }
-  section#summary { break-before: auto; }
+  main > section:first-child { break-before: auto; }
   h2, h3 { break-after: avoid; }
   .scroll, .scroll.tall { max-height: none; overflow: visible; border: 0; }
   thead { display: table-header-group; }
   thead th { position: static; }
   tr, .card { break-inside: avoid; }
   table { font-size: 7.5pt; }
-  table.data { width: 100%; min-width: 0; }
-  table.data td { max-width: none; overflow-wrap: anywhere; }
+""" + _PRINT_HIDE + """
+  table.data, .scroll > table.data { width: 100%; min-width: 0; }
+  table.data td, table.data th { max-width: none; overflow-wrap: anywhere; }
+  .heatmap { table-layout: fixed; width: 100%; }
+  .heatmap th.theme { height: auto; }
+  .heatmap th.theme span { writing-mode: horizontal-tb; transform: none; white-space: normal; font-size: 6pt; }
+  .heatmap td, .heatmap td.region { width: auto; min-width: 0; font-size: 6.5pt; }
   .heatmap tbody th { position: static; }
   .swatch, .heatmap td, .card { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   a { color: inherit; text-decoration: none; }
@@ -381,17 +485,53 @@ table.data td.c-date { white-space: nowrap; }
 """
 
 
-def tables_page(report: Any) -> str:
+def tables_page(report: Any, *, paper: str | None = None) -> str:
     """Any report with ``tables()`` (sheet name -> table) as one self-contained, printable page: a section per
     table, with the gap report's styles, header and generated-at line (no map, no script)."""
+    names = getattr(report, "names", None)
     sections = [(title.lower().replace(" ", "-"), title,
                  _table(frame, f"{title.lower().replace(' ', '-')}-table", scroll=len(frame) > 30,
-                        links=title == "Provenance", mixed=title in ("Summary", "Methodology", "Criteria")))
+                        links=title == "Provenance", mixed=title in ("Summary", "Methodology", "Criteria"),
+                        names=names))
                 for title, frame in report.tables().items()]
-    return _page(report, sections)
+    return _page(report, sections, paper=paper)
 
 
-def _page(report: Any, sections: list[tuple[str, str, str]], scripts: str = "") -> str:
+#: Paper sizes for print and PDF (landscape: the tables are wide).
+PAPERS = {"a4": "A4 landscape", "letter": "letter landscape"}
+
+
+def page_css(report: Any, paper: str | None = None) -> str:
+    """The ``@page`` rules: size (``paper``, or the printer's), margins, and in the margins of every page the
+    report's title, its snapshot and generated-at line, and the page number.
+
+    >>> from types import SimpleNamespace
+    >>> from datetime import datetime, UTC
+    >>> r = SimpleNamespace(title="Theme brief", snapshot="abc", generated_at=datetime(2026, 1, 2, tzinfo=UTC))
+    >>> css = page_css(r, "a4")
+    >>> "size: A4 landscape" in css, "counter(pages)" in css
+    (True, True)
+    >>> print(_css_string('say "hi" </style>'))
+    "say \\22 hi\\22  \\3c /style\\3e "
+    """
+    size = PAPERS.get((paper or "").lower(), "landscape")
+    right = f"snapshot {report.snapshot} · {generated_at_line(report)}" if report.snapshot else \
+        generated_at_line(report)
+    small = "font: 8pt system-ui, sans-serif; color: #5b6475;"
+    return (f"@page {{ size: {size}; margin: 16mm 10mm 14mm 10mm;\n"
+            f"  @top-left {{ content: {_css_string(report.title)}; {small} }}\n"
+            f"  @top-right {{ content: {_css_string(right)}; {small} }}\n"
+            f'  @bottom-right {{ content: "Page " counter(page) " of " counter(pages); {small} }}\n}}\n')
+
+
+def _css_string(text: str) -> str:
+    """A CSS string literal (quotes, backslashes and line ends escaped; ``<`` too, inside ``<style>``)."""
+    out = "".join(f"\\{ord(ch):x} " if ch in '"\\<>\n\r' or ord(ch) < 32 else ch for ch in str(text))
+    return f'"{out}"'
+
+
+def _page(report: Any, sections: list[tuple[str, str, str]], scripts: str = "", *, paper: str | None = None,
+          note: str = "") -> str:
     """The whole page: head (styles, CSP), header (title, snapshot, generated-at), contents, the sections."""
     toc = "".join(f'<li><a href="#{sid}">{escape(title)}</a></li>' for sid, title, _ in sections)
     body = "\n".join(f'<section id="{sid}">\n<h2>{escape(title)}</h2>\n{content}\n</section>'
@@ -406,13 +546,14 @@ def _page(report: Any, sections: list[tuple[str, str, str]], scripts: str = "") 
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="ogpnet">
 <title>{escape(report.title)}</title>
-<style>{_CSS}</style>
+<style>{_CSS}{page_css(report, paper)}</style>
 </head>
 <body>
 <header>
 <h1>{escape(report.title)}</h1>
 <p class="meta">{meta}</p>
 <p class="generated-at">{escape(generated_at_line(report))}</p>
+{f'<p class="note">{escape(note)}</p>' if note else ""}
 </header>
 <nav class="toc" aria-label="Contents"><ul>{toc}</ul></nav>
 <main>

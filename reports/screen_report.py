@@ -26,6 +26,7 @@ from graph.analysis import (
 )
 from graph.snapshot import AnalysedGraph
 from model.errors import UsageError
+from presentation.labels import theme_name
 from presentation.methods import METHODS
 from presentation.values import display_setting, evidence_text
 from reports.gap_report import _provenance
@@ -58,6 +59,7 @@ class ScreenReport:
     methodology: pd.DataFrame
     provenance: pd.DataFrame
     as_of: str | None = None
+    names: dict[str, str] = field(default_factory=dict)
     generated_at: datetime = field(default_factory=lambda: datetime.now(UTC).replace(microsecond=0))
 
     def tables(self) -> dict[str, pd.DataFrame]:
@@ -66,7 +68,7 @@ class ScreenReport:
 
     @property
     def title(self) -> str:
-        return f"Partnership screening: {self.theme}, {self.scope}"
+        return f"Partnership screening: {theme_name(self.theme)}, {self.scope}"
 
 
 def collect_screen_report(analysed: AnalysedGraph, config: AnalysisConfig, theme: str,
@@ -120,12 +122,14 @@ def collect_screen_report(analysed: AnalysedGraph, config: AnalysisConfig, theme
         theme=theme, scope=scope_text, snapshot=snap.snapshot, load_id=snap.load_id, loaded=snap.finished,
         summary=summary, criteria=criteria(config), scorecard=table[list(_SCORECARD)], evidence=evidence,
         funders=money_shown, limits=limits, methodology=methodology,
-        provenance=_provenance(analysed, neo4j_version), as_of=config.as_of or None)
+        provenance=_provenance(analysed, neo4j_version), as_of=config.as_of or None,
+        names={str(o): str(n) for o, n in zip(facts.organisations["organisation_id"], facts.organisations["name"],
+                                              strict=True) if isinstance(n, str)})
 
 
-def render_screen(report: ScreenReport, fmt: str) -> bytes:
-    """The report as ``xlsx`` (one sheet per table), ``html`` (one self-contained page) or ``csv`` (a zip of one
-    CSV per table), by the gap report's writers."""
+def render_screen(report: ScreenReport, fmt: str, paper: str = "a4") -> bytes:
+    """The report as ``xlsx`` (one sheet per table), ``html`` (one self-contained page), ``csv`` (a zip of one
+    CSV per table) or ``pdf`` (on ``paper``), by the gap report's writers."""
     from reports.csv_tables import tables_zip
     from reports.html_page import tables_page
     from reports.workbook import workbook_bytes
@@ -136,4 +140,8 @@ def render_screen(report: ScreenReport, fmt: str) -> bytes:
         return tables_page(report).encode("utf-8")
     if fmt == "csv":
         return tables_zip(report)
-    raise UsageError(f"unknown report format {fmt!r}", hint="use xlsx, html or csv")
+    if fmt == "pdf":
+        from reports.pdf import report_pdf
+
+        return report_pdf(report, paper)
+    raise UsageError(f"unknown report format {fmt!r}", hint="use xlsx, html, csv or pdf")

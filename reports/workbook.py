@@ -22,10 +22,13 @@ from openpyxl.writer.excel import ExcelWriter
 
 from graph.analysis import STATUSES
 from presentation.colours import STATUS_COLOURS, STATUS_TEXT_COLOURS, excel_rgb
+from presentation.labels import NUMBER, SHARE
 from presentation.safety import neutralise
 from presentation.values import cell_value
 from reports.archive import restamp_zip, zip_time
+from reports.charts import add_excel_chart, status_chart, trend_chart
 from reports.gap_report import GENERATED_AT_LABEL, GapReport, generated_at_iso
+from reports.readable import DATE_COLUMNS, as_date, shown
 
 if TYPE_CHECKING:
     from reports.screen_report import ScreenReport
@@ -36,10 +39,10 @@ _HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
 _HEADER_FONT = Font(bold=True)
 _MAX_CELL = 32_000  # Excel holds at most 32,767 characters in a cell
 _MAX_WIDTH = 50
-_WRAPPED = {"evidence", "explanation", "licence"}
+_WRAPPED = {"evidence", "explanation", "licence", "note", "top_gaps", "reachable", "commitments", "need_signals",
+            "achievements", "pledges", "failed"}
 _WRAP_WIDTH = 70
-_PERCENT = {"gap_share"}
-_TWO_DECIMALS = {"demand", "mean_cov"}
+_THREE_DECIMALS = {"betweenness", "constraint", "z_total", "score", "jaccard", "resource_allocation"}
 
 
 def excel_value(value: Any) -> Any:
@@ -64,17 +67,25 @@ def workbook_bytes(report: GapReport | ScreenReport) -> bytes:
     wb = Workbook()
     wb.remove(wb.active)
     generated = [(GENERATED_AT_LABEL, generated_at_iso(report), "when this report was generated (UTC)")]
+    names: dict[str, str] = getattr(report, "names", {}) or {}
+    first = next(iter(report.tables()), None)
     for title, frame in report.tables().items():
         ws = wb.create_sheet(title)
-        if title == "Summary":
-            end = _write_table(ws, frame, first_rows=generated)
-            if isinstance(report, GapReport):
+        if title == first:
+            end = _write_table(ws, frame, names, first_rows=generated)
+            if title == "Executive summary" and isinstance(report, GapReport):
+                _charts(wb, ws, report, end)
+            elif title == "Summary" and isinstance(report, GapReport):
                 _summary_extras(ws, report, end)
+        elif title == "Summary" and isinstance(report, GapReport):
+            _summary_extras(ws, report, _write_table(ws, frame, names))
         elif title == "Coverage matrix" and isinstance(report, GapReport):
-            _write_table(ws, frame, freeze="C2")
+            _write_table(ws, frame, names, freeze="C2")
             _colour_statuses(ws, frame, list(report.themes))
         else:
-            _write_table(ws, frame)
+            _write_table(ws, frame, names)
+    if "Chart data" in wb.sheetnames:  # the charts' numbers go last
+        wb.move_sheet("Chart data", offset=len(wb.sheetnames) - 1 - wb.sheetnames.index("Chart data"))
     when = zip_time(report.loaded)
     wb.properties.creator = "ogpnet"
     wb.properties.lastModifiedBy = "ogpnet"
@@ -88,20 +99,27 @@ def workbook_bytes(report: GapReport | ScreenReport) -> bytes:
     return restamp_zip(buffer.getvalue(), when)
 
 
-def _write_table(ws: Worksheet, frame: pd.DataFrame, *, first_rows: list[tuple[Any, ...]] | None = None,
-                 start_row: int = 1, freeze: str | None = "A2", autofilter: bool = True) -> int:
-    """Write ``frame`` with a styled header at ``start_row``; returns the last row written."""
-    columns = [str(c) for c in frame.columns]
+def _write_table(ws: Worksheet, frame: pd.DataFrame, names: dict[str, str] | None = None, *,
+                 first_rows: list[tuple[Any, ...]] | None = None, start_row: int = 1, freeze: str | None = "A2",
+                 autofilter: bool = True) -> int:
+    """Write ``frame`` as people read it (:func:`reports.readable.shown`: labelled headers, names first) with a
+    styled header at ``start_row``; returns the last row written."""
+    table = shown(frame, names)
+    columns = [str(c) for c in table.frame.columns]
     for j, name in enumerate(columns, start=1):
         cell = ws.cell(row=start_row, column=j, value=excel_value(name))
         cell.font = _HEADER_FONT
         cell.fill = _HEADER_FILL
-    rows = list(first_rows or []) + list(frame.itertuples(index=False, name=None))
+    rows = list(first_rows or []) + list(table.frame.itertuples(index=False, name=None))
     for i, row in enumerate(rows, start=start_row + 1):
         for j, value in enumerate(row, start=1):
-            ws.cell(row=i, column=j, value=excel_value(value))
+            column_id = table.ids[j - 1] if j - 1 < len(table.ids) else ""
+            day = as_date(value) if column_id in DATE_COLUMNS else None
+            cell = ws.cell(row=i, column=j, value=day or excel_value(value))
+            if day is not None:
+                cell.number_format = "yyyy-mm-dd"
     last = start_row + len(rows)
-    _format_columns(ws, columns, start_row, last, rows)
+    _format_columns(ws, table.ids, table.kinds, columns, start_row, last, rows)
     if freeze:
         ws.freeze_panes = freeze
     if autofilter and columns:
@@ -115,21 +133,25 @@ def _write_table(ws: Worksheet, frame: pd.DataFrame, *, first_rows: list[tuple[A
     return last
 
 
-def _format_columns(ws: Worksheet, columns: list[str], header: int, last: int, rows: list[tuple[Any, ...]]) -> None:
-    for j, name in enumerate(columns, start=1):
+def _format_columns(ws: Worksheet, ids: list[str], kinds: list[str], columns: list[str], header: int, last: int,
+                    rows: list[tuple[Any, ...]]) -> None:
+    for j, (column_id, kind, name) in enumerate(zip(ids, kinds, columns, strict=True), start=1):
         letter = get_column_letter(j)
         values = [excel_value(r[j - 1]) for r in rows[:2000] if j - 1 < len(r)]
         longest = max([len(name)] + [len(_shown(v)) for v in values if v is not None])
-        wrap = name in _WRAPPED and longest > _WRAP_WIDTH
+        wrap = column_id in _WRAPPED and longest > _WRAP_WIDTH
         width = _WRAP_WIDTH if wrap else min(max(longest + 2, 8), _MAX_WIDTH)
         # a second table on the sheet (Summary) only widens the columns of the first
         earlier = ws.column_dimensions[letter].width if letter in ws.column_dimensions else 0
         ws.column_dimensions[letter].width = max(width, earlier or 0)
-        number_format = "0.0%" if name in _PERCENT else "0.00" if name in _TWO_DECIMALS else "0.000"
+        number_format = ("0.0%" if kind == SHARE else "0.000" if column_id in _THREE_DECIMALS
+                         else "#,##0.00" if kind == NUMBER else "0.000")
         for i in range(header + 1, last + 1):
             cell = ws.cell(row=i, column=j)
             if isinstance(cell.value, float):
-                cell.number_format = number_format
+                cell.number_format = "#,##0" if cell.value.is_integer() and kind == NUMBER else number_format
+            elif isinstance(cell.value, int) and not isinstance(cell.value, bool):
+                cell.number_format = "0.0%" if kind == SHARE else "#,##0"
             if wrap:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
 
@@ -146,7 +168,20 @@ def _summary_extras(ws: Worksheet, report: GapReport, end: int) -> None:
             ws.cell(row=row, column=2).number_format = "0.0%"
     title_row = end + 2
     ws.cell(row=title_row, column=1, value="Coverage by theme").font = Font(bold=True, size=12)
-    _write_table(ws, report.by_theme, start_row=title_row + 1, freeze=None, autofilter=False)
+    _write_table(ws, report.by_theme, report.names, start_row=title_row + 1, freeze=None, autofilter=False)
+
+
+def _charts(wb: Workbook, ws: Worksheet, report: GapReport, end: int) -> None:
+    """Native Excel charts under the executive summary (status per theme, trend), their numbers on a sheet of
+    their own at the end."""
+    data = wb.create_sheet("Chart data")
+    row = 1
+    anchor_row = end + 3
+    ws.cell(row=end + 2, column=1, value="Charts").font = Font(bold=True, size=12)
+    bars = status_chart(report.by_theme)
+    row = add_excel_chart(ws, bars, data, row, f"A{anchor_row}")
+    lines = trend_chart(report.trend)
+    add_excel_chart(ws, lines, data, row, f"A{anchor_row + int(max(7.0, 0.55 * len(bars.categories) + 3) * 2) + 2}")
 
 
 def _colour_statuses(ws: Worksheet, frame: pd.DataFrame, themes: list[str]) -> None:

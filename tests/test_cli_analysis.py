@@ -164,16 +164,65 @@ def test_screen_and_its_report(real_db: Database, neo4j_env: dict[str, str], tmp
     assert result["funders"] and all(f["evidence"] for f in result["funders"])
     regional = as_json(neo4j_env, "screen", "--theme", "open_contracting", "--region", "Americas")
     assert regional["parameters"]["region"] == "Americas" and regional["rows"]
-    for suffix in ("xlsx", "html", "zip"):
+    for suffix in ("xlsx", "html", "zip", "pdf"):
         out = subprocess.run([OGPNET, "report", "screen", "--theme", "beneficial_ownership", "--out",
                               str(tmp_path / f"s.{suffix}")], env=neo4j_env, capture_output=True, text=True,
                              timeout=300)
         assert out.returncode == 0, out.stderr
     wb = openpyxl.load_workbook(tmp_path / "s.xlsx")
     assert wb.sheetnames[:3] == ["Summary", "Criteria", "Scorecard"]
-    shown = [row[1] for row in wb["Scorecard"].iter_rows(min_row=2, max_row=4, values_only=True)]
+    header = [c.value for c in wb["Scorecard"][1]]
+    column = header.index("Candidate")  # names first, the id beside it
+    assert header[column - 1] == "Name"
+    shown = [row[column] for row in wb["Scorecard"].iter_rows(min_row=2, max_row=4, values_only=True)]
     full = screen_partners(facts, "beneficial_ownership", config=analysis_config({}))
     assert shown == list(full["candidate_id"][:3])
+    from pypdf import PdfReader
+
+    first = " ".join(PdfReader(tmp_path / "s.pdf").pages[0].extract_text().split())
+    assert "Partnership screening: Beneficial ownership" in first
     assert "paris-ca-02" in (tmp_path / "s.html").read_text(encoding="utf-8")
     with zipfile.ZipFile(tmp_path / "s.zip") as z:
         assert "scorecard.csv" in z.namelist() and "data_limits.csv" in z.namelist()
+
+
+def test_briefs_and_the_gap_report_from_the_cli(real_db: Database, neo4j_env: dict[str, str], tmp_path: Path) -> None:
+    """`ogpnet report member` and `report theme` on the loaded graph: the PDF reads as a brief on every page; the
+    workbook's top gaps carry the coalition builder's answer; `--since` compares with saved cells."""
+    import zipfile
+
+    import openpyxl
+    from pypdf import PdfReader
+
+    from graph.analysis import build_coalition
+    from graph.settings import analysis_config
+    from graph.snapshot import current_graph
+    from reports.gap_report import THEME_SHEETS
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([OGPNET, *args], env=neo4j_env, capture_output=True, text=True, timeout=300)
+
+    out = run("report", "member", "KEN", "--out", str(tmp_path / "ken.pdf"))
+    assert out.returncode == 0, out.stderr
+    pages = PdfReader(tmp_path / "ken.pdf").pages
+    assert len(pages) > 2
+    assert all("Member brief: Kenya (KEN)" in " ".join(p.extract_text().split()) for p in pages)
+    out = run("report", "theme", "open_contracting", "--out", str(tmp_path / "oc.xlsx"))
+    assert out.returncode == 0, out.stderr
+    wb = openpyxl.load_workbook(tmp_path / "oc.xlsx")
+    assert wb.sheetnames == [*THEME_SHEETS, "Chart data"]
+    facts = current_graph(real_db, use_cache=False).facts
+    coalition = build_coalition(facts, "open_contracting", size=3, config=analysis_config({}))
+    names = dict(zip(facts.organisations["organisation_id"], facts.organisations["name"], strict=True))
+    top = {c.value: v.value for c, v in zip(wb["Top gaps"][1], wb["Top gaps"][2], strict=True)}
+    assert top["Best coalition"] == "; ".join(f"{names[o]} ({o})" for o in coalition.optimum)
+    assert top["Coalition closes"] == coalition.optimum_covered
+    assert run("gaps", "--save", str(tmp_path / "saved.json")).returncode == 0
+    out = run("report", "gaps", "--theme", "climate", "--since", str(tmp_path / "saved.json"), "--out",
+              str(tmp_path / "g.zip"))
+    assert out.returncode == 0, out.stderr
+    with zipfile.ZipFile(tmp_path / "g.zip") as z:
+        changes = z.read("changes.csv").decode("utf-8").splitlines()
+        head = z.read("executive_summary.csv").decode("utf-8")
+    assert len(changes) == 1  # the same load: nothing changed, the header only
+    assert "Gaps closed since,0,since the snapshot saved in saved.json" in head

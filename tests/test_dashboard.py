@@ -389,11 +389,20 @@ def test_coalition_build(app: Callable[..., AppTest], facts: Facts, cells: pd.Da
 
 def test_reports_page(app: Callable[..., AppTest], cells: pd.DataFrame) -> None:
     at = app("reports")
-    assert [b.proto.label for b in at.download_button] == ["Excel workbook", "HTML report", "CSV files (zip)"]
+    assert [b.proto.label for b in at.download_button] == ["Excel workbook", "HTML report", "PDF", "CSV files (zip)"]
     at.selectbox(key=key("reports", "region")).select("Europe").run()
     assert_clean(at)
     europe = cells[cells["region"] == "Europe"]
     assert f"**{int((europe['status'] == 'gap').sum())} gap**" in texts(at)
+    # a member brief needs its member, and then narrows to it
+    at.radio(key=key("reports", "report")).set_value("member").run()
+    assert_clean(at)
+    assert "Choose the member of the brief." in texts(at) and not at.download_button
+    at.selectbox(key=key("reports", "members")).select("KEN").run()
+    assert_clean(at)
+    ken = cells[cells["member_id"] == "KEN"]
+    assert f"**{int((ken['status'] == 'gap').sum())} gap**" in texts(at)
+    assert len(at.download_button) == 4
 
 
 # -- selections across pages and in the URL -------------------------------------------------------------------

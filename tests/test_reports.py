@@ -39,7 +39,9 @@ from graph.analysis.groups import brokerage_by
 from graph.db import Database
 from graph.settings import REPO_ROOT
 from graph.snapshot import AnalysedGraph, Snapshot, current_graph
+from model.schema import THEMES
 from model.tables import read_tables
+from presentation.labels import COLUMNS, column_label, labelled, reading_order
 from presentation.methods import METHODS
 from presentation.safety import DANGEROUS_START
 from presentation.values import display_setting, evidence_text
@@ -91,8 +93,15 @@ def analysed_from(directory: Path, load_id: str = "fixture-run", snapshot: str =
     return AnalysedGraph(Snapshot(load_id, snapshot, LOADED, tables))
 
 
+def column_ids(labels: list[Any]) -> list[Any]:
+    """The machine ids behind a report's labelled headers (``columns.csv`` documents the same mapping)."""
+    known = sorted([*COLUMNS, *THEMES, "explanation", "note"], key=lambda c: c.endswith("_name"))  # _name wins
+    reverse = {column_label(c): c for c in known} | {f"{column_label(c)} ({c})": c for c in known}
+    return [reverse.get(label, label) for label in labels]
+
+
 def sheet_rows(ws: Any) -> list[dict[str, Any]]:
-    header = [c.value for c in ws[1]]
+    header = column_ids([c.value for c in ws[1]])
     return [dict(zip(header, (c.value for c in row), strict=True)) for row in ws.iter_rows(min_row=2)]
 
 
@@ -109,7 +118,9 @@ def _is_number(text: str) -> bool:
 
 
 def csv_rows(text: str) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(text)))
+    reader = csv.reader(io.StringIO(text))
+    header = column_ids(next(reader))
+    return [dict(zip(header, row, strict=True)) for row in reader]
 
 
 @pytest.fixture(scope="module")
@@ -178,29 +189,38 @@ def parse_html(text: str) -> _Tags:
 
 def test_workbook_sheets_headers_frozen_panes_and_filters(fixture_report: GapReport) -> None:
     wb = workbook(render_xlsx(fixture_report))
-    assert wb.sheetnames == list(SHEETS)
-    expected_headers = {
+    assert wb.sheetnames == [*SHEETS, "Chart data"]
+    expected_ids = {
+        "Executive summary": ["item", "value", "note"],
+        "Top gaps": ["theme_name", "theme_id", "gap", "top_gaps", "best_coalition", "coalition_closes",
+                     "demand_cells"],
         "Summary": ["item", "value", "explanation"], "Data limits": ["theme_id", "theme_name", *LIMIT_COLUMNS[1:]],
         "Trend": ["year", "theme_id", "theme_name", "members", *ALL_STATUSES],
-        "Gaps": list(GAP_COLUMNS), "Fragile": list(FRAGILE_COLUMNS),
+        "Gaps": list(GAP_COLUMNS), "Fragile": list(FRAGILE_COLUMNS),  # (ids; the headers are their labels)
         "Brokers": list(BROKER_COLUMNS), "Partner suggestions": list(SUGGESTION_COLUMNS),
         "Methodology": ["kind", "name", "value", "default", "explanation"],
         "Provenance": ["kind", "name", "value", "url", "licence", "as_of"],
         "Coverage matrix": ["member_id", "member_name", "level", "region", *fixture_report.themes, "gap_cells",
                             "fragile_cells"],
     }
+    # people read labels, names first (the one presentation layer), never raw ids such as n_need_signals
+    expected_headers = {name: list(labelled(pd.DataFrame(columns=reading_order(ids))).columns)
+                        for name, ids in expected_ids.items()}
+    assert "Need signals" in expected_headers["Gaps"] and "n_need_signals" not in expected_headers["Gaps"]
+    assert expected_headers["Gaps"][:2] == ["Member", "Member id"]
     for name in SHEETS:
         ws = wb[name]
         header = [c.value for c in ws[1] if c.value is not None]
         assert header == expected_headers[name], name
         assert all(c.font.b for c in ws[1] if c.value is not None), name
         assert ws.freeze_panes == ("C2" if name == "Coverage matrix" else "A2"), name
-        rows = len(fixture_report.tables()[name]) + (2 if name == "Summary" else 1)  # + header (+ generated-at)
+        first = name == "Executive summary"
+        rows = len(fixture_report.tables()[name]) + (2 if first else 1)  # + header (+ generated-at)
         last_column = openpyxl.utils.get_column_letter(len(expected_headers[name]))
         assert ws.auto_filter.ref == f"A1:{last_column}{rows}", name
         for letter in (openpyxl.utils.get_column_letter(j) for j in range(1, len(header) + 1)):
             assert 8 <= ws.column_dimensions[letter].width <= 70, (name, letter)
-    assert wb["Summary"]["A2"].value == GENERATED_AT_LABEL
+    assert wb["Executive summary"]["A2"].value == GENERATED_AT_LABEL
 
 
 def test_workbook_values_are_those_of_the_analyses(fixture_report: GapReport, fixture_graph: AnalysedGraph) -> None:
@@ -223,7 +243,9 @@ def test_workbook_values_are_those_of_the_analyses(fixture_report: GapReport, fi
         assert row["reachable_cov"] == cell["reachable_cov"]
         assert row["commitment_ids"] == ("; ".join(cell["commitment_ids"]) or None)
         partners = find_partners(G, row["theme_id"], members=row["member_id"], top=3, config=cfg)
-        assert row["suggested_partners"] == "; ".join(partners["organisation_id"])
+        # names first, ids beside them
+        assert row["suggested_partners"] == "; ".join(f"{n} ({o})" for n, o in zip(
+            partners["name"], partners["organisation_id"], strict=True))
     demands = [r["demand"] for r in gaps]
     assert demands == sorted(demands, reverse=True)
 
@@ -270,7 +292,7 @@ def test_workbook_numbers_are_numeric_cells(fixture_report: GapReport) -> None:
     number = re.compile(r"^-?\d+(\.\d+)?$")
     for name, columns in NUMERIC_COLUMNS.items():
         ws = wb[name]
-        header = [c.value for c in ws[1]]
+        header = column_ids([c.value for c in ws[1]])
         for column in columns:
             j = header.index(column)
             values = [row[j] for row in ws.iter_rows(min_row=2)]
@@ -278,8 +300,9 @@ def test_workbook_numbers_are_numeric_cells(fixture_report: GapReport) -> None:
             for cell in values:
                 assert cell.value is None or (cell.data_type == "n" and isinstance(cell.value, (int, float))), \
                     (name, column, cell.value)
-    for ws in wb.worksheets:  # nothing that is a number hides as text (dates like "2022" are as_of text)
-        header = [c.value for c in ws[1]]
+    for ws in [w for w in wb.worksheets if w.title != "Chart data"]:  # (chart categories, e.g. years, are labels)
+        # nothing that is a number hides as text (dates like "2022" are as_of text)
+        header = column_ids([c.value for c in ws[1]])
         for row in ws.iter_rows(min_row=2):
             for column, cell in zip(header, row, strict=False):
                 if isinstance(cell.value, str) and column != "as_of":
@@ -318,7 +341,11 @@ def test_workbook_methodology_and_provenance(fixture_report: GapReport) -> None:
         sources = list(csv.DictReader(f))
     got = [(r["value"], r["name"], r["licence"], r["as_of"]) for r in provenance if r["kind"] == "source"]
     sources.sort(key=lambda s: s["id"])
-    assert got == [(s["id"], s["name"], s["licence"] or None, s["as_of"]) for s in sources]
+    # a full date is a real date in Excel (formatted yyyy-mm-dd); a year or a month stays text
+    assert got == [(s["id"], s["name"], s["licence"] or None,
+                    datetime.fromisoformat(s["as_of"]) if len(s["as_of"]) == 10 else s["as_of"]) for s in sources]
+    dated = [c for c in wb["Provenance"]["F"] if isinstance(c.value, datetime)]
+    assert dated and all(c.number_format == "yyyy-mm-dd" for c in dated)
 
 
 # -- injection -----------------------------------------------------------------------------------------
@@ -384,12 +411,20 @@ def test_csv_one_file_per_table(fixture_report: GapReport) -> None:
               "brokers.csv": fixture_report.brokers, "partner_suggestions.csv": fixture_report.partner_suggestions,
               "coverage_matrix.csv": fixture_report.coverage_matrix, "methodology.csv": fixture_report.methodology,
               "provenance.csv": fixture_report.provenance, "coverage_by_theme.csv": fixture_report.by_theme}
+    documented = csv_rows(texts["columns.csv"])
     for name, frame in frames.items():
-        assert texts[name].splitlines()[0] == ",".join(frame.columns), name
+        # the same labels as the workbook, names first; columns.csv maps each label back to its machine id
+        ids = reading_order(list(frame.columns))
+        assert next(csv.reader(io.StringIO(texts[name]))) == list(labelled(frame[ids]).columns), name
         assert len(csv_rows(texts[name])) == len(frame), name
+        assert [r["id"] for r in documented if r["file"] == name] == ids, name
     gaps = csv_rows(texts["gaps.csv"])
-    assert gaps[0]["suggested_partners"] == "; ".join(fixture_report.gaps.loc[0, "suggested_partners"])
-    summary = csv_rows(texts["summary.csv"])
+    names = fixture_report.names
+    assert gaps[0]["suggested_partners"] == "; ".join(f"{names[o]} ({o})"
+                                                      for o in fixture_report.gaps.loc[0, "suggested_partners"])
+    help_of = {(r["file"], r["id"]): r["meaning"] for r in documented}
+    assert help_of[("gaps.csv", "n_need_signals")] == COLUMNS["n_need_signals"].help
+    summary = csv_rows(texts["executive_summary.csv"])
     assert summary[0]["item"] == GENERATED_AT_LABEL
     with zipfile.ZipFile(io.BytesIO(render_csv_zip(fixture_report))) as archive:
         assert archive.namelist() == list(CSV_FILES)
@@ -418,17 +453,20 @@ def test_same_snapshot_gives_the_same_report_apart_from_generated_at(fixture_gra
 
     # different times: only the generated-at line differs
     diff = _differing_lines(render_html(first), render_html(second))
-    assert diff == [(f'<p class="generated-at">{generated_at_line(first)}</p>',
-                     f'<p class="generated-at">{generated_at_line(second)}</p>')]
+    # the page's generated-at line, and the same line in the margin of every printed page
+    assert diff[1] == (f'<p class="generated-at">{generated_at_line(first)}</p>',
+                       f'<p class="generated-at">{generated_at_line(second)}</p>')
+    assert len(diff) == 2 and generated_at_line(first) in diff[0][0] and "@top-right" in diff[0][0]
     a, b = render_csv(first), render_csv(second)
-    assert [n for n in CSV_FILES if a[n] != b[n]] == ["summary.csv"]
-    assert [x.split(",")[:2] for x, _ in _differing_lines(a["summary.csv"], b["summary.csv"])] == [
+    assert [n for n in CSV_FILES if a[n] != b[n]] == ["executive_summary.csv"]
+    assert [x.split(",")[:2] for x, _ in _differing_lines(a["executive_summary.csv"],
+                                                          b["executive_summary.csv"])] == [
         [GENERATED_AT_LABEL, "2026-01-01T09:00:00Z"]]
     wa, wb = workbook(render_xlsx(first)), workbook(render_xlsx(second))
     changed = [(ws.title, ca.coordinate) for ws in wa.worksheets
                for ra, rb in zip(ws.iter_rows(), wb[ws.title].iter_rows(), strict=True)
                for ca, cb in zip(ra, rb, strict=True) if ca.value != cb.value]
-    assert changed == [("Summary", "B2")]
+    assert changed == [("Executive summary", "B2")]
     # workbook properties and zip members carry the load time, not the time of rendering
     loaded = datetime(2024, 6, 1, 12, 0)
     assert wa.properties.created == loaded and wa.properties.modified == loaded
@@ -456,7 +494,8 @@ def test_scope_limits_every_cell_table(fixture_graph: AnalysedGraph) -> None:
     last = openpyxl.utils.get_column_letter(len(GAP_COLUMNS))
     assert workbook(render_xlsx(nothing))["Gaps"].auto_filter.ref == f"A1:{last}1"
     assert 'id="gaps-table">None.' in render_html(nothing)
-    assert render_csv(nothing)["gaps.csv"] == ",".join(GAP_COLUMNS) + "\n"
+    assert list(csv.reader(io.StringIO(render_csv(nothing)["gaps.csv"]))) == [
+        list(labelled(pd.DataFrame(columns=reading_order(GAP_COLUMNS))).columns)]
     for bad in ({"theme": "nope"}, {"region": "Atlantis"}, {"member": "XXX"}, {"member": "RUS"}):
         with pytest.raises(ReportScopeError):
             collect_gap_report(fixture_graph, cfg, **bad)

@@ -181,6 +181,9 @@ def _sum(frame: pd.DataFrame, index: pd.MultiIndex) -> pd.Series:
 
 def _lists(frame: pd.DataFrame, index: pd.MultiIndex, item: Any, sort: bool = False) -> list[list[Any]]:
     out: dict[tuple[str, str], list[Any]] = {}
+    if len(frame):  # only the rows of the asked cells (a theme's report need not itemise every theme)
+        frame = frame[frame["member_id"].isin(set(index.get_level_values(0)))
+                      & frame["theme_id"].isin(set(index.get_level_values(1)))]
     for row in frame.to_dict("records"):
         out.setdefault((row["member_id"], row["theme_id"]), []).append(item(row))
     return [sorted(out.get(k, [])) if sort else out.get(k, []) for k in index]

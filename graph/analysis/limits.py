@@ -123,9 +123,11 @@ def _demand_by_source(demanded: pd.DataFrame) -> dict[str, dict[str, float]]:
     return out
 
 
-def coverage_trend(facts: Facts, config: AnalysisConfig | None = None, years: Iterable[int] | None = None
-                   ) -> pd.DataFrame:
+def coverage_trend(facts: Facts, config: AnalysisConfig | None = None, years: Iterable[int] | None = None, *,
+                   themes: Iterable[str] | None = None, members: Iterable[str] | None = None) -> pd.DataFrame:
     """Cells per theme and status as of each year (default: 2011 to the data's reference year).
+
+    ``themes`` and ``members`` restrict the cells counted (a report's scope), which is also much faster.
 
     Columns ``year``, ``theme_id``, ``members`` (analysed members that had joined), then one count per status
     of :data:`graph.analysis.coverage.ALL_STATUSES`. Each year uses only the facts in force then
@@ -148,11 +150,14 @@ def coverage_trend(facts: Facts, config: AnalysisConfig | None = None, years: It
     cfg = config or AnalysisConfig()
     latest = reference_year(facts)
     wanted = list(years) if years is not None else list(range(2011, latest + 1))
+    theme_ids = [t for t in facts.themes if themes is None or t in set(themes)]
+    member_ids = None if members is None else list(members)
     frames = []
     for year in wanted:
-        cells = coverage_cells(facts, replace(cfg, as_of=str(year)), with_reachable=False)
+        cells = coverage_cells(facts, replace(cfg, as_of=str(year)), themes=theme_ids, members=member_ids,
+                               with_reachable=False)
         counts = cells.groupby(["theme_id", "status"]).size().unstack(fill_value=0)
-        counts = counts.reindex(index=list(facts.themes), columns=list(ALL_STATUSES), fill_value=0)
+        counts = counts.reindex(index=theme_ids, columns=list(ALL_STATUSES), fill_value=0)
         counts = counts.rename_axis(index="theme_id", columns=None).reset_index()
         counts.insert(0, "members", cells["member_id"].nunique())
         counts.insert(0, "year", year)

@@ -71,7 +71,9 @@ def organisation_network(facts: Facts, max_affiliation_size: int = 0) -> nx.Grap
     H = nx.Graph()
     H.add_nodes_from((o, {"name": info[o][0], "sector": info[o][1]} if o in info else {}) for o in names)
     upper_w = sp.triu(weights, k=1).tocoo()
-    shared = np.asarray(sp.csr_array(counts)[upper_w.row, upper_w.col]).ravel()
+    # (no tie at all: indexing with two empty arrays would not give an empty result)
+    shared = (np.asarray(sp.csr_array(counts)[upper_w.row, upper_w.col]).ravel() if upper_w.nnz
+              else np.zeros(0, dtype="int64"))
     H.add_edges_from(
         (names[i], names[j], {"weight": float(w), "shared": int(c)})
         for i, j, w, c in zip(upper_w.row.tolist(), upper_w.col.tolist(), upper_w.data.tolist(), shared.tolist(),
