@@ -34,6 +34,8 @@ from bench.analysis import summarise as summarise_analysis
 from bench.dashboard import run_section as run_dashboard
 from bench.dashboard import summarise as summarise_dashboard
 from bench.load import ServerMemory, bench_load, environment
+from bench.reports import run as bench_reports
+from bench.reports import summarise as summarise_reports
 from graph.settings import REPO_ROOT, Settings
 
 RESULTS_DIR = REPO_ROOT / "bench" / "results"
@@ -186,6 +188,8 @@ SECTIONS: dict[str, Section] = {
                         "analysis time per step at each scale, igraph as reference, growth exponents, memory"),
     "dashboard": Section(run_dashboard, summarise_dashboard,
                          "dashboard render time per page in the browser, cold and warm (bundled data, scales <= 10)"),
+    "reports": Section(lambda options: bench_reports(max(3, options.repeat)), summarise_reports,
+                       "time to collect and write briefs and reports in every format (bundled data)"),
 }
 
 

@@ -46,6 +46,7 @@ from graph.analysis import (
     ROLES,
     STATUSES,
     AnalysisConfig,
+    analysed_members,
     broker_evidence,
     brokerage_by,
     coverage_cells,
@@ -306,8 +307,14 @@ def collect_gap_report(analysed: AnalysedGraph, config: AnalysisConfig, theme: s
     if kind not in KINDS or (kind == "member" and member is None) or (kind == "theme" and theme is None):
         raise ReportScopeError(f"a {kind} report needs its {kind}" if kind in KINDS else f"unknown report {kind!r}")
     _check_scope(facts, config, scope)  # before the long computations
-    cells = scope_frame(coverage_cells(facts, config), scope.theme, scope.region,
-                        [scope.member] if scope.member else [])
+    # only the cells in scope are computed (each cell's numbers do not depend on the others)
+    in_region = None
+    if scope.region is not None:
+        members = analysed_members(facts, config)
+        in_region = list(members.loc[members["region"] == scope.region, "member_id"])
+    cells = scope_frame(coverage_cells(facts, config, themes=[scope.theme] if scope.theme else None,
+                                       members=[scope.member] if scope.member else in_region),
+                        scope.theme, scope.region, [scope.member] if scope.member else [])
     theme_ids = [t for t in facts.themes if scope.theme in (None, t)]
     themes = {t: analysed.theme_names.get(t) or THEMES.get(t, t) for t in theme_ids}
     cells = cells.assign(theme_name=cells["theme_id"].map(themes))

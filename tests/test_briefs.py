@@ -352,3 +352,44 @@ def test_chromium_prints_the_bundled_report_within_the_page(tmp_path: Path, outp
     last = " ".join(reader.pages[-1].extract_text().split())
     assert f"Page {len(reader.pages)} of {len(reader.pages)}" in last and report.title in last
     (output_dir / "gap-report-chromium.pdf").write_bytes(pdf)
+
+
+def test_brief_on_a_member_that_joined_later(graph: AnalysedGraph) -> None:
+    """Nigeria joined in 2016: the years before count no member (the trend once failed on them)."""
+    brief = collect_gap_report(graph, AnalysisConfig(), member="NGA", kind="member")
+    members = brief.trend.groupby("year")["members"].first()
+    assert (members[members.index < 2016] == 0).all() and (members[members.index >= 2016] == 1).all()
+    assert brief.title == "Member brief: Nigeria (NGA)"
+
+
+def test_a_network_of_one_organisation_has_no_tie() -> None:
+    from graph.analysis import Facts
+    from graph.analysis.network import organisation_network
+
+    facts = Facts.from_rows(organisations=[{"id": "lab", "sector": "civil_society"}],
+                            engagements=[{"organisation_id": "lab", "member_id": "KEN", "relation": "x"}])
+    H = organisation_network(facts)
+    assert list(H.nodes) == ["lab"] and H.number_of_edges() == 0
+
+
+@pytest.mark.parametrize("scope", [{}, {"members": ["KEN"]}, {"members": ["NGA", "GHA"], "themes": ["climate"]},
+                                   {"themes": ["access_to_information", "public_participation"]}])
+def test_trend_is_the_status_count_of_each_years_cells(graph: AnalysedGraph, scope: dict[str, list[str]]) -> None:
+    """The fast trend (scoped facts, signals read once, no evidence lists) counts what coverage_cells says at the
+    end of each year, cell by cell, for the scope."""
+    from graph.analysis import coverage_trend
+
+    cfg = AnalysisConfig()
+    trend = coverage_trend(graph.facts, cfg, **scope)
+    for year in sorted(set(trend["year"])):
+        cells = coverage_cells(graph.facts, replace(cfg, as_of=str(year)))
+        if "members" in scope:
+            cells = cells[cells["member_id"].isin(scope["members"])]
+        if "themes" in scope:
+            cells = cells[cells["theme_id"].isin(scope["themes"])]
+        got = trend[trend["year"] == year].set_index("theme_id")
+        for theme in got.index:
+            mine = cells[cells["theme_id"] == theme]
+            for status in ALL_STATUSES:
+                assert got.loc[theme, status] == int((mine["status"] == status).sum()), (year, theme, status)
+            assert got.loc[theme, "members"] == mine["member_id"].nunique()

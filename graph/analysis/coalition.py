@@ -118,6 +118,7 @@ class _Problem:
     sector_of: Mapping[str, Any]
     strength: dict[str, float]  # sum of closure weights (evidence strength)
     countries: dict[str, int]  # countries where it supports the theme
+    options: pd.DataFrame | None = None  # closure_options over the universe (every organisation)
 
     def value(self, picks: Iterable[int]) -> float:
         rows = list(picks)
@@ -270,7 +271,7 @@ def _problem(facts: Facts, cfg: AnalysisConfig, theme: str, universe_rows: pd.Da
              allowed: set[str] | None = None) -> _Problem:
     universe = column(universe_rows, "member_id")
     demand = universe_rows["demand"].to_numpy(dtype=float) if len(universe_rows) else np.zeros(0)
-    options = closure_options(facts, theme, universe, cfg)
+    options = all_options = closure_options(facts, theme, universe, cfg)
     if allowed is not None:
         options = options[options["organisation_id"].isin(allowed)]
     candidates = sorted(set(column(options, "organisation_id")))
@@ -290,7 +291,7 @@ def _problem(facts: Facts, cfg: AnalysisConfig, theme: str, universe_rows: pd.Da
         countries.setdefault(o, set()).add(str(iso.get(m) or m))
     strength = {o: float(weights[i].sum()) for o, i in row.items()}
     return _Problem(universe, demand, candidates, weights, sector_of, strength,
-                    {o: len(c) for o, c in countries.items()})
+                    {o: len(c) for o, c in countries.items()}, all_options)
 
 
 @dataclass
@@ -464,7 +465,8 @@ def _explain(facts: Facts, cfg: AnalysisConfig, problem: _Problem, picks: list[s
     if roles is None:
         roles = {str(o): str(r) for o, r in dominant_role(gould_fernandez(H, cfg.brokerage_group)).items()}
     index = {o: i for i, o in enumerate(problem.candidates)}
-    options = closure_options(facts, theme, problem.universe, cfg)
+    options = problem.options if problem.options is not None else closure_options(facts, theme, problem.universe,
+                                                                                   cfg)
     evidence = {(m, o): e for m, o, e in zip(column(options, "member_id"), column(options, "organisation_id"),
                                              column(options, "evidence"), strict=True)}
     kinds = {(m, o): k for m, o, k in zip(column(options, "member_id"), column(options, "organisation_id"),

@@ -64,14 +64,16 @@ CELL_COLUMNS = (
 
 
 def coverage_cells(facts: Facts, config: AnalysisConfig | None = None, *, themes: Iterable[str] | None = None,
-                   members: Iterable[str] | None = None, with_reachable: bool = True) -> pd.DataFrame:
+                   members: Iterable[str] | None = None, with_reachable: bool = True,
+                   with_evidence: bool = True) -> pd.DataFrame:
     """Demand, supply, status, reachable help and evidence of every (member, theme) cell.
 
     Returns one row per analysed member and theme (or only ``themes`` x ``members``), sorted by
     ``member_id``, ``theme_id``, with columns :data:`CELL_COLUMNS` (see the module docstring; the demand
     columns are :data:`graph.analysis.demand.DEMAND_COLUMNS`). ``supporters`` and ``weak_supporters`` are
     sorted organisation ids; ``status`` is missing for a cell without demand or achievement. Without
-    ``with_reachable`` the reachable columns are 0, missing and empty.
+    ``with_reachable`` the reachable columns are 0, missing and empty; without ``with_evidence`` (a trend
+    counts statuses only) the evidence lists are empty and the numbers, counts and statuses the same.
 
     Examples
     --------
@@ -97,11 +99,11 @@ def coverage_cells(facts: Facts, config: AnalysisConfig | None = None, *, themes
     scoped = analysed if members is None else analysed[analysed["member_id"].isin(set(members))]
     return _cells(facts, cfg, scoped.reset_index(drop=True),
                   list(facts.themes) if themes is None else [t for t in facts.themes if t in set(themes)],
-                  with_reachable)
+                  with_reachable, with_evidence)
 
 
 def _cells(facts: Facts, cfg: AnalysisConfig, members: pd.DataFrame, themes: list[str],
-           with_reachable: bool) -> pd.DataFrame:
+           with_reachable: bool, with_evidence: bool = True) -> pd.DataFrame:
     grid = pd.MultiIndex.from_product([members["member_id"], themes], names=["member_id", "theme_id"])
     cells = pd.DataFrame(index=grid).reset_index()
     info = members.set_index("member_id")
@@ -111,7 +113,7 @@ def _cells(facts: Facts, cfg: AnalysisConfig, members: pd.DataFrame, themes: lis
     keys = list(zip(column(cells, "member_id"), column(cells, "theme_id"), strict=True))
 
     # -- demand -------------------------------------------------------------------------------------
-    demand = demand_evidence(facts, keys, cfg)
+    demand = demand_evidence(facts, keys, cfg, with_lists=with_evidence)
     for col in DEMAND_COLUMNS:
         cells[col] = demand[col].to_numpy() if demand[col].dtype != object else list(demand[col])
 
@@ -128,7 +130,8 @@ def _cells(facts: Facts, cfg: AnalysisConfig, members: pd.DataFrame, themes: lis
     weak_ones = _grouped(weak, column(weak, "organisation_id"))
     strength = links.groupby(["member_id", "theme_id"])["strength"].sum()
     cells["cov"] = [len(supporters.get(k, [])) for k in keys]
-    cells["support"] = strength.reindex(pd.MultiIndex.from_tuples(keys), fill_value=0.0).round(9).to_numpy()
+    key_index = pd.MultiIndex.from_tuples(keys) if keys else pd.MultiIndex.from_arrays([[], []])  # (none yet)
+    cells["support"] = strength.reindex(key_index, fill_value=0.0).round(9).to_numpy()
     cells["supporters"] = [supporters.get(k, []) for k in keys]
     cells["weak_supporters"] = [weak_ones.get(k, []) for k in keys]
     cells["sectors"] = [sorted({s for s in map(sector_of.get, orgs) if isinstance(s, str)})
@@ -161,6 +164,9 @@ def _cells(facts: Facts, cfg: AnalysisConfig, members: pd.DataFrame, themes: lis
         cells["reachable"] = [[] for _ in range(len(cells))]
 
     # -- evidence ----------------------------------------------------------------------------------
+    if not with_evidence:
+        cells["evidence"] = pd.Series([[] for _ in range(len(cells))], index=cells.index, dtype="object")
+        return cells[list(CELL_COLUMNS)]
     link_rows = _grouped(links, links.to_dict("records"))
     demand_rows = cells[["pledges", "need_signals", "achievements", "commitments"]].to_dict("records")
     cells["evidence"] = pd.Series([_cell_evidence({str(k): v for k, v in row.items()}, link_rows.get(key, []),

@@ -50,13 +50,14 @@ class _Readings:
     unknown: int
 
 
-def demand_evidence(facts: Facts, keys: Sequence[tuple[str, str]], config: AnalysisConfig | None = None
-                    ) -> pd.DataFrame:
+def demand_evidence(facts: Facts, keys: Sequence[tuple[str, str]], config: AnalysisConfig | None = None, *,
+                    with_lists: bool = True) -> pd.DataFrame:
     """Demand and its evidence for each (member_id, theme_id) of ``keys`` (facts already in force).
 
     Returns one row per key, in order, with :data:`DEMAND_COLUMNS`. ``pledges``, ``need_signals`` and
     ``achievements`` are lists of ``{indicator, value, weight, source, as_of, detail}`` (a pledge also has
-    ``open``; an achievement from a commitment has ``commitment_id`` instead of ``indicator``).
+    ``open``; an achievement from a commitment has ``commitment_id`` instead of ``indicator``). Without
+    ``with_lists`` (a trend needs the numbers only) every list is empty and the counts are counted directly.
 
     Examples
     --------
@@ -76,7 +77,8 @@ def demand_evidence(facts: Facts, keys: Sequence[tuple[str, str]], config: Analy
     1     1.5   0.5            1.0          0.0          1               0
     """
     cfg = config or AnalysisConfig()
-    index = pd.MultiIndex.from_tuples(list(keys), names=["member_id", "theme_id"])
+    index = (pd.MultiIndex.from_tuples(list(keys), names=["member_id", "theme_id"]) if len(keys) else
+             pd.MultiIndex.from_arrays([[], []], names=["member_id", "theme_id"]))
     readings = _readings(facts, cfg)
     commitments = _commitments(facts, cfg)
     out = pd.DataFrame(index=index)
@@ -95,6 +97,18 @@ def demand_evidence(facts: Facts, keys: Sequence[tuple[str, str]], config: Analy
     out["commitment_demand"] = _sum(open_commitments, index).to_numpy()
     out["demand"] = (np.maximum(0.0, out["need"] - out["achievement"]) + out["pledge_demand"]
                      + out["commitment_demand"]).round(9)
+    if not with_lists:
+        empty: list[list[Any]] = [[] for _ in range(len(index))]
+        for col in ("commitment_ids", "commitments", "pledges", "need_signals", "achievements"):
+            out[col] = empty
+        out["n_commitments"] = _count(open_commitments, index)
+        out["n_pledges"] = _count(pledges[pledges["open"]], index)
+        out["n_need_signals"] = _count(readings.need, index)
+        out["n_achievements"] = (_count(readings.achievements, index)
+                                 + _count(commitments[commitments["achieved"]], index))
+        for col in ("demand", "need", "pledge_demand", "commitment_demand", "achievement"):
+            out[col] = out[col].astype("float64")
+        return out.reset_index(drop=True)[list(DEMAND_COLUMNS)]
     ids = _lists(open_commitments, index, lambda r: r["commitment_id"], sort=True)
     out["commitment_ids"] = ids
     out["commitments"] = _lists(open_commitments, index, _commitment_item)
@@ -120,6 +134,8 @@ def signal_readings(facts: Facts, config: AnalysisConfig | None = None) -> pd.Da
     achievement, context, or ``unknown`` for an indicator the catalogue lacks) and its weight in demand."""
     cfg = config or AnalysisConfig()
     sig = facts.signals
+    if _READ in sig.columns:  # already read with this configuration (a trend reads them once for every year)
+        return sig
     cat = pd.DataFrame([{"indicator": i.id, "direction": i.direction, "cat_weight": i.weight,
                          "need_below": i.need_below, "achieved_at": i.achieved_at,
                          "fulfils_pledges": i.fulfils_pledges} for i in cfg.catalogue.indicators])
@@ -143,6 +159,19 @@ def signal_readings(facts: Facts, config: AnalysisConfig | None = None) -> pd.Da
         factor).fillna(0.0).to_numpy()
     merged["fulfils_pledges"] = merged["fulfils_pledges"].astype("boolean").fillna(False).astype(bool)
     return merged
+
+
+#: The column :func:`with_readings` adds to mark signals as already read.
+_READ = "_read"
+
+
+def with_readings(facts: Facts, config: AnalysisConfig) -> Facts:
+    """The facts with every signal already read (:func:`signal_readings`): what a signal says does not depend on
+    the analysis date, so an analysis repeated at many dates (a trend) reads them once. Only for analyses with
+    ``config``'s catalogue, weights and thresholds."""
+    from dataclasses import replace
+
+    return replace(facts, signals=signal_readings(facts, config).assign(**{_READ: True}))
 
 
 def _readings(facts: Facts, cfg: AnalysisConfig) -> _Readings:
@@ -177,6 +206,14 @@ def _sum(frame: pd.DataFrame, index: pd.MultiIndex) -> pd.Series:
     if frame.empty:
         return pd.Series(0.0, index=index)
     return frame.groupby(["member_id", "theme_id"])["weight"].sum().reindex(index, fill_value=0.0)
+
+
+def _count(frame: pd.DataFrame, index: pd.MultiIndex) -> np.ndarray:
+    """Rows of ``frame`` per (member, theme) of ``index``, in its order (int64)."""
+    if frame.empty:
+        return np.zeros(len(index), dtype="int64")
+    counts = frame.groupby(["member_id", "theme_id"]).size().reindex(index, fill_value=0)
+    return counts.to_numpy(dtype="int64")
 
 
 def _lists(frame: pd.DataFrame, index: pd.MultiIndex, item: Any, sort: bool = False) -> list[list[Any]]:

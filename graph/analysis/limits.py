@@ -16,7 +16,7 @@ from collections.abc import Iterable
 import pandas as pd
 
 from graph.analysis.coverage import ALL_STATUSES, STATUSES, coverage_cells
-from graph.analysis.demand import signal_readings
+from graph.analysis.demand import signal_readings, with_readings
 from graph.analysis.scope import in_force, reference_year
 from graph.analysis.supply import relation_strengths
 from model.config import AnalysisConfig
@@ -123,6 +123,29 @@ def _demand_by_source(demanded: pd.DataFrame) -> dict[str, dict[str, float]]:
     return out
 
 
+def _only(facts: Facts, members: list[str] | None, themes: list[str] | None) -> Facts:
+    """The facts about these members and themes only (a cell's status reads nothing else: its demand is its
+    member's signals and commitments, its supply the engagements in its member), so each year of a trend
+    filters less. General engagements (no theme) stay: expertise turns them into support on a theme."""
+    from dataclasses import replace
+
+    if members is None and themes is None:
+        return facts
+    keep_m = set(members) if members is not None else None
+    keep_t = set(themes) if themes is not None else None
+
+    def rows(frame: pd.DataFrame, general_ok: bool = False) -> pd.DataFrame:
+        mask = pd.Series(True, index=frame.index)
+        if keep_m is not None and "member_id" in frame:
+            mask &= frame["member_id"].isin(keep_m)
+        if keep_t is not None and "theme_id" in frame:
+            mask &= frame["theme_id"].isin(keep_t) | (frame["theme_id"].isna() if general_ok else False)
+        return frame[mask]
+
+    return replace(facts, members=rows(facts.members), engagements=rows(facts.engagements, general_ok=True),
+                   signals=rows(facts.signals), commitments=rows(facts.commitments))
+
+
 def coverage_trend(facts: Facts, config: AnalysisConfig | None = None, years: Iterable[int] | None = None, *,
                    themes: Iterable[str] | None = None, members: Iterable[str] | None = None) -> pd.DataFrame:
     """Cells per theme and status as of each year (default: 2011 to the data's reference year).
@@ -152,10 +175,11 @@ def coverage_trend(facts: Facts, config: AnalysisConfig | None = None, years: It
     wanted = list(years) if years is not None else list(range(2011, latest + 1))
     theme_ids = [t for t in facts.themes if themes is None or t in set(themes)]
     member_ids = None if members is None else list(members)
+    facts = with_readings(_only(facts, member_ids, None if themes is None else theme_ids), cfg)
     frames = []
     for year in wanted:
         cells = coverage_cells(facts, replace(cfg, as_of=str(year)), themes=theme_ids, members=member_ids,
-                               with_reachable=False)
+                               with_reachable=False, with_evidence=False)
         counts = cells.groupby(["theme_id", "status"]).size().unstack(fill_value=0)
         counts = counts.reindex(index=theme_ids, columns=list(ALL_STATUSES), fill_value=0)
         counts = counts.rename_axis(index="theme_id", columns=None).reset_index()

@@ -51,7 +51,7 @@ def in_force(facts: Facts, config: AnalysisConfig | None = None) -> Facts:
     ('2017', 2017)
     """
     cutoff = (config or AnalysisConfig()).as_of
-    if not cutoff:
+    if not cutoff or facts.as_of == cutoff:  # (cutting again to the same date changes nothing)
         return facts
     for original, date, result in _CACHE:
         if original is facts and date == cutoff:
@@ -65,7 +65,7 @@ def in_force(facts: Facts, config: AnalysisConfig | None = None) -> Facts:
     frames["commitments"] = facts.commitments[years.notna() & (years <= year)].reset_index(drop=True)
     for name in DATED_TABLES:
         frame = getattr(facts, name)
-        frames[name] = frame[_observed_by(frame["as_of"], end)].reset_index(drop=True)
+        frames[name] = frame[_starts(frame) <= end].reset_index(drop=True)
     result = replace(facts, as_of=cutoff, members=frames["members"], commitments=frames["commitments"],
                      engagements=frames["engagements"], expertise=frames["expertise"],
                      memberships=frames["memberships"], consortium_themes=frames["consortium_themes"],
@@ -106,6 +106,23 @@ def _end_of(date: str) -> str:
     ('2017-12-31', '2017-06-31')
     """
     return date + ("-12-31" if len(date) == 4 else "-31")
+
+
+_STARTS: list[tuple[pd.DataFrame, pd.Series]] = []
+
+
+def _starts(frame: pd.DataFrame) -> pd.Series:
+    """When each row was first observed, as comparable text (``2017`` -> ``2017-01-01``; undated rows sort
+    after every date, so they are never in force at a date). Cached per table: a trend asks it every year."""
+    for cached, starts in _STARTS:
+        if cached is frame:
+            return starts
+    text = frame["as_of"].astype("string").fillna("")
+    starts = text.where(text.str.len() != 4, text + "-01-01").where(text.str.len() != 7, text + "-01")
+    starts = starts.where(starts != "", "~").astype(object)  # "~" sorts after every digit
+    _STARTS.insert(0, (frame, starts))
+    del _STARTS[16:]
+    return starts
 
 
 def _observed_by(dates: pd.Series, end: str) -> pd.Series:
