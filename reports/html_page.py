@@ -26,7 +26,7 @@ from presentation.colours import STATUS_COLOURS, STATUS_TEXT_COLOURS
 from presentation.values import cell_value, display_number
 from reports.charts import status_chart, svg, trend_chart
 from reports.gap_report import GapReport, generated_at_line
-from reports.readable import PRINT_COLUMNS, display, shown
+from reports.readable import PRINT_COLUMNS, PRINT_ROWS, display, shown
 
 __all__ = ["MAP_ID", "TOPOJSON_NAME", "WORLD_TOPOJSON", "escape", "html_page", "map_figure", "script_json"]
 
@@ -97,8 +97,15 @@ def html_page(report: GapReport, *, for_print: bool = False, paper: str | None =
     names = report.names
 
     def printed(frame: pd.DataFrame, key: str) -> pd.DataFrame:
-        """On paper, the columns a reader needs (:data:`reports.readable.PRINT_COLUMNS`)."""
-        return frame[[c for c in PRINT_COLUMNS[key] if c in frame.columns]] if for_print else frame
+        """On paper, the columns a reader needs (:data:`reports.readable.PRINT_COLUMNS`) and at most
+        :data:`reports.readable.PRINT_ROWS` rows (the first: highest demand first); the section says so."""
+        if not for_print:
+            return frame
+        out = frame[[c for c in PRINT_COLUMNS[key] if c in frame.columns]]
+        if len(out) > PRINT_ROWS:
+            out = out.head(PRINT_ROWS)
+            out.attrs["of"] = len(frame)
+        return out
 
     intro = {
         "limits": "A gap means nobody in the data supports the member on the theme: it can be missing data rather "
@@ -283,6 +290,9 @@ def _methodology_section(report: GapReport) -> str:
 def _table_section(frame: pd.DataFrame, table_id: str, intro: str, *, scroll: bool = True,
                    links: bool = False, names: Mapping[str, str] | None = None) -> str:
     count = f"{len(frame):,} row{'s' if len(frame) != 1 else ''}"
+    if "of" in frame.attrs:
+        count = (f"printed: the first {len(frame):,} of {frame.attrs['of']:,} rows; every row is in the Excel, "
+                 "CSV and HTML versions")
     return (f'<p class="note">{escape(intro)} ({count}.)</p>\n'
             + _table(frame, table_id, scroll=scroll, links=links, names=names))
 

@@ -28,7 +28,7 @@ from presentation.labels import (
 )
 from presentation.values import cell_value, display_number
 
-__all__ = ["PRINT_COLUMNS", "ShownTable", "as_date", "display", "shown"]
+__all__ = ["PRINT_COLUMNS", "PRINT_ROWS", "ShownTable", "as_date", "display", "shown"]
 
 _FULL_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ][0-9:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$")
 #: Columns that hold a date (a full ISO date becomes a real date in Excel; a year or a month stays text).
@@ -49,6 +49,11 @@ PRINT_COLUMNS: dict[str, tuple[str, ...]] = {
     "brokers": ("name", "organisation_id", "sector", "degree", "betweenness", "constraint", "effective_size",
                 "articulation_point", "total", "dominant_role"),
 }
+
+
+#: At most this many rows of a long table on paper (the first, in the table's order: highest demand first); the
+#: printed section says how many there are in all.
+PRINT_ROWS = 200
 
 
 @dataclass(frozen=True)

@@ -290,6 +290,19 @@ def test_pdf_gap_report_opens_with_the_executive_summary(gap_report: GapReport, 
     assert len(sorted(output_dir.glob("gap-report-*.png"))) == 2
 
 
+def test_print_version_says_when_it_prints_the_first_rows_only(gap_report: GapReport,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    import reports.html_page
+
+    monkeypatch.setattr(reports.html_page, "PRINT_ROWS", 2)
+    printed = html_page(gap_report, for_print=True)
+    n = len(gap_report.partner_suggestions)
+    assert n > 2 and f"printed: the first 2 of {n} rows; every row is in the Excel, CSV and HTML versions" in printed
+    table = printed[printed.index('id="partners-table"'):]
+    assert table[:table.index("</table>")].count("<tr>") == 3  # header and two rows
+    assert f"({n} rows.)" in render_html(gap_report)  # the screen page has them all
+
+
 def test_print_version_leaves_out_the_map_script_and_narrows_wide_tables(gap_report: GapReport) -> None:
     printed = html_page(gap_report, for_print=True, paper="letter")
     assert "<script" not in printed and "size: letter landscape" in printed
