@@ -31,7 +31,8 @@ THIN_EVIDENCE = 10
 @dataclass
 class Executive:
     """``headline``: ``item``, ``value``, ``note`` (numbers, then caveats); ``top_gaps``: one row per theme
-    with gaps (:data:`TOP_GAPS` gaps, the best coalition, what it closes); ``changes``: status changes since
+    with gaps, most gaps then highest demand first (:data:`TOP_GAPS` gaps, the best coalition, what it
+    closes); ``changes``: status changes since
     the saved snapshot ``since`` (empty without one)."""
 
     headline: pd.DataFrame
@@ -136,15 +137,18 @@ def _top_gaps(facts: Any, config: AnalysisConfig, gaps: pd.DataFrame, themes: Ma
                     zip(best["member_name"], best["member_id"], best["demand"], strict=True)]
         if not coalitions:
             rows.append({"theme_name": name, "theme_id": theme, "gap": len(mine), "top_gaps": top_gaps,
-                         "suggested_partners": list(best["suggested_partners"].iloc[0])})
+                         "suggested_partners": list(best["suggested_partners"].iloc[0]),
+                         "_demand": float(best["demand"].iloc[0])})
             continue
         coalition = build_coalition(facts, theme, members=scope_members, region=region, size=COALITION_SIZE,
                                     config=config, roles=roles)
         rows.append({"theme_name": name, "theme_id": theme, "gap": len(mine), "top_gaps": top_gaps,
                      "best_coalition": list(coalition.optimum), "coalition_closes": int(coalition.optimum_covered),
-                     "demand_cells": int(coalition.cells_total)})
-    frame = pd.DataFrame(rows, columns=columns)
-    return frame.sort_values(["gap", "theme_id"], ascending=[False, True], ignore_index=True) if rows else frame
+                     "demand_cells": int(coalition.cells_total), "_demand": float(best["demand"].iloc[0])})
+    frame = pd.DataFrame(rows, columns=[*columns, "_demand"])
+    # most gaps first; then the highest demand (a member brief: every theme has one gap)
+    frame = frame.sort_values(["gap", "_demand", "theme_id"], ascending=[False, False, True], ignore_index=True)
+    return frame[columns]
 
 
 def _changes(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:

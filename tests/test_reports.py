@@ -551,7 +551,7 @@ def test_cli_xlsx_of_the_real_data(real_graph: AnalysedGraph, neo4j_env: dict[st
     assert result.stdout.strip() == str(out.resolve())
     assert [p.name for p in tmp_path.iterdir()] == ["europe.xlsx"]  # no temporary file left behind
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames == list(SHEETS)
+    assert wb.sheetnames == [*SHEETS, "Chart data"]
 
     cfg = AnalysisConfig()
     cells = coverage_cells(real_graph.facts, cfg)
@@ -575,8 +575,10 @@ def test_cli_xlsx_of_the_real_data(real_graph: AnalysedGraph, neo4j_env: dict[st
     got = {r["value"]: r for r in provenance if r["kind"] == "source"}
     assert set(got) == set(sources)
     for sid, row in got.items():
+        as_of = sources[sid]["as_of"]  # a full date is an Excel date
         assert (row["name"], row["url"] or "", row["licence"] or "", row["as_of"]) == (
-            sources[sid]["name"], sources[sid]["url"], sources[sid]["licence"], sources[sid]["as_of"])
+            sources[sid]["name"], sources[sid]["url"], sources[sid]["licence"],
+            datetime.fromisoformat(as_of) if len(as_of) == 10 else as_of)
     software = {r["name"]: r["value"] for r in provenance if r["kind"] == "software"}
     assert software["Neo4j server"].startswith("5.26")
     load = {r["name"]: r["value"] for r in provenance if r["kind"] == "load"}
