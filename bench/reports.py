@@ -72,7 +72,7 @@ def summarise(results: dict[str, Any]) -> list[str]:
     lines = ["## Reports (bundled data, from the analysed graph; medians)", "",
              f"Target: a member or theme brief collected and written as xlsx, html or csv within "
              f"{results['target_seconds']:g} s.", "",
-             "| report | collect s | +xlsx s | +html s | +csv s | +pdf s | pdf pages bytes | within target |",
+             "| report | collect s | +xlsx s | +html s | +csv s | +pdf s | pdf bytes | within target |",
              "|---|---|---|---|---|---|---|---|"]
     for r in results["rows"]:
         verdict = "—" if r["meets_target"] is None else ("yes" if r["meets_target"] else "**no**")
