@@ -403,6 +403,12 @@ def test_reports_page(app: Callable[..., AppTest], cells: pd.DataFrame) -> None:
     ken = cells[cells["member_id"] == "KEN"]
     assert f"**{int((ken['status'] == 'gap').sum())} gap**" in texts(at)
     assert len(at.download_button) == 4
+    # a member brief covers every theme: no theme or region to choose; a theme brief no member
+    assert not [s for s in at.selectbox if s.key in (key("reports", "theme"), key("reports", "region"))]
+    at.radio(key=key("reports", "report")).set_value("theme").run()
+    assert_clean(at)
+    assert not [s for s in at.selectbox if s.key == key("reports", "members")]
+    assert "Choose the theme of the brief." in texts(at)
 
 
 # -- selections across pages and in the URL -------------------------------------------------------------------

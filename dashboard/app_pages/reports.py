@@ -30,22 +30,23 @@ st.markdown({
              "the gaps with suggested partners, the best coalition, brokers and the trend.",
 }[kind])
 cols = st.columns(3)
-theme = selection.narrow("Theme", facts.themes, "theme", PAGE, all_label="All themes", container=cols[0],
-                         format_func=labels.theme_name)
-region = selection.narrow("Region", frames.regions(facts), "region", PAGE, all_label="All regions",
-                          container=cols[1])
-member = selection.first_of("Member", list(choices), "members", PAGE, all_label="All members", container=cols[2],
-                            format_func=choices.get)
-if kind == "member":
-    theme = region = None
-    if member is None:
-        st.info("Choose the member of the brief.")
-        st.stop()
-if kind == "theme":
-    member = None
-    if theme is None:
-        st.info("Choose the theme of the brief.")
-        st.stop()
+theme: str | None = None
+region: str | None = None
+member: str | None = None
+if kind != "member":  # a member brief covers every theme of its member
+    theme = selection.narrow("Theme", facts.themes, "theme", PAGE, all_label="All themes", container=cols[0],
+                             format_func=labels.theme_name)
+    region = selection.narrow("Region", frames.regions(facts), "region", PAGE, all_label="All regions",
+                              container=cols[1])
+if kind != "theme":  # a theme brief covers every member (of the region)
+    member = selection.first_of("Member", list(choices), "members", PAGE, all_label="All members",
+                                container=cols[2], format_func=choices.get)
+if kind == "member" and member is None:
+    st.info("Choose the member of the brief.")
+    st.stop()
+if kind == "theme" and theme is None:
+    st.info("Choose the theme of the brief.")
+    st.stop()
 in_scope = ranking.rank_cells(cells, theme, region, [member] if member else [])
 st.markdown(f"In this scope: **{(in_scope['status'] == 'gap').sum()} gap** and "
             f"**{(in_scope['status'] == 'fragile').sum()} fragile** cells.")
