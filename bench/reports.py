@@ -8,11 +8,9 @@ theme brief, collected and written as xlsx, html or csv, within 2 s. Medians of 
 
 from __future__ import annotations
 
-import statistics
-import time
-from collections.abc import Callable
 from typing import Any
 
+from bench.analysis import _timed
 from graph.settings import REPO_ROOT
 
 #: (name, collect_gap_report keyword arguments) of the reports measured.
@@ -30,15 +28,6 @@ TARGET_SECONDS = 2.0
 TARGETED = ("member brief", "theme brief", "gap report, one theme")
 
 
-def _median_seconds(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
-    times, result = [], None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), result
-
-
 def run(repeat: int = 3) -> dict[str, Any]:
     """Collect and write every job ``repeat`` times; medians per step."""
     from graph.analysis import AnalysisConfig
@@ -53,10 +42,10 @@ def run(repeat: int = 3) -> dict[str, Any]:
     rows = []
     for name, kwargs in JOBS:
         many = repeat if "whole network" not in name else 1
-        collect, report = _median_seconds(lambda kw=kwargs: collect_gap_report(analysed, config, **kw), many)
+        collect, report = _timed(lambda kw=kwargs: collect_gap_report(analysed, config, **kw), many)
         row: dict[str, Any] = {"report": name, "repeat": many, "collect_s": round(collect, 3)}
         for fmt in FORMATS:
-            seconds, data = _median_seconds(lambda f=fmt, r=report: render(r, f, "a4"), many)
+            seconds, data = _timed(lambda f=fmt, r=report: render(r, f, "a4"), many)
             row[f"{fmt}_s"] = round(seconds, 3)
             row[f"{fmt}_bytes"] = len(data)
             row[f"total_{fmt}_s"] = round(collect + seconds, 3)

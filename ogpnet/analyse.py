@@ -200,7 +200,7 @@ def gaps(theme: str | None, region: str | None, members: tuple[str, ...], status
         if save:
             _write_text(save, to_json(envelope("gaps", ctx.meta, {}, rows=records(cells))))
         if compare:
-            before = _saved_cells(compare)
+            before = saved_cells(compare)
             diff = scope_frame(compare_snapshots(before, cells), theme, region, member_ids, cells=cells)
             emit(fmt, "gaps", ctx, {**params, "compare": str(compare)}, diff, list(diff.columns)[:8],
                  title="change since the saved snapshot")
@@ -227,7 +227,7 @@ def _write_text(path: Path, text: str) -> None:
     write_atomic(path, text.encode("utf-8"))
 
 
-def _saved_cells(path: Path) -> pd.DataFrame:
+def saved_cells(path: Path) -> pd.DataFrame:
     """Cells saved by ``ogpnet gaps --save``; a clear error for anything else."""
     try:
         saved = json.loads(path.read_text(encoding="utf-8"))

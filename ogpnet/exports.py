@@ -176,10 +176,10 @@ def report_theme(theme: str, region: str | None, since: Path | None, fmt: str | 
 def _gap_report(kind: str, theme: str | None, region: str | None, member: str | None, since: Path | None,
                 fmt: str | None, out: Path, paper: str, as_of: str | None) -> None:
     fmt = _checked_destination(out, fmt)
-    from ogpnet.analyse import _saved_cells
+    from ogpnet.analyse import saved_cells
     from reports.gap_report import collect_gap_report, render
 
-    since_cells = _saved_cells(since) if since else None
+    since_cells = saved_cells(since) if since else None
     config, analysed, version = _current(as_of)
     theme = resolve_theme(analysed.facts, theme) if theme else None
     region = resolve_region(analysed.facts, region)

@@ -25,7 +25,7 @@ from reports.archive import stable_zip, zip_time
 from reports.gap_report import GENERATED_AT_LABEL, GapReport, generated_at_iso
 from reports.readable import shown
 
-__all__ = ["COLUMNS_FILE", "CSV_FILES", "csv_texts", "csv_zip", "table_csv", "tables_zip"]
+__all__ = ["COLUMNS_FILE", "CSV_FILES", "csv_texts", "csv_zip", "table_csv"]
 
 #: File names of the gap report's zip, in order.
 CSV_FILES = ("executive_summary.csv", "top_gaps.csv", "summary.csv", "data_limits.csv", "trend.csv", "gaps.csv",
@@ -96,6 +96,3 @@ def csv_zip(report: Any) -> bytes:
     texts = csv_texts(report)
     return stable_zip(list((name, text.encode("utf-8")) for name, text in texts.items()), zip_time(report.loaded))
 
-
-#: Any report's CSV zip (the name the screening report uses).
-tables_zip = csv_zip

@@ -621,16 +621,22 @@ def render_pdf(report: GapReport, paper: str = "a4") -> bytes:
     return report_pdf(report, paper)
 
 
-def render(report: GapReport, fmt: str, paper: str = "a4") -> bytes:
-    """The report in ``fmt`` (``xlsx``, ``html``, ``csv`` — a zip — or ``pdf``) as bytes."""
+def render(report: Any, fmt: str, paper: str = "a4") -> bytes:
+    """A gap report, a brief or a screening report in ``fmt`` (``xlsx``, ``html``, ``csv`` — a zip — or
+    ``pdf`` on ``paper``) as bytes: the one place a format is chosen."""
+    from reports.csv_tables import csv_zip
+    from reports.html_page import tables_page
+    from reports.pdf import report_pdf
+    from reports.workbook import workbook_bytes
+
     if fmt == "xlsx":
-        return render_xlsx(report)
+        return workbook_bytes(report)
     if fmt == "html":
-        return render_html(report).encode("utf-8")
+        return (render_html(report) if isinstance(report, GapReport) else tables_page(report)).encode("utf-8")
     if fmt == "csv":
-        return render_csv_zip(report)
+        return csv_zip(report)
     if fmt == "pdf":
-        return render_pdf(report, paper)
+        return report_pdf(report, paper)
     raise ReportScopeError(f"unknown report format {fmt!r}", hint="use xlsx, html, csv or pdf")
 
 

@@ -29,7 +29,7 @@ from model.errors import UsageError
 from presentation.labels import theme_name
 from presentation.methods import METHODS
 from presentation.values import display_setting, evidence_text
-from reports.gap_report import _provenance
+from reports.gap_report import _provenance, render
 
 __all__ = ["SCREEN_SHEETS", "ScreenReport", "collect_screen_report", "render_screen"]
 
@@ -128,20 +128,6 @@ def collect_screen_report(analysed: AnalysedGraph, config: AnalysisConfig, theme
 
 
 def render_screen(report: ScreenReport, fmt: str, paper: str = "a4") -> bytes:
-    """The report as ``xlsx`` (one sheet per table), ``html`` (one self-contained page), ``csv`` (a zip of one
-    CSV per table) or ``pdf`` (on ``paper``), by the gap report's writers."""
-    from reports.csv_tables import tables_zip
-    from reports.html_page import tables_page
-    from reports.workbook import workbook_bytes
-
-    if fmt == "xlsx":
-        return workbook_bytes(report)
-    if fmt == "html":
-        return tables_page(report).encode("utf-8")
-    if fmt == "csv":
-        return tables_zip(report)
-    if fmt == "pdf":
-        from reports.pdf import report_pdf
-
-        return report_pdf(report, paper)
-    raise UsageError(f"unknown report format {fmt!r}", hint="use xlsx, html, csv or pdf")
+    """The report as ``xlsx``, ``html``, ``csv`` (a zip) or ``pdf`` (on ``paper``), by the gap report's writers
+    (:func:`reports.gap_report.render`)."""
+    return render(report, fmt, paper)

@@ -123,10 +123,3 @@ def _starts(frame: pd.DataFrame) -> pd.Series:
     _STARTS.insert(0, (frame, starts))
     del _STARTS[16:]
     return starts
-
-
-def _observed_by(dates: pd.Series, end: str) -> pd.Series:
-    """Rows dated by ``end`` (partial dates count from their start: ``2017`` is 2017-01-01)."""
-    text = dates.astype("string").fillna("")
-    start = text.where(text.str.len() != 4, text + "-01-01").where(text.str.len() != 7, text + "-01")
-    return (start != "") & (start <= end)
