@@ -68,6 +68,9 @@ SETTINGS: tuple[Setting, ...] = (
             (1, 86_400)),
     Setting("OGPNET_BATCH_SIZE", "5000", "Rows per UNWIND batch when loading.", int, (1, 1_000_000)),
     Setting("OGPNET_DATA_DIR", str(REPO_ROOT / "data"), "The canonical dataset (CSV files) that `ogpnet load` reads."),
+    Setting("OGPNET_USER_DATA_DIR", str(REPO_ROOT / "user-data"),
+            "The user dataset: partners' intake returns (`ogpnet intake import`), one folder per submission, "
+            "merged with OGPNET_DATA_DIR by `ogpnet load` (git-ignored; never inside the bundled data/)."),
     Setting("OGPNET_RAW_DIR", str(REPO_ROOT.parent / "shared" / "data" / "ogp"),
             "Folder with raw/ and reference/ (the real public data) that `ogpnet data build` reads."),
     Setting("OGPNET_DASHBOARD_PORT", "8501", "Port of the Streamlit dashboard (127.0.0.1 only).", int, _PORT),
@@ -95,6 +98,7 @@ class Settings:
     start_timeout: int
     batch_size: int
     data_dir: Path
+    user_data_dir: Path
     raw_dir: Path
     dashboard_port: int
 

@@ -80,6 +80,9 @@ class AnalysisConfig:
         0.5, "an organisation covers a cell when its strongest relation there has at least this strength "
              "(catalogue: programme 1, implementing 0.6-0.8, funding 0.5, monitoring 0.3, mention 0.2); weaker "
              "ones are listed as monitoring, not coverage")
+    self_reported_coverage: bool = _setting(
+        True, "support an organisation reports itself (confidence self_reported: a partner's intake workbook, "
+              "not seen in a public source) counts as coverage; false = shown as evidence, never counted")
     hops: int = _setting(
         2, "reachable help: 1 = only organisations already working in the member; 2 = also named ties "
            "(consortium co-members of organisations there, the local/national member, bordering countries); "

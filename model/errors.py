@@ -261,7 +261,8 @@ EXIT_CODES: dict[int, str] = {
     2: "wrong input: a malformed or unknown option value (the message suggests the closest known one), or a "
        "dataset that fails validation (every problem listed with file, row and column; nothing written)",
     65: "a source or table cannot be read as the data model requires (`ogpnet data build`, a saved or backup "
-        "file); nothing written",
+        "file, a partner's intake return that is too large, encrypted, corrupt or not of the template's shape); "
+        "nothing written",
     66: "nothing to analyse: the database holds no load yet",
     69: "Neo4j cannot be reached or refuses the credentials",
     70: "an unexpected error (a bug): one line, `OGPNET_DEBUG=1` for the traceback",

@@ -38,7 +38,23 @@ SECTORS = ("civil_society", "multilateral", "government", "private", "academic",
 MEMBER_LEVELS = ("national", "local")
 MEMBER_STATUSES = ("active", "inactive", "withdrawn", "suspended", "letter_of_intent", "unknown")
 CONSORTIUM_KINDS = ("working_group", "collective_action", "partnership", "network", "initiative")
-CONFIDENCE = ("high", "medium", "low")
+#: ``self_reported``: stated by the organisation itself (a partner's intake workbook, :mod:`loaders.intake`), not
+#: seen in a public source; shown as such everywhere, counted as coverage only when the setting
+#: ``self_reported_coverage`` says so.
+CONFIDENCE = ("high", "medium", "low", "self_reported")
+#: The confidence level of a partner's own statements.
+SELF_REPORTED = "self_reported"
+#: Every source of a partner's own statements (one per submission) has an id starting with this.
+SELF_REPORTED_SOURCE = "self-reported-"
+
+
+def is_self_reported(source: object) -> bool:
+    """Whether a source id is a partner's own statement (an intake submission).
+
+    >>> is_self_reported("self-reported-open-ownership-2026-12-07"), is_self_reported("gdb-2022")
+    (True, False)
+    """
+    return isinstance(source, str) and source.startswith(SELF_REPORTED_SOURCE)
 #: What an organisation does besides working on themes: ``funder`` = it funds open-government work (OGP itself,
 #: members' OGP processes, other organisations), as a source says in ``role_detail``.
 ORGANISATION_ROLES = ("funder",)
@@ -105,7 +121,8 @@ PROVENANCE = (
     Column("source", ref="sources.id", help="id of the source in sources.csv"),
     Column("as_of", "date", help="date the fact was true or published: YYYY, YYYY-MM or YYYY-MM-DD", range=YEARS),
 )
-CONF = Column("confidence", "enum", required=False, choices=CONFIDENCE, help="high, medium or low (blank = high)")
+CONF = Column("confidence", "enum", required=False, choices=CONFIDENCE,
+              help="high, medium, low or self_reported (the organisation's own statement); blank = high")
 
 
 @dataclass(frozen=True)
@@ -154,6 +171,19 @@ class TableSpec:
     @property
     def column_names(self) -> list[str]:
         return [c.name for c in self.columns]
+
+    @property
+    def claim(self) -> tuple[str, ...]:
+        """The key without ``source``: what a row says. Where ``source`` is part of the key (engagements), the
+        same claim from two sources is two facts (a partner's statement never overwrites public evidence);
+        the dataset builder keeps one row per claim.
+
+        >>> TABLE_BY_NAME["engagements"].claim
+        ('organisation_id', 'member_id', 'theme_id', 'relation')
+        >>> TABLE_BY_NAME["expertise"].claim == TABLE_BY_NAME["expertise"].key
+        True
+        """
+        return tuple(k for k in self.key if k != "source")
 
 
 TABLES: tuple[TableSpec, ...] = (
@@ -256,9 +286,13 @@ TABLES: tuple[TableSpec, ...] = (
             Column("relation", help="e.g. supports_implementation, named_in_commitment, national_chapter, "
                                     "research_hub, country_programme"),
             Column("detail", required=False),
+            Column("until", "date", required=False, range=YEARS,
+                   help="when the engagement ended (blank: not known to have ended); as_of is when it was "
+                        "observed or began"),
+            Column("url", required=False, help="a public page that shows the engagement"),
             CONF, *PROVENANCE,
         ),
-        key=("organisation_id", "member_id", "theme_id", "relation"),
+        key=("organisation_id", "member_id", "theme_id", "relation", "source"),
         rel=RelMapping("engagements", RelType.WORKS_IN, Label.ORGANISATION, "organisation_id", Label.MEMBER,
                        "member_id"),
         help="(Organisation)-[:WORKS_IN]->(Member): supply.",
@@ -340,7 +374,7 @@ def rel_property_columns(m: RelMapping) -> list[str]:
     """Columns stored as relationship properties: all but the two endpoints, or the mapping's ``properties``.
 
     >>> rel_property_columns(TABLE_BY_NAME["engagements"].rel)
-    ['theme_id', 'relation', 'detail', 'confidence', 'source', 'as_of']
+    ['theme_id', 'relation', 'detail', 'until', 'url', 'confidence', 'source', 'as_of']
     >>> rel_property_columns(TABLE_BY_NAME["commitments"].rel)
     ['source', 'as_of']
     """

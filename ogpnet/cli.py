@@ -226,14 +226,21 @@ def data_build(raw: Path | None, out: Path | None) -> None:
               "from OGPNET_RAW_DIR).")
 @click.option("--allow-shrink", is_flag=True, help="With --source: accept a newer export that removes more than "
               "the source's allowed share (20%) of its rows now in the graph.")
+@click.option("--user-data", "user_data", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Merge this user dataset (partners' intake returns) into the load (default without DIRECTORY: "
+                   "OGPNET_USER_DATA_DIR, when it holds submissions).")
+@click.option("--no-user-data", is_flag=True, help="Load the dataset alone, without the partners' returns.")
 @fail_cleanly
 def load(directory: Path | None, batch_size: int | None, quiet: bool, source: str | None,
-         allow_shrink: bool) -> None:
-    """Validate DIRECTORY (default data/) completely, then load it in one transaction.
+         allow_shrink: bool, user_data: Path | None, no_user_data: bool) -> None:
+    """Validate DIRECTORY (default data/, merged with the user dataset's intake returns) completely, then load it
+    in one transaction.
 
     Any problem: exit code 2, every problem listed with file, row and column, nothing written.
     With --source NAME, the argument is a raw export FILE of that source instead.
     """
+    import tempfile
+
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -241,6 +248,9 @@ def load(directory: Path | None, batch_size: int | None, quiet: bool, source: st
     from loaders.load.directory import load_directory
 
     s = settings()
+    if no_user_data and user_data:
+        raise UsageError("--user-data and --no-user-data contradict each other", hint="give one of them")
+    explicit = directory is not None
     directory = directory or s.data_dir
     console = Console(stderr=True)
     with connect(s) as database, Progress(TextColumn("loading {task.description}"), BarColumn(),
@@ -262,8 +272,15 @@ def load(directory: Path | None, batch_size: int | None, quiet: bool, source: st
         elif allow_shrink:
             raise UsageError("--allow-shrink only applies with --source", hint="drop --allow-shrink")
         else:
-            summary = load_directory(database, directory, batch_size=batch_size or s.batch_size,
-                                     progress=progress)
+            from loaders.intake import load_folder
+
+            merge = None if no_user_data else user_data or (None if explicit else s.user_data_dir)
+            with tempfile.TemporaryDirectory(prefix="ogpnet-load-") as tmp:
+                folder, merged = load_folder(directory, merge, Path(tmp)) if merge else (directory, [])
+                if merged:
+                    console.print(f"merging {len(merged)} partner submission(s) from {merge}")
+                summary = load_directory(database, folder, batch_size=batch_size or s.batch_size,
+                                         progress=progress)
     _print_load_summary(summary)
 
 
@@ -316,3 +333,4 @@ def _path(p: str | None) -> Path | None:
 # The analysis and report commands register themselves on `main`.
 from ogpnet import analyse as _analyse  # noqa: E402,F401
 from ogpnet import exports as _exports  # noqa: E402,F401
+from ogpnet import intake as _intake  # noqa: E402,F401

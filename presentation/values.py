@@ -15,6 +15,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from model.schema import is_self_reported
+
 __all__ = ["LIST_SEPARATOR", "cell_value", "clean_text", "display_number", "display_share", "display_setting",
            "evidence_text", "plain_scalar"]
 
@@ -108,8 +110,12 @@ def evidence_text(item: dict[str, Any]) -> str:
     'works in Kenya (hand-partner-engagements, 2023)'
     >>> evidence_text({"text": "covers 3 more members", "source": None, "as_of": None})
     'covers 3 more members'
+    >>> evidence_text({"text": "works in Kenya", "source": "self-reported-lab-2026-12-07", "as_of": "2026-12-07"})
+    'works in Kenya (self-reported by the organisation: self-reported-lab-2026-12-07, 2026-12-07)'
     """
     origin = ", ".join(str(v) for v in (item.get("source"), item.get("as_of")) if v)
+    if is_self_reported(item.get("source")):
+        origin = f"self-reported by the organisation: {origin}"
     return f"{item['text']} ({origin})" if origin else str(item["text"])
 
 

@@ -92,6 +92,7 @@ def test_every_error_kind_has_its_own_documented_exit_code() -> None:
             kinds.setdefault(cls.exit_code, set()).add(base.__name__)
     assert set(kinds) | {INTERNAL_ERROR} <= set(EXIT_CODES), "an exit code is not documented"
     shared = {code: names for code, names in kinds.items() if len(names) > 1}
-    assert shared == {2: {"UsageError", "ValidationError"}, 65: {"TableError", "BuildError"}}, shared
+    assert shared == {2: {"UsageError", "ValidationError"},
+                      65: {"TableError", "BuildError", "UnreadableIntake"}}, shared
     for code, meaning in EXIT_CODES.items():
         assert f"| {code} | {meaning} |" in README

@@ -23,6 +23,7 @@ Definitions (``cfg`` = :class:`~model.config.AnalysisConfig`; dates: :mod:`graph
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -34,6 +35,7 @@ from graph.analysis.scope import analysed_members, in_force
 from graph.analysis.supply import support_links
 from model.config import AnalysisConfig
 from model.facts import Facts, column
+from model.schema import SELF_REPORTED
 
 __all__ = [
     "ALL_STATUSES",
@@ -168,6 +170,12 @@ def _cells(facts: Facts, cfg: AnalysisConfig, members: pd.DataFrame, themes: lis
         cells["evidence"] = pd.Series([[] for _ in range(len(cells))], index=cells.index, dtype="object")
         return cells[list(CELL_COLUMNS)]
     link_rows = _grouped(links, links.to_dict("records"))
+    if not cfg.self_reported_coverage:  # shown, not counted: what the partners say about themselves
+        own = support_links(facts, replace(cfg, self_reported_coverage=True))
+        own = own[(own["confidence"] == SELF_REPORTED) & own["member_id"].isin(set(column(members, "member_id")))
+                  & own["theme_id"].isin(themes)]
+        for key, rows in _grouped(own, own.assign(strength=0.0).to_dict("records")).items():
+            link_rows[key] = [*link_rows.get(key, []), *rows]
     demand_rows = cells[["pledges", "need_signals", "achievements", "commitments"]].to_dict("records")
     cells["evidence"] = pd.Series([_cell_evidence({str(k): v for k, v in row.items()}, link_rows.get(key, []),
                                                   org_names, cfg.coverage_min_strength)
@@ -198,6 +206,10 @@ def _cell_evidence(demand: dict[str, Any], links: list[dict[str, Any]], names: d
         how = str(link["relation"]).replace("_", " ")
         general = "; a general engagement, expert in the theme" if link["general"] else ""
         lead = "supported by" if link["strength"] >= min_strength else "not counted as support (too weak):"
+        if link.get("confidence") == SELF_REPORTED:
+            general += "; self-reported"
+            if link["strength"] == 0:
+                lead = "not counted as coverage (self-reported, setting self_reported_coverage is off):"
         items.append({"text": f"{lead} {name} ({how}, {link['grade']}{general})", "source": link["source"],
                       "as_of": link["as_of"]})
     return items

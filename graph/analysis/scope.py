@@ -23,7 +23,7 @@ import pandas as pd
 from model.config import AnalysisConfig
 from model.facts import Facts
 
-__all__ = ["analysed_members", "in_force", "reference_year"]
+__all__ = ["analysed_members", "analysis_date", "in_force", "reference_year"]
 
 #: Tables whose rows are kept only when observed by the analysis date.
 DATED_TABLES = ("engagements", "expertise", "memberships", "consortium_themes", "signals")
@@ -89,6 +89,24 @@ def reference_year(facts: Facts) -> int:
     years += [pd.to_numeric(facts.commitments["year"], errors="coerce").max()] if len(facts.commitments) else []
     known = [int(y) for y in years if pd.notna(y)]
     return max(known) if known else 2011
+
+
+def analysis_date(facts: Facts) -> str:
+    """The date the analysis looks from, as comparable text: the start of ``as_of`` when the facts were cut to a
+    date, else the latest date in the data (its dated rows' ``as_of``). An engagement whose ``until`` is earlier
+    has ended.
+
+    >>> analysis_date(Facts.from_rows(signals=[{"member_id": "KEN", "theme_id": "open_data", "as_of": "2022-03"}]))
+    '2022-03'
+    >>> analysis_date(replace(Facts.from_rows(), as_of="2017"))
+    '2017'
+    """
+    if facts.as_of:
+        return facts.as_of
+    dates = [frame["as_of"].astype("string").max() for frame in
+             (facts.signals, facts.engagements, facts.commitments, facts.memberships, facts.expertise)
+             if "as_of" in frame.columns and frame["as_of"].notna().any()]
+    return str(max(dates)) if dates else "2011"
 
 
 def analysed_members(facts: Facts, config: AnalysisConfig | None = None) -> pd.DataFrame:

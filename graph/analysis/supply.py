@@ -4,8 +4,10 @@ An organisation supports theme t in member m when it WORKS_IN m with ``theme_id 
 general engagement (blank theme) and is EXPERT_IN t. The relation's *strength* comes from the catalogue
 (:mod:`model.catalogue`): a programme or technical assistance is 1, an implementing partner 0.6-0.8,
 funding 0.5, research or monitoring 0.3, an impact story 0.2, past engagements and ties that are not support
-0. Relations in ``non_supply_relations`` count as 0 too. The strength of an organisation on a cell is that
-of its strongest relation there; it *covers* the cell when that strength is at least
+0. Relations in ``non_supply_relations`` count as 0 too, and so do engagements that ended (``until``) before
+the analysis date (:func:`graph.analysis.scope.analysis_date`) and, when the setting ``self_reported_coverage``
+is off, what an organisation reports about itself (confidence ``self_reported``). The strength of an
+organisation on a cell is that of its strongest relation there; it *covers* the cell when that strength is at least
 ``coverage_min_strength``. Coverage, partner fit, coalitions and the dashboard all read supply here.
 """
 
@@ -16,18 +18,35 @@ import pandas as pd
 
 from model.config import AnalysisConfig
 from model.facts import Facts, column
+from model.schema import SELF_REPORTED
 
 __all__ = ["PARTNER_ROLES", "SUPPORT_COLUMNS", "capabilities", "organisations_in_role", "relation_strengths",
            "support_links", "supporting_links"]
 
 #: Columns of :func:`support_links`.
 SUPPORT_COLUMNS = ("organisation_id", "member_id", "theme_id", "strength", "grade", "relation", "general",
-                   "source", "as_of", "detail")
+                   "source", "as_of", "detail", "confidence", "until")
 
 
 def relation_strengths(facts: Facts, config: AnalysisConfig | None = None) -> pd.DataFrame:
     """The engagements with each relation's ``strength`` and ``grade`` (``unknown`` and 0 for a relation the
-    catalogue lacks; 0 for those in ``non_supply_relations``)."""
+    catalogue lacks; 0 for those in ``non_supply_relations``; grade ``ended`` and 0 for an engagement that ended
+    before the analysis date; 0 for a self-reported one when ``self_reported_coverage`` is off).
+
+    >>> facts = Facts.from_rows(engagements=[
+    ...     {"organisation_id": "a", "member_id": "KEN", "relation": "country_programme", "as_of": "2019",
+    ...      "until": "2021"},
+    ...     {"organisation_id": "b", "member_id": "KEN", "relation": "country_programme", "as_of": "2024",
+    ...      "confidence": "self_reported"}])
+    >>> relation_strengths(facts)[["organisation_id", "strength", "grade"]]
+      organisation_id  strength      grade
+    0               a       0.0      ended
+    1               b       1.0  programme
+    >>> list(relation_strengths(facts, AnalysisConfig(self_reported_coverage=False))["strength"])
+    [0.0, 0.0]
+    """
+    from graph.analysis.scope import analysis_date
+
     cfg = config or AnalysisConfig()
     grades = {r.id: (r.strength, r.grade) for r in cfg.catalogue.relations}
     eng = facts.engagements
@@ -35,7 +54,11 @@ def relation_strengths(facts: Facts, config: AnalysisConfig | None = None) -> pd
     strength = relation.map(lambda r: grades.get(r, (0.0, "unknown"))[0]).astype("float64")
     grade = relation.map(lambda r: grades.get(r, (0.0, "unknown"))[1])
     excluded = relation.isin(list(cfg.non_supply_relations))
-    return eng.assign(strength=np.where(excluded, 0.0, strength), grade=grade)
+    until = eng["until"].astype("string").fillna("") if "until" in eng.columns else pd.Series("", index=eng.index)
+    ended = (until != "") & (until.str.pad(10, side="right", fillchar="~") < analysis_date(facts))
+    if not cfg.self_reported_coverage and "confidence" in eng.columns:
+        excluded = excluded | (eng["confidence"] == SELF_REPORTED).fillna(False).astype(bool)
+    return eng.assign(strength=np.where(excluded | ended, 0.0, strength), grade=grade.where(~ended, "ended"))
 
 
 def support_links(facts: Facts, config: AnalysisConfig | None = None) -> pd.DataFrame:

@@ -316,11 +316,11 @@ def merge_relationships(spec: TableSpec, rows: Iterable[Row], ids: dict[str, set
         if not ok:
             issues.append(_origin_issue(row, fld, reason))
             continue
-        key = tuple(str(row.get(k) or "") for k in spec.key)
+        key = tuple(str(row.get(k) or "") for k in spec.claim)
         if key in kept:
             file, line = kept[key]["_origin"]
             reason = f"duplicate of {spec.name} key {'/'.join(key)} (kept {file} row {line})"
-            issues.append(_origin_issue(row, ",".join(spec.key), reason, MERGED))
+            issues.append(_origin_issue(row, ",".join(spec.claim), reason, MERGED))
             continue
         kept[key] = row
     return list(kept.values())
