@@ -35,7 +35,7 @@ from graph.analysis import (
     unique_coverage,
 )
 from model.facts import column
-from model.schema import REL_MAPPINGS, RelType
+from model.schema import REL_MAPPINGS, SELF_REPORTED, RelType
 from presentation.labels import KIND_NAMES, NO_DEMAND, RELATION_WORDS, sector_name, theme_name
 from presentation.ranking import rank_cells
 
@@ -85,6 +85,51 @@ def organisation_names(facts: Facts) -> dict[str, str]:
     """Organisation id -> name (the id when the name is missing), sorted by name."""
     orgs = facts.organisations.sort_values(["name", "organisation_id"])
     return {o: (n if isinstance(n, str) else o) for o, n in zip(orgs["organisation_id"], orgs["name"], strict=True)}
+
+
+def self_reported_table(facts: Facts, organisation: str) -> pd.DataFrame:
+    """What ``organisation`` reported about itself (facts of confidence ``self_reported``): one row per
+    statement, newest report first, with its source (one per intake submission) and dates.
+
+    >>> facts = Facts.from_rows(
+    ...     members=[{"id": "KEN", "name": "Kenya"}],
+    ...     engagements=[{"organisation_id": "lab", "member_id": "KEN", "theme_id": "open_data",
+    ...                   "relation": "country_programme", "confidence": "self_reported", "as_of": "2024",
+    ...                   "source": "self-reported-lab-2026-12-07"},
+    ...                  {"organisation_id": "lab", "member_id": "KEN", "relation": "research", "source": "gdb"}],
+    ...     sources=[{"id": "self-reported-lab-2026-12-07", "as_of": "2026-12-07"}])
+    >>> self_reported_table(facts, "lab")[["kind", "member_name", "theme_name", "relation", "reported"]]
+             kind member_name theme_name           relation    reported
+    0  engagement       Kenya  Open data  country programme  2026-12-07
+    """
+    reported = dict(zip(column(facts.sources, "source_id"), column(facts.sources, "as_of"), strict=True))
+    members = dict(zip(column(facts.members, "member_id"), column(facts.members, "name"), strict=True))
+    consortia = dict(zip(column(facts.consortia, "consortium_id"), column(facts.consortia, "name"), strict=True))
+    rows: list[dict[str, Any]] = []
+
+    def own(frame: pd.DataFrame, key: str = "organisation_id") -> pd.DataFrame:
+        mine = frame[(frame[key] == organisation) & (frame["confidence"] == SELF_REPORTED).fillna(False)]
+        return mine.astype(object).where(mine.notna(), None)
+
+    for r in own(facts.engagements).to_dict("records"):
+        theme = r.get("theme_id")
+        rows.append({"kind": "engagement", "member_name": members.get(r["member_id"], r["member_id"]),
+                     "theme_name": theme_name(theme) if theme else "(all its themes)",
+                     "relation": str(r["relation"]).replace("_", " "), "detail": r.get("detail"),
+                     "as_of": r.get("as_of"), "until": r.get("until"), "url": r.get("url"),
+                     "source": r["source"], "reported": reported.get(r["source"])})
+    for r in own(facts.expertise).to_dict("records"):
+        rows.append({"kind": "expertise", "theme_name": theme_name(r["theme_id"]), "source": r["source"],
+                     "as_of": r.get("as_of"), "reported": reported.get(r["source"])})
+    memberships = facts.memberships[facts.memberships["participant_type"] == "organisation"]
+    for r in own(memberships, "participant_id").to_dict("records"):
+        rows.append({"kind": "membership", "member_name": None,
+                     "detail": f"{consortia.get(r['consortium_id'], r['consortium_id'])}"
+                               + (f" ({r['role']})" if r.get("role") else ""),
+                     "source": r["source"], "as_of": r.get("as_of"), "reported": reported.get(r["source"])})
+    out = pd.DataFrame(rows, columns=["kind", "member_name", "theme_name", "relation", "detail", "as_of", "until",
+                                      "url", "source", "reported"])
+    return out.sort_values(["reported", "kind"], ascending=[False, True], kind="stable", ignore_index=True)
 
 
 def as_of_choices(facts: Facts) -> list[str]:

@@ -144,6 +144,15 @@ def cells(snapshot: str, config: AnalysisConfig) -> pd.DataFrame:
     return coverage_cells(_f(snapshot), config)
 
 
+@st.cache_data(show_spinner="Preparing the intake workbook…", max_entries=16)
+def intake_template(snapshot: str, organisation: str, config: AnalysisConfig) -> bytes:
+    """The partner intake workbook of ``organisation``, prefilled from this load (reports.intake_template)."""
+    from reports.intake_template import template_bytes
+
+    return template_bytes(_f(snapshot), [r.id for r in config.catalogue.relations], organisation,
+                          snapshot=snapshot)
+
+
 @st.cache_data(show_spinner="Screening candidates…", max_entries=16)
 def screening(snapshot: str, theme: str, members: tuple[str, ...] | None, config: AnalysisConfig) -> pd.DataFrame:
     return screen_partners(_f(snapshot), theme, members=members, config=config)

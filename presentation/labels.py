@@ -254,6 +254,8 @@ COLUMNS: dict[str, ColumnLabel] = {
     "id": _c("Id"), "url": _c("Address", "", LINK), "licence": _c("Licence"),
     "kind": _c("Kind"), "what": _c("What", "commitment id or indicator"),
     "detail": _c("Detail"), "how": _c("How it supports"),
+    "relation": _c("Relation"), "until": _c("Until", "when the engagement ended"),
+    "reported": _c("Reported", "the date the organisation filled in its intake workbook"),
     "link": _c("Tie"), "rank": _c("Rank", "", NUMBER),
     "item": _c("Item"), "value": _c("Value"), "explanation": _c("Explanation"), "default": _c("Default"),
     # reports

@@ -52,3 +52,23 @@ if similar.empty:
 components.table(similar, f"similar-to-{organisation}",
                  columns=["name", "sector", "jaccard", "resource_allocation", "n_shared", "shared"])
 components.explain("How similarity is measured", loaded.config, "similar")
+
+st.header(f"What {orgs[organisation]} reports itself")
+own = frames.self_reported_table(facts, organisation)
+if own.empty:
+    st.info(f"{orgs[organisation]} has not returned an intake workbook: everything above comes from public sources. "
+            "Send it the template below; `ogpnet intake import` reads it back (the dashboard never writes to the "
+            "database).")
+else:
+    st.caption(f"{len(own)} statement(s) of {orgs[organisation]} about itself, from {own['source'].nunique()} "
+               "intake return(s). They sit beside public evidence, never over it, and are marked self-reported "
+               "wherever they appear; " + ("they count as coverage" if loaded.config.self_reported_coverage else
+                                          "they do not count as coverage (OGPNET_SELF_REPORTED_COVERAGE=false)")
+               + ".")
+    components.table(own, f"self-reported-{organisation}",
+                     columns=["reported", "kind", "member_name", "theme_name", "relation", "detail", "as_of",
+                              "until", "url", "source"])
+st.download_button(f"Intake template for {orgs[organisation]} (.xlsx)",
+                   state.intake_template(loaded.snapshot, organisation, loaded.config),
+                   file_name=f"intake-{organisation}.xlsx", on_click="ignore", icon=":material/download:",
+                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

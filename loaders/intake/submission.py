@@ -155,14 +155,14 @@ def check_returned(returned: Returned, facts: Facts, catalogue: Catalogue, *, to
     kept_ids: set[str] = set()
     written: dict[tuple[str, str, str], dict[str, str]] = {}
     for r in returned.rows.get("Engagements", []):
-        values = _engagement(r, choices, relations, problem, today)
-        if values is None:
-            continue
+        values, ok = _engagement(r, choices, relations, problem, today)
         claim = (values["member_id"], values["theme_id"], values["relation"])
-        if claim in seen:
+        if values["member_id"] and values["relation"] and claim in seen:
             problem(r["relation"], f"the same member, theme and relation as row {seen[claim]}: one row each")
             continue
         seen[claim] = r["member"].row
+        if not ok:
+            continue
         rid = text_of(r["row_id"].value).strip()
         if rid and rid not in current_rows:
             problem(r["row_id"], "this hidden row id is not one the graph holds for the organisation (changed, or "
@@ -293,8 +293,8 @@ def _form(returned: Returned, problem: Any, today: dt.date) -> dict[str, str]:
 
 
 def _engagement(r: dict[str, Cell], choices: Choices, relations: list[str], problem: Any,
-                today: dt.date) -> dict[str, str] | None:
-    """One engagement row's values (ids), or None after reporting its problems."""
+                today: dt.date) -> tuple[dict[str, str], bool]:
+    """One engagement row's values (ids), and whether every cell passed (problems are reported)."""
     ok = True
     out: dict[str, str] = {}
     for fld, name in (("member", "Members"), ("theme", "Themes"), ("relation", "Relations")):
@@ -334,7 +334,7 @@ def _engagement(r: dict[str, Cell], choices: Choices, relations: list[str], prob
             problem(r["url"], reason)
             ok = False
         out["url"] = value or ""
-    return out if ok else None
+    return out, ok
 
 
 def _simple_sheet(returned: Returned, sheet: str, fld: str, list_name: str, choices: Choices, problem: Any,
@@ -448,7 +448,9 @@ def _write_csv(path: Path, columns: Sequence[str], rows: Iterable[dict[str, str]
 
 def merged_dataset(data_dir: Path, folders: Sequence[Path], out: Path) -> Path:
     """The canonical dataset of ``data_dir`` with the rows of each submission folder appended, written to
-    ``out``. Node rows keep the first definition of an id (the bundled one, then the oldest submission)."""
+    ``out``. A key given twice keeps its first row (the bundled one, then the oldest submission's): a node's
+    details, an expertise or membership restated; engagements carry their source in the key, so every partner's
+    statement stays."""
     out.mkdir(parents=True, exist_ok=True)
     for spec in TABLES:
         src = data_dir / f"{spec.name}.csv"
@@ -460,13 +462,13 @@ def merged_dataset(data_dir: Path, folders: Sequence[Path], out: Path) -> Path:
         with src.open(encoding="utf-8", newline="") as f:
             reader = csv.DictReader(f)
             rows = [dict(r) for r in reader]
-        ids = {r.get("id") for r in rows} if spec.kind == "node" else set()
+        keys = {tuple(r.get(k) or "" for k in spec.key) for r in rows}
         for path in extra:
             with path.open(encoding="utf-8", newline="") as f:
                 for r in csv.DictReader(f):
-                    if spec.kind == "node" and r.get("id") in ids:
-                        continue
-                    ids.add(r.get("id"))
-                    rows.append(dict(r))
+                    key = tuple(r.get(k) or "" for k in spec.key)
+                    if key not in keys:  # (a second return before a load restates the first: kept once)
+                        keys.add(key)
+                        rows.append(dict(r))
         _write_csv(out / src.name, spec.column_names, rows)
     return out
