@@ -221,7 +221,7 @@ def write_dataset(tables: Tables, out: Path) -> dict[str, int]:
         with open(out / f"{spec.name}.csv", "w", encoding="utf-8", newline="") as f:
             writer = csv.writer(f, lineterminator="\n")
             writer.writerow(spec.column_names)
-            writer.writerows([row[c] for c in spec.column_names] for row in tables[spec.name])
+            writer.writerows([row.get(c, "") for c in spec.column_names] for row in tables[spec.name])
     return {name: len(rows) for name, rows in tables.items()}
 
 

@@ -28,8 +28,8 @@ def rel_key(table: str, row: dict[str, object]) -> str:
     """The ``key`` property of a relationship row: its unique key, ``|``-joined, blanks kept as empty.
 
     >>> rel_key("engagements", {"organisation_id": "oo", "member_id": "KEN", "theme_id": None,
-    ...                         "relation": "programme"})
-    'oo|KEN||programme'
+    ...                         "relation": "programme", "source": "oo-tracker-2022"})
+    'oo|KEN||programme|oo-tracker-2022'
     """
     return key_text(row.get(c) for c in rel_key_columns(table))
 
