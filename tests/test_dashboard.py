@@ -353,6 +353,10 @@ def test_partner_search(app: Callable[..., AppTest], facts: Facts, config: Analy
     # OCP's only open contracting evidence is impact stories (a mention): not support, and the page says why
     at.selectbox(key=key("partners", "organisation")).select("open-contracting-partnership").run()
     assert any("a mention, monitoring or research does not count as support" in i.value for i in at.info)
+    # the bundled data holds no partner's own statements: the page says so and offers the intake template
+    assert any("has not returned an intake workbook" in i.value for i in at.info)
+    buttons = [b.proto.label for b in at.get("download_button")]
+    assert "Intake template for Open Contracting Partnership (.xlsx)" in buttons, buttons
 
 
 # -- coalition ------------------------------------------------------------------------------------------------
