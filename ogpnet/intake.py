@@ -8,8 +8,9 @@ from pathlib import Path
 import click
 
 from graph.settings import Settings, analysis_config
-from model.errors import ConfigError, OutputError, UsageError, printable
+from model.errors import ConfigError, UsageError, printable
 from ogpnet.cli import fail_cleanly, main
+from ogpnet.exports import write_atomic
 
 
 @main.group("intake")
@@ -43,8 +44,8 @@ def template(organisation: str | None, themes: tuple[str, ...], out: Path) -> No
     org = resolve_organisation(facts, organisation) if organisation else None
     theme_ids = [resolve_theme(facts, t) for t in themes]
     data = template_bytes(facts, [r.id for r in config.catalogue.relations], org, theme_ids or None,
-                          snapshot=analysed.snapshot.snapshot)
-    _write(out, data)
+                          snapshot=analysed.snapshot.snapshot or "")
+    write_atomic(out, data)
     who = f"{org}" if org else "a new organisation"
     click.echo(f"wrote {out} (intake template for {who}; snapshot {analysed.snapshot.snapshot})", err=True)
 
@@ -95,17 +96,3 @@ def _inside(path: Path, folder: Path) -> bool:
     except ValueError:
         return False
     return True
-
-
-def _write(out: Path, data: bytes) -> None:
-    if out.is_dir():
-        raise OutputError(f"--out {out} is a directory")
-    if not out.parent.is_dir():
-        raise OutputError(f"--out {out}: the folder {out.parent} does not exist")
-    tmp = out.with_name(f".{out.name}.tmp")
-    try:
-        tmp.write_bytes(data)
-        tmp.replace(out)
-    except OSError as e:
-        tmp.unlink(missing_ok=True)
-        raise OutputError(f"cannot write {out}: {e.strerror or e}") from None

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Iterable
-from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -76,10 +75,11 @@ def template_workbook(facts: Facts, relations: Iterable[str], organisation: str 
     return wb
 
 
-def template_bytes(*args: Any, **kwargs: Any) -> bytes:
-    """:func:`template_workbook` as the bytes of an .xlsx file (the dashboard's download)."""
+def template_bytes(facts: Facts, relations: Iterable[str], organisation: str | None = None,
+                   themes: Iterable[str] | None = None, *, snapshot: str = "", today: dt.date | None = None) -> bytes:
+    """:func:`template_workbook` as the bytes of an .xlsx file (the CLI's file, the dashboard's download)."""
     buffer = io.BytesIO()
-    template_workbook(*args, **kwargs).save(buffer)
+    template_workbook(facts, relations, organisation, themes, snapshot=snapshot, today=today).save(buffer)
     return buffer.getvalue()
 
 
@@ -198,8 +198,7 @@ def _data_sheet(ws: Worksheet, sheet: IntakeSheet, rows: list[dict[str, str]], o
 def _lists_sheet(ws: Worksheet, choices: Choices) -> None:
     for col, (name, labels) in enumerate(choices.labels.items(), start=1):
         ws.cell(1, col, name)
-        values = [v for k, v in labels.items()]
-        for r, label in enumerate(values, start=2):
+        for r, label in enumerate(labels.values(), start=2):
             ws.cell(r, col, label)
 
 

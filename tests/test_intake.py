@@ -96,7 +96,9 @@ def test_template_has_the_sheets_lists_hidden_ids_and_what_the_graph_holds(facts
     assert "A2:A501" in formulas.values() and "C2:C501" in formulas.values()
     lists = {c[0].value: [x.value for x in c[1:] if x.value] for c in wb["Lists"].iter_cols()}
     assert "Kenya" in lists["Members"] and lists["Relations"] == [r.replace("_", " ") for r in INTAKE_RELATIONS]
-    assert "Climate partnership" in " ".join(lists["Consortia"]) or lists["Consortia"]
+    assert lists["Consortia"] == ["Beneficial Ownership Collective Action", "Climate Transparency Partnership",
+                                  "Open Data Working Group"]
+    assert lists["Themes"][0] == "(all its themes)" and len(lists["Themes"]) == len(facts.themes) + 1
 
 
 def test_template_on_themes_prefills_only_those(facts: Facts, tmp_path: Path) -> None:
@@ -239,8 +241,7 @@ def test_files_that_are_not_a_returned_template_are_refused(facts: Facts, tmp_pa
         wb.save(path)
     elif case == "corrupt":
         path.write_bytes(b"this is not a workbook")
-    elif case == "damaged":
-        path.write_bytes(path.read_bytes()[:4000])
+    elif case == "damaged":  # a zip, but not a workbook package openpyxl can read
         import zipfile
         with zipfile.ZipFile(path, "w") as z:
             z.writestr("[Content_Types].xml", "<broken")
@@ -325,3 +326,12 @@ def test_cli_round_trip_template_import_load_gaps(database: Any, neo4j_env: dict
     assert run(env, "load", "--quiet", "--no-user-data").returncode == 0
     gaps = json.loads(run(env, "gaps", "--member", member, "--format", "json").stdout)
     assert [g for g in gaps["rows"] if g["theme_id"] == theme][0]["status"] == "gap"
+
+
+def test_a_damaged_submission_record_is_a_located_error(tmp_path: Path) -> None:
+    folder = tmp_path / "user" / "submissions" / "self-reported-lab-2026-12-07"
+    folder.mkdir(parents=True)
+    (folder / "submission.json").write_text("{not json", "utf-8")
+    with pytest.raises(ValidationError) as info:
+        load_folder(FIXTURE, tmp_path / "user", tmp_path / "tmp")
+    assert "submission.json" in str(info.value.problems[0])

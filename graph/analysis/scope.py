@@ -83,12 +83,17 @@ def reference_year(facts: Facts) -> int:
     """
     if facts.as_of:
         return int(facts.as_of[:4])
-    years = [pd.to_numeric(frame["as_of"].astype("string").str[:4], errors="coerce").max()
-             for frame in (facts.signals, facts.engagements, facts.commitments, facts.memberships, facts.expertise)
-             if "as_of" in frame.columns and len(frame)]
+    years = [pd.to_numeric(pd.Series([d[:4] for d in _latest_dates(facts)]), errors="coerce").max()]
     years += [pd.to_numeric(facts.commitments["year"], errors="coerce").max()] if len(facts.commitments) else []
     known = [int(y) for y in years if pd.notna(y)]
     return max(known) if known else 2011
+
+
+def _latest_dates(facts: Facts) -> list[str]:
+    """The latest ``as_of`` of each dated table that has one (the data's own "now")."""
+    return [str(frame["as_of"].astype("string").max()) for frame in
+            (facts.signals, facts.engagements, facts.commitments, facts.memberships, facts.expertise)
+            if "as_of" in frame.columns and frame["as_of"].notna().any()]
 
 
 def analysis_date(facts: Facts) -> str:
@@ -103,10 +108,7 @@ def analysis_date(facts: Facts) -> str:
     """
     if facts.as_of:
         return facts.as_of
-    dates = [frame["as_of"].astype("string").max() for frame in
-             (facts.signals, facts.engagements, facts.commitments, facts.memberships, facts.expertise)
-             if "as_of" in frame.columns and frame["as_of"].notna().any()]
-    return str(max(dates)) if dates else "2011"
+    return max(_latest_dates(facts), default="2011")
 
 
 def analysed_members(facts: Facts, config: AnalysisConfig | None = None) -> pd.DataFrame:

@@ -55,7 +55,9 @@ def relation_strengths(facts: Facts, config: AnalysisConfig | None = None) -> pd
     grade = relation.map(lambda r: grades.get(r, (0.0, "unknown"))[1])
     excluded = relation.isin(list(cfg.non_supply_relations))
     until = eng["until"].astype("string").fillna("") if "until" in eng.columns else pd.Series("", index=eng.index)
-    ended = (until != "") & (until.str.pad(10, side="right", fillchar="~") < analysis_date(facts))
+    ended = until != ""
+    if ended.any():  # (the data's latest date is looked up only when some engagement has an end)
+        ended &= until.str.pad(10, side="right", fillchar="~") < analysis_date(facts)
     if not cfg.self_reported_coverage and "confidence" in eng.columns:
         excluded = excluded | (eng["confidence"] == SELF_REPORTED).fillna(False).astype(bool)
     return eng.assign(strength=np.where(excluded | ended, 0.0, strength), grade=grade.where(~ended, "ended"))

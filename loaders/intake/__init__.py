@@ -20,6 +20,7 @@ from loaders.intake.submission import (
     merged_dataset,
     submissions_of,
     write_submission,
+    write_tables,
 )
 from model.catalogue import Catalogue
 from model.errors import Problem, ValidationError
@@ -69,18 +70,14 @@ def import_returns(paths: Sequence[Path], facts: Facts, catalogue: Catalogue, *,
 
 def _check_merged(data_dir: Path, earlier: list[Path], subs: list[Submission]) -> None:
     """The dataset ``ogpnet load`` will read (bundled + earlier submissions + these) must validate."""
-    from loaders.intake.submission import SUBMISSION_TABLES, _write_csv
     from loaders.load.validate import validate_dataset
-    from model.schema import TABLE_BY_NAME
 
     with tempfile.TemporaryDirectory(prefix="ogpnet-intake-") as tmp:
         folders = list(earlier)
         for i, sub in enumerate(subs):
             folder = Path(tmp) / f"new-{i}"
             folder.mkdir()
-            for name in SUBMISSION_TABLES:
-                if sub.rows.get(name):
-                    _write_csv(folder / f"{name}.csv", TABLE_BY_NAME[name].column_names, sub.rows[name])
+            write_tables(sub, folder)
             folders.append(folder)
         validate_dataset(merged_dataset(data_dir, folders, Path(tmp) / "merged"))
 

@@ -33,14 +33,16 @@ from typing import Any
 
 from loaders.build.ids import organisation_id as slug_id
 from loaders.intake.read import Cell, Returned
+from loaders.textio import read_json
 from model.catalogue import Catalogue
 from model.errors import OutputError, Problem, ValidationError
 from model.facts import Facts, column
 from model.intake import ALL_THEMES, Choices, parse_date, parse_url, row_id, text_of, words
-from model.schema import SECTORS, SELF_REPORTED, SELF_REPORTED_SOURCE, TABLE_BY_NAME, TABLES
+from model.schema import SELF_REPORTED, SELF_REPORTED_SOURCE, TABLE_BY_NAME, TABLES
 from model.validation import MAX_TEXT_CHARS, convert_value
 
-__all__ = ["Change", "Submission", "check_returned", "merged_dataset", "submissions_of", "write_submission"]
+__all__ = ["Change", "Submission", "check_returned", "merged_dataset", "submissions_of", "write_submission",
+           "write_tables"]
 
 #: Tables a submission may add rows to.
 SUBMISSION_TABLES = ("sources", "organisations", "engagements", "expertise", "memberships")
@@ -102,7 +104,7 @@ def check_returned(returned: Returned, facts: Facts, catalogue: Catalogue, *, to
     relations = [r.id for r in catalogue.relations]
     choices = Choices.of(facts, relations)
     org_ids = set(column(facts.organisations, "organisation_id"))
-    where = f"{returned.file}"
+    where = returned.file
 
     def problem(cell: Cell | None, reason: str, sheet: str = "", row: int | None = None) -> None:
         if cell is None:
@@ -113,7 +115,7 @@ def check_returned(returned: Returned, facts: Facts, catalogue: Catalogue, *, to
 
     # -- the organisation ---------------------------------------------------------------------------
     org = returned.organisation_id
-    details = _form(returned, problem, today)
+    details = _form(returned, choices, problem, today)
     if org and org not in org_ids:
         problem(None, f"the workbook is about organisation id {org!r}, which the graph does not hold: was it "
                       "made from another dataset? Send a new template", "About")
@@ -151,6 +153,8 @@ def check_returned(returned: Returned, facts: Facts, catalogue: Catalogue, *, to
     current_rows = {row_id([text_of(r.get(k)) or None for k in eng_spec.key]): {str(k): v for k, v in r.items()}
                     for r in current.to_dict("records")
                     if not scope or not text_of(r.get("theme_id")) or r.get("theme_id") in scope}
+    by_claim = {(str(r["member_id"]), text_of(r.get("theme_id")), str(r["relation"])): r
+                for r in current_rows.values()}
     seen: dict[tuple[str, str, str], int] = {}
     kept_ids: set[str] = set()
     written: dict[tuple[str, str, str], dict[str, str]] = {}
@@ -170,7 +174,7 @@ def check_returned(returned: Returned, facts: Facts, catalogue: Catalogue, *, to
             continue
         values["as_of"] = values.pop("since") or date
         label = _engagement_words(values, choices)
-        before = current_rows.get(rid) if rid else _same_claim(current_rows, claim)
+        before = current_rows.get(rid) if rid else by_claim.get(claim)
         if before is not None:
             kept_ids.add(row_id([text_of(before.get(k)) or None for k in eng_spec.key]))
             differs = _differences(before, values)
@@ -254,7 +258,7 @@ def _text(cell: Cell, problem: Any, limit: int = _DETAIL_CHARS) -> str:
     return text
 
 
-def _form(returned: Returned, problem: Any, today: dt.date) -> dict[str, str]:
+def _form(returned: Returned, choices: Choices, problem: Any, today: dt.date) -> dict[str, str]:
     """The organisation form's values (the CSV of one sheet has none)."""
     if returned.is_csv:
         return {}
@@ -268,8 +272,7 @@ def _form(returned: Returned, problem: Any, today: dt.date) -> dict[str, str]:
     if out["email"] and "@" not in out["email"]:
         problem(form["email"], "not an email address")
     sector = _text(form["sector"], problem)
-    sectors = Choices({"Sectors": {s: words(s) for s in SECTORS}})
-    out["sector"] = sectors.resolve("Sectors", sector) or "" if sector else ""
+    out["sector"] = (choices.resolve("Sectors", sector) or "") if sector else ""
     if not out["sector"] and not form["sector"].formula:
         problem(form["sector"], "choose a sector from the list" if sector else "required: choose a sector")
     hq = _text(form["hq_iso3"], problem).upper()
@@ -369,18 +372,11 @@ def _simple_sheet(returned: Returned, sheet: str, fld: str, list_name: str, choi
     return rows
 
 
-def _same_claim(current_rows: dict[str, dict[str, Any]], claim: tuple[str, str, str]) -> dict[str, Any] | None:
-    for row in current_rows.values():
-        if (str(row["member_id"]), text_of(row.get("theme_id")), str(row["relation"])) == claim:
-            return row
-    return None
-
-
 def _differences(before: dict[str, Any], after: dict[str, str]) -> str:
     pairs = [("member", "member_id"), ("theme", "theme_id"), ("relation", "relation"), ("detail", "detail"),
              ("since", "as_of"), ("until", "until"), ("evidence URL", "url")]
     out = [f"{label} {text_of(before.get(k)) or '(blank)'!r} -> {after.get(k) or '(blank)'!r}"
-           for label, k in pairs if text_of(before.get(k)) != (after.get(k) or "") and (after.get(k) or k != "as_of")]
+           for label, k in pairs if text_of(before.get(k)) != (after.get(k) or "")]
     return "; ".join(out)
 
 
@@ -407,8 +403,10 @@ def submissions_of(user_dir: Path) -> list[Path]:
     base = user_dir / "submissions"
     if not base.is_dir():
         return []
-    return sorted((p for p in base.iterdir() if p.is_dir() and (p / "submission.json").is_file()),
-                  key=lambda p: (json.loads((p / "submission.json").read_text("utf-8")).get("imported", ""), p.name))
+    folders = [p for p in base.iterdir() if p.is_dir() and (p / "submission.json").is_file()]
+    imported = {p: read_json(p / "submission.json") for p in folders}  # a damaged file: located error, exit 2
+    return sorted(folders, key=lambda p: (str(imported[p].get("imported", "")) if isinstance(imported[p], dict)
+                                          else "", p.name))
 
 
 def write_submission(sub: Submission, user_dir: Path, *, imported: str) -> Path:
@@ -424,10 +422,7 @@ def write_submission(sub: Submission, user_dir: Path, *, imported: str) -> Path:
     except OSError as e:
         raise OutputError(f"cannot write the user dataset in {user_dir}: {e.strerror or e}") from None
     try:
-        for name in SUBMISSION_TABLES:
-            rows = sub.rows.get(name, [])
-            if rows:
-                _write_csv(tmp / f"{name}.csv", TABLE_BY_NAME[name].column_names, rows)
+        write_tables(sub, tmp)
         shutil.copyfile(sub.path, tmp / f"returned{sub.path.suffix.lower()}")
         summary = {**sub.summary(), "imported": imported}
         (tmp / "submission.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", "utf-8")
@@ -436,6 +431,13 @@ def write_submission(sub: Submission, user_dir: Path, *, imported: str) -> Path:
         shutil.rmtree(tmp, ignore_errors=True)
         raise OutputError(f"cannot write {target}: {e.strerror or e}") from None
     return target
+
+
+def write_tables(sub: Submission, folder: Path) -> None:
+    """The canonical tables ``sub`` adds rows to, as CSV files in ``folder`` (a table without rows: no file)."""
+    for name in SUBMISSION_TABLES:
+        if sub.rows.get(name):
+            _write_csv(folder / f"{name}.csv", TABLE_BY_NAME[name].column_names, sub.rows[name])
 
 
 def _write_csv(path: Path, columns: Sequence[str], rows: Iterable[dict[str, str]]) -> None:
