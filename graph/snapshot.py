@@ -8,14 +8,20 @@ the id of the latest complete load (one cheap query) and reuses the analysed sna
 Neo4j's transactions are read-committed: each query of a read transaction sees
 what was committed when it ran, so a load committing half-way through the reads
 would mix two loads' tables. Every load commits a new ``LoadRun`` with its
-data, so :func:`read_snapshot` reads the latest one before and after the tables
-and reads again when they differ. (A restore brings back the dump's ``LoadRun``
-records; one restoring the same latest load is not detected.)
+data and the content hash of its files (``snapshot``), so :func:`read_snapshot`
+reads the latest one before the tables and, after them, the snapshots of the
+loads committed meanwhile: when one of them holds other content, the tables may
+mix two loads and are read again. Loads of the same content (a scheduled reload
+of unchanged files) leave the tables as they were and do not disturb readers.
+(A restore brings back the dump's ``LoadRun`` records; one restoring the same
+latest load is not detected.)
 """
 
 from __future__ import annotations
 
+import random
 import threading
+import time
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -49,16 +55,21 @@ def _frame(table: str, columns: list[str], rows: list[list[Any]]) -> pd.DataFram
     return pd.DataFrame.from_records(rows, columns=columns).reindex(columns=TABLE_BY_NAME[table].column_names)
 
 
-#: How many times :func:`read_snapshot` reads the tables when loads keep committing meanwhile.
-READ_ATTEMPTS = 3
+#: How many times :func:`read_snapshot` reads the tables when loads of other content keep committing meanwhile.
+READ_ATTEMPTS = 5
+#: Seconds waited before reading again, times the attempt number (with jitter: readers and the loader's commits
+#: drift apart instead of meeting at every attempt).
+RETRY_PAUSE_S = 0.2
 
 
 def read_snapshot(db: Database, *, attempts: int = READ_ATTEMPTS) -> Snapshot:
     """Read every canonical table from Neo4j in one read transaction, again if a load committed meanwhile.
 
-    The latest ``LoadRun`` is read before and after the tables; when it changed, the tables may
-    mix two loads and are read again, up to ``attempts`` times (loads are serialised and take
-    seconds, so a second read normally sees none commit), then `DatabaseError`.
+    The latest ``LoadRun`` is read before the tables, and after them the content snapshots of the
+    loads committed meanwhile; when one differs from the first, the tables may mix two loads and are
+    read again after a short pause, up to ``attempts`` times (loads are serialised and take seconds,
+    so a second read normally sees none commit), then `DatabaseError`. Loads of unchanged content
+    committing meanwhile leave the tables as they were: the read stands.
 
     Each record is one list of values (see :func:`queries.load.read_nodes`), not a property map, and
     Python's cyclic garbage collector is paused meanwhile (:func:`graph.bulk.collector_paused`): both
@@ -79,14 +90,20 @@ def read_snapshot(db: Database, *, attempts: int = READ_ATTEMPTS) -> Snapshot:
                 frames[m.table][m.start_column] = frames[m.table][m.end_column].map(start_of)
                 continue
             frames[m.table] = _frame(m.table, columns, rows)
-        if tx.read(q.LATEST_LOAD_RUN) != run:
-            return None  # a load committed while the tables were read
+        if run:
+            since = tx.read(q.LOAD_SNAPSHOTS_AFTER, {"id": run[0]["id"]})
+            if set(since[0]["snapshots"] if since else []) - {run[0]["snapshot"]}:
+                return None  # a load of other content committed while the tables were read
+        elif tx.read(q.LATEST_LOAD_RUN):
+            return None  # the first load committed while the (empty) tables were read
         latest = run[0] if run else {}
         return Snapshot(latest.get("id"), latest.get("snapshot"), latest.get("finished"),
                         {t.name: frames[t.name] for t in TABLES})
 
     with collector_paused():
-        for _ in range(attempts):
+        for attempt in range(attempts):
+            if attempt:
+                time.sleep(RETRY_PAUSE_S * attempt * (0.5 + random.random()))  # noqa: S311 - jitter, not secrets
             result: Snapshot | None = db.read_transaction(work)
             if result is not None:
                 return result

@@ -227,3 +227,10 @@ LATEST_LOAD_RUN: LiteralString = (
     "r.counts AS counts, r.snapshot AS snapshot, r.source_dir AS source_dir "
     "ORDER BY coalesce(r.seq, 0) DESC, r.finished DESC LIMIT 1"
 )
+#: The content snapshots of the loads committed after load ``$id`` (its ``seq``; a record from before ``seq``
+#: existed counts as 0). Used by a reader to tell whether the loads that committed while it read changed anything.
+LOAD_SNAPSHOTS_AFTER: LiteralString = (
+    "MATCH (p:LoadRun {id: $id}) WITH coalesce(p.seq, 0) AS seq "
+    "MATCH (r:LoadRun) WHERE coalesce(r.seq, 0) > seq AND r.snapshot IS NOT NULL "
+    "RETURN collect(DISTINCT r.snapshot) AS snapshots"
+)
