@@ -40,6 +40,8 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
 APP = REPO_ROOT / "dashboard" / "app.py"
+#: Streamlit's own two-line page, the yardstick of every page's render time (``bench/reference_app.py``).
+REFERENCE_APP = REPO_ROOT / "bench" / "reference_app.py"
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,10 @@ PAGES: tuple[PageCheck, ...] = (
     PageCheck("reports", "reports", "Reports"),
     PageCheck("methods", "methods", "How scores work"),
 )
+#: The reference page (served from :data:`REFERENCE_APP`).
+REFERENCE = PageCheck("reference", "", "Reference page")
+#: The target: every page renders within this multiple of the reference page's time (cold and warm).
+TARGET_RATIO = 1.3
 
 
 class DashboardServer:
@@ -70,8 +76,10 @@ class DashboardServer:
     Use as a context manager: the process is always terminated (then killed if it does not stop).
     """
 
-    def __init__(self, env: Mapping[str, str], port: int | None = None, log_path: Path | None = None) -> None:
+    def __init__(self, env: Mapping[str, str], port: int | None = None, log_path: Path | None = None,
+                 app: Path = APP) -> None:
         self.env = dict(env)
+        self.app = app
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path
@@ -82,7 +90,7 @@ class DashboardServer:
         log = open(self.log_path, "wb") if self.log_path else subprocess.DEVNULL  # noqa: SIM115 - closed in stop
         self._log = log
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(APP), "--server.address", "127.0.0.1",
+            [sys.executable, "-m", "streamlit", "run", str(self.app), "--server.address", "127.0.0.1",
              "--server.port", str(self.port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
              "--server.enableXsrfProtection", "true"],
             cwd=REPO_ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
@@ -140,8 +148,13 @@ def block_external(page: Page, blocked: list[str] | None = None) -> None:
 
 
 #: True when no element is still a loading placeholder and every plotly chart has drawn its SVG.
+#: The title attribute of the network explorer's graph component (an iframe served by this server).
+GRAPH_FRAME = 'iframe[title$="st_link_analysis"]'
 _DRAWN = """() => !document.querySelector('[data-testid="stMain"] [data-testid="stSkeleton"]')
-    && [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].every(c => c.querySelector('.main-svg'))"""
+    && [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].every(c => c.querySelector('.main-svg'))
+    && [...document.querySelectorAll('""" + GRAPH_FRAME + """')].every(f => {
+         const cy = f.contentDocument && f.contentDocument.getElementById('cy');
+         return cy && cy._cyreg && cy._cyreg.cy.nodes().length > 0; })"""
 
 
 def wait_rendered(page: Page, title: str, timeout_ms: float = 180_000) -> None:
@@ -172,20 +185,35 @@ def measure(env: Mapping[str, str], pages: Sequence[PageCheck], repeat: int,
     with sync_playwright() as pw:
         browser = launch_chromium(pw)
         try:
-            for check in pages:
+            for check in [REFERENCE, *pages]:  # the reference first, in the same run, browser and machine state
                 cold, warm = [], []
                 for _ in range(repeat):
-                    with DashboardServer(env) as server:
+                    with DashboardServer(env, app=REFERENCE_APP if check is REFERENCE else APP) as server:
                         cold.append(_timed_visit(browser, server.url, check))
                         warm.append(_timed_visit(browser, server.url, check))
                 out[check.name] = {"cold_median_s": round(statistics.median(cold), 3),
                                    "warm_median_s": round(statistics.median(warm), 3),
                                    "cold_s": [round(t, 3) for t in cold], "warm_s": [round(t, 3) for t in warm]}
+                if check is not REFERENCE:
+                    out[check.name] |= ratios(out[check.name], out[REFERENCE.name])
                 log(f"   {check.name}: cold {out[check.name]['cold_median_s']:.2f} s, "
-                    f"warm {out[check.name]['warm_median_s']:.2f} s")
+                    f"warm {out[check.name]['warm_median_s']:.2f} s"
+                    + (f" ({out[check.name]['cold_ratio']:.2f}× / {out[check.name]['warm_ratio']:.2f}× the "
+                       "reference page)" if check is not REFERENCE else " (reference page)"))
         finally:
             browser.close()
     return out
+
+
+def ratios(page: Mapping[str, Any], reference: Mapping[str, Any]) -> dict[str, Any]:
+    """A page's cold and warm medians as multiples of the reference page's, and whether both meet the target.
+
+    >>> ratios({"cold_median_s": 2.6, "warm_median_s": 1.0}, {"cold_median_s": 2.0, "warm_median_s": 1.0})
+    {'cold_ratio': 1.3, 'warm_ratio': 1.0, 'meets_target': True}
+    """
+    cold = round(page["cold_median_s"] / reference["cold_median_s"], 2)
+    warm = round(page["warm_median_s"] / reference["warm_median_s"], 2)
+    return {"cold_ratio": cold, "warm_ratio": warm, "meets_target": cold <= TARGET_RATIO and warm <= TARGET_RATIO}
 
 
 def _timed_visit(browser: Browser, base_url: str, check: PageCheck) -> float:
@@ -264,20 +292,31 @@ def summarise(results: dict[str, Any]) -> list[str]:
     ...      "pages": {"gaps": {"cold_median_s": 3.21, "warm_median_s": 0.84}}}]}
     >>> summarise(r)[-1]
     '| gaps | 3.21 | 0.84 |'
+    >>> r["scales"][0]["pages"] |= {"reference": {"cold_median_s": 1.07, "warm_median_s": 0.84},
+    ...                             "gaps": {"cold_median_s": 3.21, "warm_median_s": 0.84, "cold_ratio": 3.0,
+    ...                                      "warm_ratio": 1.0}}
+    >>> summarise(r)[-2:]
+    ['| reference | 1.07 | 0.84 |', '| gaps | 3.21 (3.00×) | 0.84 (1.00×) |']
     """
     scales = results.get("scales", [])
-    header = "| page | " + " | ".join(f"{e['data']} cold s | {e['data']} warm s" for e in scales) + " |"
+    header = "| page | " + " | ".join(f"{e['data']} cold s (× ref) | {e['data']} warm s (× ref)"
+                                     for e in scales) + " |"
     lines = ["## Dashboard: time until each page is rendered in the browser", "",
              f"Medians of {results.get('repeat')} runs; {results.get('method')}. {results.get('browser', '')}, "
-             "every request outside 127.0.0.1 blocked.", "", header,
-             "|---|" + "---|---|" * len(scales)]
+             "every request outside 127.0.0.1 blocked. *Reference*: a two-line Streamlit page "
+             f"(`bench/reference_app.py`) timed the same way in the same run; target ≤ {TARGET_RATIO}× it.", "",
+             header, "|---|" + "---|---|" * len(scales)]
     names = results.get("pages") or (list(scales[0]["pages"]) if scales else [])
-    for name in names:
+    for name in ["reference", *(n for n in names if n != "reference")]:
         cells = []
         for e in scales:
             p = e["pages"].get(name, {})
-            cells += [f"{p.get('cold_median_s', float('nan')):.2f}", f"{p.get('warm_median_s', float('nan')):.2f}"]
-        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+            for phase in ("cold", "warm"):
+                median = f"{p.get(f'{phase}_median_s', float('nan')):.2f}"
+                ratio = p.get(f"{phase}_ratio")
+                cells.append(median + (f" ({ratio:.2f}×)" if ratio is not None else ""))
+        if any(cell != "nan" for cell in cells):
+            lines.append(f"| {name} | " + " | ".join(cells) + " |")
     return lines
 
 

@@ -8,18 +8,16 @@ serves the vendored copy (``dashboard/static/world_110m.json``) itself and point
 from __future__ import annotations
 
 import json
-import math
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import networkx as nx
 import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 
-from presentation.colours import KIND_COLOURS, ROLE_COLOURS, SECTOR_COLOURS, STATUS_COLOURS, UNKNOWN
-from presentation.labels import KIND_NAMES, NO_DEMAND, ROLE_NAMES, sector_name
+from presentation.colours import ROLE_COLOURS, STATUS_COLOURS
+from presentation.labels import NO_DEMAND, ROLE_NAMES
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 #: plotly.js requests ``<topojsonURL><scope>_<resolution>m.json``: ``world_110m.json`` for a world map.
@@ -133,58 +131,3 @@ def broker_bars(table: pd.DataFrame) -> go.Figure:
     fig.update_layout(height=max(260, 26 * len(table) + 80), margin={"l": 0, "r": 0, "t": 10, "b": 0},
                       yaxis_title=None)
     return fig
-
-
-def network_figure(G: nx.Graph, pos: dict[str, tuple[float, float]], measures: pd.DataFrame, colour_by: str,
-                   size_by: str, focus: list[str] | None = None, selected: str | None = None) -> go.Figure:
-    """The network as a static scatter (positions precomputed, no physics): links as grey lines, nodes coloured
-    by kind or sector (one legend entry each) and sized by a measure. Each node carries its key in
-    ``customdata`` so that a click selects it."""
-    focus = focus or []
-    xs: list[float | None] = []
-    ys: list[float | None] = []
-    for u, v in G.edges():
-        if u in pos and v in pos:
-            xs += [pos[u][0], pos[v][0], None]
-            ys += [pos[u][1], pos[v][1], None]
-    fig = go.Figure(go.Scatter(x=xs, y=ys, mode="lines", line={"width": 0.6, "color": "#c8c8c8"},
-                                 hoverinfo="skip", showlegend=False))
-    nodes = measures.loc[[n for n in G.nodes if n in pos and n in measures.index]].copy()
-    values = nodes[size_by].fillna(0.0).clip(lower=0.0)
-    top = values.max() or 1.0
-    nodes["size"] = 7 + 28 * (values / top).map(math.sqrt)
-    if colour_by == "sector":
-        nodes["group"] = [s if k == "organisation" else "" for s, k in zip(nodes["sector"], nodes["kind"],
-                                                                          strict=True)]
-        names = {g: sector_name(g) if g else "Not an organisation" for g in nodes["group"]}
-        colours = SECTOR_COLOURS
-    else:
-        nodes["group"] = nodes["kind"]
-        names = {g: KIND_NAMES.get(g, g) for g in nodes["group"]}
-        colours = KIND_COLOURS
-    labelled = set(focus) | set(values.sort_values(ascending=False).head(8).index) | ({selected} if selected
-                                                                                        else set())
-    for group in sorted(nodes["group"].unique(), key=lambda g: (g == "", names[g])):
-        part = nodes[nodes["group"] == group]
-        fig.add_trace(go.Scatter(
-            x=[pos[n][0] for n in part.index], y=[pos[n][1] for n in part.index], mode="markers+text",
-            name=names[group], customdata=list(part.index),
-            text=[_short(lbl) if n in labelled else "" for n, lbl in zip(part.index, part["label"], strict=True)],
-            textposition="top center", textfont={"size": 10},
-            hovertext=[f"<b>{lbl}</b><br>{names[group]}<br>{size_by.replace('_', ' ')}: {v:.3g}"
-                       for lbl, v in zip(part["label"], values[part.index], strict=True)],
-            hoverinfo="text", selected={"marker": {"opacity": 1}}, unselected={"marker": {"opacity": 0.9}},
-            marker={"size": part["size"], "color": colours.get(group, UNKNOWN), "opacity": 0.9,
-                    "line": {"width": [3 if n == selected else 1.5 if n in focus else 0.5 for n in part.index],
-                             "color": ["#000000" if n == selected or n in focus else "#ffffff"
-                                       for n in part.index]}}))
-    fig.update_layout(height=620, margin={"l": 0, "r": 0, "t": 10, "b": 0}, clickmode="event+select",
-                      dragmode="pan", hovermode="closest", legend={"title": {"text": "Colour: "}, "orientation": "h",
-                                                                    "y": 1.02, "yanchor": "bottom"},
-                      xaxis={"visible": False}, yaxis={"visible": False},
-                      plot_bgcolor="#ffffff")
-    return fig
-
-
-def _short(label: str, width: int = 28) -> str:
-    return label if len(label) <= width else label[: width - 1] + "…"

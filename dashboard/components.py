@@ -99,10 +99,22 @@ def explain(title: str, config: AnalysisConfig, *keys: str, expanded: bool = Fal
             st.markdown(method(key).markdown(config))
 
 
+#: The selections that carry across pages: the sidebar lists them and every page keeps them in the URL.
+SHARED = ("theme", "members", "region", "organisation")
+
+
 def sidebar(loaded: Loaded) -> None:
     """The load shown, the "evidence as of" year and the current selections (they carry across pages and are in
-    the URL)."""
-    choices = frames.as_of_choices(state.facts(loaded))
+    the URL). Values of the link that the data does not have are dropped first, with a warning at the top of the
+    page, so the list never shows them."""
+    facts = state.facts(loaded)
+    choices = frames.as_of_choices(facts)
+    selection.notices(st.container())
+    for name, options in (("theme", list(facts.themes)), ("region", frames.regions(facts)),
+                          ("members", list(facts.members["member_id"])),
+                          ("organisation", list(facts.organisations["organisation_id"]))):
+        selection.check(name, options)
+    selection.keep_in_url(SHARED)
     with st.sidebar:
         st.caption(f"Data: load of {loaded.finished[:16].replace('T', ' ')} UTC · snapshot `{loaded.snapshot}`")
         if loaded.config.as_of and not selection.get("as_of"):
@@ -112,15 +124,21 @@ def sidebar(loaded: Loaded) -> None:
                              help="Only facts observed by the end of that year: members that had joined, commitments "
                                   "submitted, engagements and signals dated by then. Commitments count less as they "
                                   "age (half-life in the settings).")
-        picked = []
-        if selection.get("theme"):
-            picked.append(f"theme **{theme_name(selection.get('theme'))}**")
-        if selection.get("members"):
-            picked.append(f"members **{', '.join(selection.get('members'))}**")
-        if selection.get("region"):
-            picked.append(f"region **{selection.get('region')}**")
-        if selection.get("organisation"):
-            picked.append(f"organisation **{selection.get('organisation')}**")
-        if picked:
-            st.caption("Selected: " + "; ".join(picked) + ". Copy the address bar to share this view.")
+        selection.summary(st.empty(), selected_text)
+
+
+def selected_text() -> str:
+    """The shared selections in words, for the sidebar (empty when there are none)."""
+    picked = []
+    if selection.get("theme"):
+        picked.append(f"theme **{theme_name(selection.get('theme'))}**")
+    if selection.get("members"):
+        picked.append(f"members **{', '.join(selection.get('members'))}**")
+    if selection.get("region"):
+        picked.append(f"region **{selection.get('region')}**")
+    if selection.get("organisation"):
+        picked.append(f"organisation **{selection.get('organisation')}**")
+    if not picked:
+        return ""
+    return "Selected: " + "; ".join(picked) + ". Copy the address bar to share this view."
 

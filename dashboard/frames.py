@@ -7,7 +7,7 @@ order of results come from :mod:`presentation`, as for the CLI and the reports.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -23,6 +23,7 @@ from graph.analysis import (
     BrokerageReport,
     Coalition,
     Facts,
+    affiliations,
     betweenness,
     capabilities,
     coverage_rollup,
@@ -38,6 +39,7 @@ from model.facts import column
 from model.schema import REL_MAPPINGS, SELF_REPORTED, RelType
 from presentation.labels import KIND_NAMES, NO_DEMAND, RELATION_WORDS, sector_name, theme_name
 from presentation.ranking import rank_cells
+from presentation.values import evidence_text
 
 #: The relationship types the partnership view draws.
 EXPLORER_TIES = (RelType.WORKS_IN, RelType.MEMBER_OF, RelType.EXPERT_IN, RelType.FOCUSES_ON)
@@ -47,8 +49,9 @@ NETWORK_VIEWS: dict[str, str] = {
 }
 MEASURES: dict[str, str] = {"degree": "Links (degree)", "betweenness": "Betweenness",
                             "effective_size": "Effective size"}
-#: The most elements (nodes + links) the network explorer draws: browsers struggle beyond ~1-3k.
-ELEMENT_BUDGET = 1000
+#: The most elements (nodes + ties) the network explorer draws: Cytoscape.js's canvas stays fluid to a few
+#: thousand; both bundled views (about 1,050 elements each) are drawn whole.
+ELEMENT_BUDGET = 2000
 #: The most member rows the coverage heatmap draws (one region at a time beyond that).
 HEATMAP_ROWS = 200
 #: The first year the evidence can be shown as of (OGP was founded in 2011).
@@ -288,10 +291,13 @@ def member_cells(cells: pd.DataFrame, member: str) -> pd.DataFrame:
 # -- map and heatmap ------------------------------------------------------------------------------------
 
 
-def map_frame(cells: pd.DataFrame, theme: str | None) -> pd.DataFrame:
-    """One row per national member for the world map: ``iso3``, ``name``, ``category`` (status on the theme,
-    or for all themes the status of its worst demanded cell) and the numbers shown on hover."""
+def map_frame(cells: pd.DataFrame, theme: str | None, region: str | None = None) -> pd.DataFrame:
+    """One row per national member (of ``region``, if given) for the world map: ``iso3``, ``name``, ``category``
+    (status on the theme, or for all themes the status of its worst demanded cell) and the numbers shown on
+    hover."""
     national = cells[cells["level"] == "national"]
+    if region:
+        national = national[national["region"] == region]
     if theme:
         one = national[national["theme_id"] == theme]
         out = pd.DataFrame({"member_id": one["member_id"], "name": one["member_name"], "region": one["region"],
@@ -313,9 +319,11 @@ def map_frame(cells: pd.DataFrame, theme: str | None) -> pd.DataFrame:
     return out.sort_values("name", ignore_index=True)
 
 
-def heatmap_frame(cells: pd.DataFrame, region: str | None = None) -> pd.DataFrame:
-    """Members (rows, by name) × themes (columns): the status of every cell (``no demand`` when none)."""
+def heatmap_frame(cells: pd.DataFrame, region: str | None = None, theme: str | None = None) -> pd.DataFrame:
+    """Members (rows, by name; of ``region``, if given) × themes (columns; only ``theme``, if given): the status
+    of every cell (``no demand`` when none)."""
     scoped = cells if not region else cells[cells["region"] == region]
+    scoped = scoped if not theme else scoped[scoped["theme_id"] == theme]
     scoped = scoped.assign(label=scoped["member_name"] + " (" + scoped["member_id"] + ")",
                            category=scoped["status"].fillna(NO_DEMAND))
     matrix = scoped.pivot(index="label", columns="theme_id", values="category")
@@ -573,9 +581,11 @@ def explorer_graph(facts: Facts, view: str, config: AnalysisConfig, theme: str |
         for o in sorted(keep_orgs):
             H.add_node(f"organisation:{o}", kind="organisation", id=o, label=_text(names.get(o)) or o,
                        sector=_text(sectors.get(o)))
+        shared_names = _affiliation_names(facts, config.max_affiliation_size)
         for u, v, d in full.subgraph(keep_orgs).edges(data=True):
             H.add_edge(f"organisation:{u}", f"organisation:{v}", weight=float(d.get("weight", 1.0)),
-                       shared=int(d.get("shared", 1)))
+                       shared=int(d.get("shared", 1)), names=shared_names(u, v))
+        _add_row_sources(H, facts)
         return H
     if view != "partnerships":
         raise ValueError(f"unknown network view {view!r}; use one of {', '.join(NETWORK_VIEWS)}")
@@ -606,12 +616,14 @@ def explorer_graph(facts: Facts, view: str, config: AnalysisConfig, theme: str |
     for t in sorted(keep_themes):
         H.add_node(f"theme:{t}", kind="theme", id=t, label=theme_name(t), sector="")
 
-    def link(u: str, v: str, rel: str) -> None:
+    def link(u: str, v: str, rel: str, evidence: str) -> None:
         if u in H and v in H:
             if H.has_edge(u, v):
-                H.edges[u, v]["rels"] = sorted(set(H.edges[u, v]["rels"]) | {rel})
+                e = H.edges[u, v]
+                e["rels"] = sorted(set(e["rels"]) | {rel})
+                e["evidence"] = sorted(set(e["evidence"]) | ({evidence} if evidence else set()))
             else:
-                H.add_edge(u, v, rels=[rel])
+                H.add_edge(u, v, rels=[rel], evidence=[evidence] if evidence else [])
 
     # the ties of the partnership view, generated from the schema's mapping (the Facts table of each type)
     for m in REL_MAPPINGS:
@@ -619,9 +631,51 @@ def explorer_graph(facts: Facts, view: str, config: AnalysisConfig, theme: str |
             continue
         frame = getattr(facts, m.table)
         starts = (column(frame, m.start_by) if m.start_by else [m.start_label.kind] * len(frame))
-        for kind, u, v in zip(starts, column(frame, m.start_column), column(frame, m.end_column), strict=True):
-            link(f"{kind}:{u}", f"{m.end_label.kind}:{v}", RELATION_WORDS[m.rel_type])
+        origins = _origins(frame)
+        for kind, u, v, origin in zip(starts, column(frame, m.start_column), column(frame, m.end_column), origins,
+                                      strict=True):
+            link(f"{kind}:{u}", f"{m.end_label.kind}:{v}", RELATION_WORDS[m.rel_type], origin)
+    _add_row_sources(H, facts)
     return H
+
+
+def _origins(frame: pd.DataFrame) -> list[str]:
+    """Each row's evidence as "source, as of" (the same words as every evidence line; empty when unknown)."""
+    sources = column(frame, "source") if "source" in frame.columns else [None] * len(frame)
+    dates = column(frame, "as_of") if "as_of" in frame.columns else [None] * len(frame)
+    return [evidence_text({"text": "", "source": s, "as_of": a}).strip(" ()") for s, a in
+            zip(sources, dates, strict=True)]
+
+
+def _add_row_sources(H: nx.Graph, facts: Facts) -> None:
+    """Give each node the source and date of its own row (organisations, members, consortia)."""
+    for kind, frame, key in (("organisation", facts.organisations, "organisation_id"),
+                             ("member", facts.members, "member_id"), ("consortium", facts.consortia, "consortium_id")):
+        for i, s, a in zip(column(frame, key), column(frame, "source"), column(frame, "as_of"), strict=True):
+            node = f"{kind}:{i}"
+            if node in H:
+                H.nodes[node]["source"], H.nodes[node]["as_of"] = _text(s), _text(a)
+
+
+def _affiliation_names(facts: Facts, max_size: int) -> Callable[[str, str], list[str]]:
+    """For two organisations, the names of the consortia and members they share (the ties' reasons), as the
+    organisation network counts them (affiliations larger than ``max_size`` left out when it is set)."""
+    pairs = affiliations(facts)
+    sizes = pairs["affiliation"].value_counts()
+    if max_size > 0:
+        pairs = pairs.loc[pairs["affiliation"].map(sizes) <= max_size]
+    of: dict[str, set[str]] = {}
+    for o, a in zip(column(pairs, "organisation_id"), column(pairs, "affiliation"), strict=True):
+        of.setdefault(o, set()).add(a)
+    words = {f"consortium:{c}": _text(n) or c for c, n in zip(column(facts.consortia, "consortium_id"),
+                                                               column(facts.consortia, "name"), strict=True)}
+    words |= {f"member:{m}": _text(n) or m for m, n in zip(column(facts.members, "member_id"),
+                                                           column(facts.members, "name"), strict=True)}
+
+    def names(u: str, v: str) -> list[str]:
+        return sorted(words.get(a, a) for a in of.get(u, set()) & of.get(v, set()))
+
+    return names
 
 
 def node_options(H: nx.Graph) -> dict[str, str]:
@@ -695,13 +749,26 @@ def cut_to_budget(H: nx.Graph, budget: int = ELEMENT_BUDGET, keep: Sequence[str]
     return shown, Cut(len(pool_set), sub_all.number_of_edges(), shown.number_of_nodes(), shown.number_of_edges())
 
 
-def layout(H: nx.Graph, seed: int) -> dict[str, tuple[float, float]]:
-    """Static positions (force-directed, computed once; no physics in the browser), in [-1, 1]."""
-    if H.number_of_nodes() == 0:
-        return {}
-    k = 3.0 / max(1, H.number_of_nodes()) ** 0.5  # more room than the default 1/sqrt(n): dense cores spread out
-    pos = nx.spring_layout(H, seed=seed, k=k, iterations=100, weight=None)
-    return {str(n): (float(x), float(y)) for n, (x, y) in pos.items()}
+def node_themes(facts: Facts, H: nx.Graph) -> dict[str, list[str]]:
+    """The themes of each node of an explorer graph: an organisation's expertise (as capabilities count it), a
+    theme node's own theme (for the communities table)."""
+    caps = capabilities(facts)
+    out: dict[str, list[str]] = {}
+    for o, t in zip(column(caps, "organisation_id"), column(caps, "theme_id"), strict=True):
+        if f"organisation:{o}" in H:
+            out.setdefault(f"organisation:{o}", []).append(str(t))
+    for n, d in H.nodes(data=True):
+        if d.get("kind") == "theme":
+            out[n] = [str(d.get("id", n))]
+    return out
+
+
+def node_regions(facts: Facts, H: nx.Graph) -> dict[str, str]:
+    """The OGP region of each member and organisation node (an organisation's as the Brokers page groups it)."""
+    out = {f"organisation:{o}": r for o, r in organisation_groups(facts, "region").items()}
+    out |= {f"member:{m}": _text(r) for m, r in zip(column(facts.members, "member_id"),
+                                                    column(facts.members, "region"), strict=True)}
+    return {n: r for n, r in out.items() if n in H and r}
 
 
 def node_details(H: nx.Graph, node: str) -> tuple[dict[str, str], pd.DataFrame]:
@@ -714,11 +781,16 @@ def node_details(H: nx.Graph, node: str) -> tuple[dict[str, str], pd.DataFrame]:
     rows = []
     for v in H.neighbors(node):
         e = H.edges[node, v]
-        link = ", ".join(e["rels"]) if "rels" in e else f"{e.get('shared', 1)} shared affiliation(s)"
+        if "rels" in e:
+            link = ", ".join(e["rels"])
+        else:
+            link = "shares " + ("; ".join(e["names"]) if e.get("names") else f"{e.get('shared', 1)} affiliation(s)")
+        evidence = "; ".join(e.get("evidence", []))
         nd = H.nodes[v]
         rows.append({"node": v, "name": nd.get("label", v), "kind": KIND_NAMES.get(nd.get("kind", ""), ""),
-                     "sector": sector_name(nd["sector"]) if nd.get("sector") else "", "link": link})
-    out = pd.DataFrame(rows, columns=["node", "name", "kind", "sector", "link"])
+                     "sector": sector_name(nd["sector"]) if nd.get("sector") else "", "link": link,
+                     "evidence": evidence})
+    out = pd.DataFrame(rows, columns=["node", "name", "kind", "sector", "link", "evidence"])
     return info, out.sort_values(["kind", "name"], ignore_index=True)
 
 

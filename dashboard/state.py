@@ -18,6 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import frames, selection
+from dashboard import network_view as network_view_module
 from graph.analysis import (
     AnalysisConfig,
     BrokerageReport,
@@ -34,10 +35,13 @@ from graph.analysis import (
     similar_organisations,
     what_if_remove,
 )
+from graph.analysis.communities import communities, community_table
 from graph.db import Database, connect
 from graph.settings import Settings, analysis_config
 from graph.snapshot import AnalysedGraph, current_graph, latest_run
 from model.errors import DatabaseUnavailable, OgpnetError
+from presentation.labels import theme_name
+from reports import network_files
 
 
 @dataclass(frozen=True)
@@ -209,22 +213,68 @@ def coalition(snapshot: str, theme: str, members: tuple[str, ...], region: str |
 
 @dataclass(frozen=True)
 class Explorer:
-    """The network explorer's filtered graph, its layout and node measures (cached per snapshot + filters)."""
+    """The network explorer's filtered graph, its node measures and the view's communities (cached per snapshot
+    + filters). Communities are those of the whole view (no filters), so a community keeps its number and its
+    members whatever the filters show of it."""
 
     graph: nx.Graph
-    positions: dict[str, tuple[float, float]]
     measures: pd.DataFrame
     isolates: int
+    community_of: dict[str, int]
+    communities: pd.DataFrame
+    region_of: dict[str, str]
+
+
+@st.cache_data(show_spinner="Finding communities…", max_entries=8)
+def network_communities(snapshot: str, view: str, config: AnalysisConfig) -> tuple[dict[str, int], pd.DataFrame]:
+    """The communities of the whole view (seeded Louvain) and their table (members, themes, brokers between)."""
+    whole = frames.explorer_graph(_f(snapshot), view, config, cells=cells(snapshot, config))
+    community_of = communities(whole, seed=config.seed)
+    table = community_table(whole, community_of, themes_of=frames.node_themes(_f(snapshot), whole),
+                            name=theme_name)
+    return community_of, table
+
+
+@st.cache_data(show_spinner="Measuring the network…", max_entries=32)
+def explorer(snapshot: str, view: str, theme: str | None, region: str | None, sector: str | None,
+             config: AnalysisConfig) -> Explorer:
+    facts = _f(snapshot)
+    full = frames.explorer_graph(facts, view, config, theme=theme, region=region, sector=sector,
+                                 cells=cells(snapshot, config))
+    measures = frames.node_measures(full, config)
+    H, isolates = frames.without_isolates(full, keep=[f"theme:{theme}"] if theme else [])
+    community_of, table = network_communities(snapshot, view, config)
+    return Explorer(H, measures, isolates, community_of, table, frames.node_regions(facts, H))
 
 
 @st.cache_data(show_spinner="Laying out the network…", max_entries=32)
-def explorer(snapshot: str, view: str, theme: str | None, region: str | None, sector: str | None,
-             config: AnalysisConfig) -> Explorer:
-    full = frames.explorer_graph(_f(snapshot), view, config, theme=theme, region=region, sector=sector,
-                                cells=cells(snapshot, config))
-    measures = frames.node_measures(full, config)
-    H, isolates = frames.without_isolates(full, keep=[f"theme:{theme}"] if theme else [])
-    return Explorer(H, frames.layout(H, config.seed), measures, isolates)
+def network_view(snapshot: str, view: str, theme: str | None, region: str | None, sector: str | None,
+                 community: int | None, expanded: tuple[str, ...], selected: str | None,
+                 config: AnalysisConfig) -> tuple[network_view_module.View, dict[str, tuple[float, float]]]:
+    """The drawn part of the explorer (community, expanded nodes, element budget) and its seeded layout."""
+    ex = explorer(snapshot, view, theme, region, sector, config)
+    drawn = network_view_module.view_graph(ex.graph, ex.community_of, community=community, expanded=expanded,
+                                           selected=selected)
+    return drawn, network_view_module.layout(drawn.graph, config.seed)
+
+
+@st.cache_data(show_spinner="Writing the file…", max_entries=16)
+def network_file(snapshot: str, view: str, theme: str | None, region: str | None, sector: str | None,
+                 community: int | None, expanded: tuple[str, ...], config: AnalysisConfig, whole: bool,
+                 fmt: str, colour_by: str, size_by: str) -> bytes:
+    """The drawn view (or the whole network of the view, no filters) as GEXF, GraphML or PNG."""
+    if whole:
+        ex = explorer(snapshot, view, None, None, None, config)
+        G = ex.graph
+        positions = network_view_module.layout(G, config.seed)
+    else:
+        ex = explorer(snapshot, view, theme, region, sector, config)
+        drawn, positions = network_view(snapshot, view, theme, region, sector, community, expanded, None, config)
+        G = drawn.graph
+    graph = network_files.annotated(G, positions, ex.measures, ex.community_of, ex.region_of, colour_by=colour_by,
+                                    size_by=size_by)
+    return network_files.render(graph, fmt, title=network_files.title_of(view, theme, region, sector, community,
+                                                                          whole))
 
 
 # -- reports (another module; the page says so when it is missing) -------------------------------------------

@@ -229,7 +229,9 @@ TABLES: tuple[TableSpec, ...] = (
             Column("id", help="slug of the name, e.g. open-ownership"),
             Column("name"),
             Column("sector", "enum", choices=SECTORS),
-            Column("hq_iso3", "iso3", required=False),
+            Column("hq_iso3", "iso3", required=False, help="headquarters country"),
+            Column("region", required=False,
+                   help="OGP region of the headquarters country (blank when no source gives the headquarters)"),
             Column("roles", "list", required=False, choices=ORGANISATION_ROLES,
                    help="what it does besides working on themes (;-separated): funder"),
             Column("role_detail", required=False, help="the source's words for those roles, e.g. 'OGP funder "

@@ -40,7 +40,7 @@ def normalise_table(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     ...                    "as_of": ["2024"]})
     >>> out = normalise_table("organisations", df)
     >>> list(out.columns)
-    ['id', 'name', 'sector', 'hq_iso3', 'roles', 'role_detail', 'confidence', 'source', 'as_of']
+    ['id', 'name', 'sector', 'hq_iso3', 'region', 'roles', 'role_detail', 'confidence', 'source', 'as_of']
     >>> bool(pd.isna(out.loc[0, "hq_iso3"]))
     True
     """

@@ -264,6 +264,14 @@ COLUMNS: dict[str, ColumnLabel] = {
     "best_coalition": _c("Best coalition", "up to three organisations that together close the most demand", LIST),
     "coalition_closes": _c("Coalition closes", "demanded cells of the theme the coalition would support", NUMBER),
     "top_gaps": _c("Top gaps", "highest demand first", LIST),
+    # network explorer: communities
+    "community": _c("Community", "seeded Louvain community of the whole view, 1 = the largest", NUMBER),
+    "nodes": _c("Nodes", "organisations, members, consortia and themes in the community", NUMBER),
+    "organisations": _c("Organisations", "organisations in the community", NUMBER),
+    "largest": _c("Best connected", "the community's nodes with the most ties", LIST),
+    "themes": _c("Themes", "the themes its organisations are most often expert in", LIST),
+    "brokers": _c("Brokers to other communities",
+                  "nodes tied into the most other communities (how many in brackets)", LIST),
 }
 
 #: Columns holding organisation ids: reports show them as "Name (id)".

@@ -240,8 +240,18 @@ METHODS: tuple[Method, ...] = (
            _fixed("organisations, consortia, OGP members and themes and their ties"),
            _fixed("Each dot is an organisation, consortium, OGP member or theme; each line is a tie (works in, "
                   "member of, expert in, focuses on — or, in the organisations view, shared consortia and "
-                  "members). Dot size shows the chosen measure, measured on the filtered network. Positions are "
-                  "computed once on the server (no moving physics).")),
+                  "members). Dot size shows the chosen measure, measured on the filtered network (area grows "
+                  "with the value). Positions come from a seeded ForceAtlas2 layout computed on the server, so the "
+                  "same view always looks the same; expanding a node adds its neighbours beside it. At most "
+                  "2,000 elements are drawn, best-connected first, and the page says when it cut.")),
+    Method("communities", "explorer", "Communities",
+           lambda cfg: f"Louvain modularity optimisation, seed {cfg.seed}, on the whole view (no filters)",
+           _fixed("Groups of nodes tied more among themselves than to the rest (Blondel et al. 2008, as NetworkX "
+                  "computes it; in the organisations view ties count with their Newman weights). Numbered from "
+                  "the largest; the same data and seed give the same communities. **Brokers to other "
+                  "communities** are the nodes tied into the most other communities. A community is a pattern "
+                  "of recorded ties, not a declared group: it shows who the data links, not who works "
+                  "together.")),
 )
 
 _BY_KEY = {m.key: m for m in METHODS}

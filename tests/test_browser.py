@@ -5,15 +5,27 @@ value computed here from the data; a screenshot of each is saved to test-output/
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
+import networkx as nx
 import pandas as pd
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Frame, Page, sync_playwright
 
-from bench.dashboard import PAGES, DashboardServer, PageCheck, block_external, launch_chromium, open_page, wait_rendered
-from dashboard import charts
+from bench.dashboard import (
+    GRAPH_FRAME,
+    PAGES,
+    DashboardServer,
+    PageCheck,
+    block_external,
+    launch_chromium,
+    open_page,
+    wait_rendered,
+)
+from dashboard import charts, frames
+from dashboard.sitemap import PAGES as SITEMAP
 from graph.analysis import (
     AnalysisConfig,
     Facts,
@@ -23,12 +35,13 @@ from graph.analysis import (
     organisation_network,
     screen_partners,
 )
+from graph.analysis.communities import communities
 from graph.analysis.groups import brokerage_by
 from graph.db import connect
 from graph.settings import ANALYSIS_SETTINGS, REPO_ROOT, Settings
 from graph.snapshot import current_graph
 from loaders.load.directory import load_directory
-from presentation.labels import sector_name
+from presentation import network_style
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
 CONFIG = AnalysisConfig()
@@ -94,7 +107,7 @@ def expected_texts(name: str, facts: Facts, cells: pd.DataFrame) -> tuple[str, l
     if name == "network":
         H = organisation_network(facts, CONFIG.max_affiliation_size)
         linked = sum(1 for n in H if H.degree(n) > 0)
-        return "", [f"of {linked} nodes", "Civil society"]
+        return "", [f"all {linked} nodes", "Civil society"]
     if name == "brokers":
         top = brokerage_by(facts, "sector", CONFIG).organisations.sort_values("betweenness").iloc[-1]["name"]
         return "", [top]
@@ -150,21 +163,161 @@ def test_world_map_draws_offline_and_a_click_opens_the_profile(page: Page, dashb
     assert page.blocked == []  # type: ignore[attr-defined]
 
 
-def test_network_click_selects_a_node(page: Page, dashboard: DashboardServer, facts: Facts,
-                                      output_dir: Path) -> None:
+def graph_frame(page: Page) -> Frame:
+    """The network explorer's graph component (its iframe), once Cytoscape has drawn nodes."""
+    page.wait_for_selector(GRAPH_FRAME, timeout=120_000)
+    frame = page.locator(GRAPH_FRAME).element_handle().content_frame()
+    assert frame is not None
+    frame.wait_for_function("() => { const e = document.getElementById('cy');"
+                            " return e && e._cyreg && e._cyreg.cy.nodes().length > 0; }", timeout=120_000)
+    return frame
+
+
+def drawn_nodes(page: Page) -> dict[str, dict[str, Any]]:
+    """Every node Cytoscape draws: model position, position on the page, colour, size, community."""
+    frame = graph_frame(page)
+    box = page.locator(GRAPH_FRAME).bounding_box()
+    assert box is not None
+    nodes = frame.evaluate("""() => document.getElementById('cy')._cyreg.cy.nodes().map(n => ({
+        id: n.id(), x: n.position('x'), y: n.position('y'), rx: n.renderedPosition('x'),
+        ry: n.renderedPosition('y'), colour: n.data('colour'), size: n.data('size'),
+        community: n.data('community')}))""")
+    return {n["id"]: {**n, "px": box["x"] + n["rx"], "py": box["y"] + n["ry"]} for n in nodes}
+
+
+def pick(page: Page, label: str, option: str) -> None:
+    """Choose ``option`` in the select box labelled ``label``."""
+    page.locator('[data-testid="stSelectbox"]', has_text=label).click()
+    page.get_by_role("option", name=option, exact=True).click()
+
+
+def test_network_explorer_click_expand_restyle_community_export_and_restore(
+        page: Page, browser: Browser, dashboard: DashboardServer, facts: Facts, cells: pd.DataFrame,
+        output_dir: Path, tmp_path: Path) -> None:
     network = next(p for p in PAGES if p.name == "network")
-    open_page(page, dashboard.url, network, "org_sector=multilateral")
-    points = page.locator(".js-plotly-plot .scatterlayer .trace .point")
-    assert points.count() > 0
-    points.first.click(force=True)
+    whole = frames.explorer_graph(facts, "organisations", CONFIG, cells=cells)
+    parts = communities(whole, seed=CONFIG.seed)
+
+    def outside(n: str) -> list[str]:
+        return [v for v in whole.neighbors(n) if parts[v] != parts[n]]
+
+    # a node of a smaller community with a few ties into others
+    node = max((n for n in parts if outside(n)), key=lambda n: (len(outside(n)) <= 6, parts[n], n))
+    c = parts[node]
+    in_c = {n for n in whole if parts.get(n) == c}
+    name = facts.organisations.set_index("organisation_id").loc[node.split(":", 1)[1], "name"]
+    # follow a community: only its nodes are drawn
+    open_page(page, dashboard.url, network, f"community={c}")
+    nodes = drawn_nodes(page)
+    assert set(nodes) == in_c
+    page.screenshot(path=str(output_dir / "dashboard-network-community.png"))
+    # click a node: it is selected (URL) and its details show, with its evidence
+    page.mouse.click(nodes[node]["px"], nodes[node]["py"])
     page.wait_for_url("**node=*", timeout=60_000)
     wait_rendered(page, network.title)
-    node = page.url.split("node=")[1].split("&")[0].replace("%3A", ":")
-    org = node.split(":", 1)[1]
-    name = facts.organisations.set_index("organisation_id").loc[org, "name"]
+    assert "node=organisation%3A" + node.split(":", 1)[1] in page.url or f"node={node}" in page.url
     page.get_by_role("heading", name=name).wait_for(timeout=60_000)
-    page.get_by_role("button", name="Expand neighbourhood").click()
-    page.get_by_text(f"Showing the neighbourhood of {name}").wait_for(timeout=60_000)
-    page.screenshot(path=str(output_dir / "dashboard-network-expanded.png"), full_page=True)
-    legend = page.eval_on_selector_all(".js-plotly-plot .legend text", "els => els.map(e => e.textContent)")
-    assert sector_name("multilateral") in legend
+    details = page.locator('[data-testid="stMain"]').inner_text()
+    assert f"community {c}" in details and "source: " in details
+    # double-click expands it in place: its neighbours in other communities join the view
+    nodes = drawn_nodes(page)
+    page.mouse.dblclick(nodes[node]["px"], nodes[node]["py"])
+    page.wait_for_url("**focus=*", timeout=60_000)
+    wait_rendered(page, network.title)
+    want = in_c | set(outside(node))
+    page.wait_for_function(f"() => document.querySelector('{GRAPH_FRAME}').contentDocument"
+                           f".getElementById('cy')._cyreg.cy.nodes().length === {len(want)}", timeout=60_000)
+    assert set(drawn_nodes(page)) == want
+    page.screenshot(path=str(output_dir / "dashboard-network-expanded.png"))
+    # colour by community and size by betweenness change every node as the shared style rules say
+    measures = frames.node_measures(whole, CONFIG)
+    top = max(want, key=lambda n: (measures.at[n, "betweenness"], n))
+    low = min(want, key=lambda n: (measures.at[n, "betweenness"], n))
+    pick(page, "Colour by", "Community")
+    wait_rendered(page, network.title)
+    pick(page, "Size by", "Betweenness")
+    wait_rendered(page, network.title)
+    page.wait_for_url("**size_by=betweenness*", timeout=60_000)
+    cy = f"document.querySelector('{GRAPH_FRAME}').contentDocument.getElementById('cy')._cyreg.cy"
+    page.wait_for_function(f"() => {cy}.$id('{low}').data('size') === {network_style.MIN_SIZE} && "
+                           f"{cy}.$id('{top}').data('size') === {network_style.MAX_SIZE}", timeout=60_000)
+    nodes = drawn_nodes(page)
+    assert all(n["colour"] == network_style.community_colour(parts[i]) for i, n in nodes.items())
+    sizes = network_style.node_sizes({n: float(measures.at[n, "betweenness"]) for n in want})
+    assert {i: n["size"] for i, n in nodes.items()} == sizes
+    legend = page.locator('[data-testid="stMain"]').inner_text()
+    assert f"Community {c}" in legend and "Betweenness" in legend
+    page.screenshot(path=str(output_dir / "dashboard-network-restyled.png"))
+    # export the view as GEXF and read it back with NetworkX
+    with page.expect_download() as download:
+        page.get_by_role("button", name="This view (GEXF)").click()
+    path = tmp_path / "view.gexf"
+    download.value.save_as(path)
+    G = nx.read_gexf(path)
+    assert set(G) == want and G.nodes[node]["community"] == c and G.nodes[node]["label"] == name
+    assert G.number_of_edges() == whole.subgraph(want).number_of_edges()
+    # the copied URL restores the same view: same nodes, positions, colours and sizes
+    url = page.url
+    again = browser.new_context(viewport={"width": 1400, "height": 2200}).new_page()
+    block_external(again)
+    again.goto(url, wait_until="commit")
+    wait_rendered(again, network.title)
+    restored = drawn_nodes(again)
+    keys = ("x", "y", "colour", "size")
+    assert {i: [n[k] for k in keys] for i, n in restored.items()} == {i: [n[k] for k in keys] for i, n in nodes.items()}
+    again.get_by_role("heading", name=name).wait_for(timeout=60_000)
+    again.screenshot(path=str(output_dir / "dashboard-network-restored.png"))
+    again.context.close()
+    assert page.blocked == []  # type: ignore[attr-defined]
+
+
+def settled(page: Page) -> None:
+    """Until the script has run (the page's title is not known here: any page of the sitemap)."""
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=180_000)
+    page.wait_for_selector('[data-testid="stMain"] h1', timeout=180_000)
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=180_000)
+
+
+def test_every_page_opens_at_its_url_path(page: Page, dashboard: DashboardServer) -> None:
+    """`/<url_path>` of every page of the sitemap opens that page, the default one (Overview) too; `/` opens
+    `/overview` with its query string (issue 18)."""
+    for spec in SITEMAP:
+        page.goto(f"{dashboard.url}/{spec.url_path}", wait_until="commit")
+        settled(page)
+        assert page.get_by_text("Page not found").count() == 0, spec.url_path
+        assert page.url.split("?")[0] == f"{dashboard.url}/{spec.url_path}", spec.url_path
+        assert page.locator('[data-testid="stException"]').count() == 0, spec.url_path
+    page.goto(f"{dashboard.url}/?theme=justice", wait_until="commit")
+    page.wait_for_url("**/overview?theme=justice", timeout=60_000)
+    settled(page)
+    assert page.get_by_text("Page not found").count() == 0
+
+
+def test_links_keep_their_selections_across_pages_and_name_unknown_values(page: Page, dashboard: DashboardServer,
+                                                                          cells: pd.DataFrame) -> None:
+    """Following the menu to another page keeps the shared selections in the address bar (Gaps binds the members
+    to its own filter); a value the data does not have is named in a warning and not listed in the sidebar; a
+    page's defaults are not written into the URL (issue 18)."""
+    coverage = next(p for p in PAGES if p.name == "coverage")
+    open_page(page, dashboard.url, coverage, "members=KEN&theme=open_data")
+    def both(path: str) -> Callable[[str], bool]:
+        return lambda url: f"/{path}?" in url and "members=KEN" in url and "theme=open_data" in url
+
+    page.get_by_role("link", name="Gaps").first.click()
+    page.wait_for_url(both("gaps"), timeout=60_000)
+    wait_rendered(page, "Gaps")
+    kenya = cells[(cells["member_id"] == "KEN") & (cells["theme_id"] == "open_data")
+                  & cells["status"].isin(["gap", "fragile"])]
+    page.get_by_text(f"{len(kenya)} cells, highest demand first").wait_for(timeout=60_000)
+    assert "Kenya (KEN)" in page.locator('[data-testid="stMain"]').inner_text()  # in the Members filter
+    page.get_by_role("link", name="Brokers").first.click()  # a page without these filters keeps them too
+    page.wait_for_url(both("brokers"), timeout=60_000)
+    open_page(page, dashboard.url, coverage, "theme=nonsense&region=Atlantis")
+    alerts = " ".join(page.locator('[data-testid="stAlert"]').all_inner_texts())
+    assert "Unknown theme 'nonsense' in the link: showing all themes." in alerts
+    assert "Unknown region 'Atlantis' in the link: showing all regions." in alerts
+    sidebar = page.locator('[data-testid="stSidebarUserContent"]').inner_text()
+    assert "nonsense" not in sidebar and "Atlantis" not in sidebar and "nonsense" not in page.url
+    partners = next(p for p in PAGES if p.name == "partners")
+    open_page(page, dashboard.url, partners)
+    assert "organisation=" not in page.url and "theme=" not in page.url

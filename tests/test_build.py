@@ -264,6 +264,27 @@ def test_members_national_local_status_and_kosovo(raw_dir: Path, tables: dict[st
             assert row["region"] == ogp_region[member_id], member_id
 
 
+def test_organisations_with_headquarters_have_their_region(built: tuple[Path, BuildReport],
+                                                          tables: dict[str, list[dict[str, str]]]) -> None:
+    """Every organisation whose headquarters country a source gives gets that country's OGP region (issue 18):
+    the member's region, or for a country outside OGP the region GDB/OBS give it; the headquarters that no raw
+    source states come from the project's table with their source, noted in the build report."""
+    _, report = built
+    organisations = {row["id"]: row for row in tables["organisations"]}
+    national = {row["id"]: row["region"] for row in tables["members"] if row["level"] == "national"}
+    for org in organisations.values():
+        assert bool(org["region"]) == bool(org["hq_iso3"]), org["id"]
+        if org["hq_iso3"] in national:
+            assert org["region"] == national[org["hq_iso3"]], org["id"]
+    assert {o: (organisations[o]["hq_iso3"], organisations[o]["region"]) for o in (
+        "open-data-institute", "cost-infrastructure-transparency-initiative", "mazdoor-kisan-shakti-sangathan")} == {
+        "open-data-institute": ("GBR", "Europe"), "cost-infrastructure-transparency-initiative": ("GBR", "Europe"),
+        "mazdoor-kisan-shakti-sangathan": ("IND", "Asia and the Pacific")}  # India is not an OGP member
+    noted = {i.reason for i in report.issues if i.file == "headquarters.csv" and i.action == "noted"}
+    assert any(r.startswith("headquarters of open-data-institute: GBR (as of 2024, https://") for r in noted)
+    assert any(n.startswith("organisations without headquarters in any source") for n in report.notes)
+
+
 def test_non_members_are_skipped_and_reported(built: tuple[Path, BuildReport],
                                               tables: dict[str, list[dict[str, str]]]) -> None:
     _, report = built

@@ -35,6 +35,7 @@ from graph.analysis import (
     similar_organisations,
     what_if_remove,
 )
+from graph.analysis.communities import communities
 from graph.analysis.groups import brokerage_by
 from graph.db import connect
 from graph.server import LocalServer, free_port
@@ -201,7 +202,56 @@ def test_coverage_map_theme_and_member_profile(app: Callable[..., AppTest], cell
     assert at.query_params["members"] in ("KEN", ["KEN"]) and at.query_params["theme"] == "open_contracting"
 
 
+def test_coverage_region_filters_the_map_and_the_heatmap(app: Callable[..., AppTest], cells: pd.DataFrame) -> None:
+    """The Region filter acts on the world map as on the heatmap; the Theme filter on both too (issue 18)."""
+    at = app("coverage", region="Europe", theme="open_data")
+    europe = cells[(cells["region"] == "Europe") & (cells["theme_id"] == "open_data")]
+    world, heat = (json.loads(c.proto.spec)["data"] for c in at.get("plotly_chart")[:2])
+    drawn = {loc for t in world for loc in t.get("locations", []) if t.get("name")}
+    assert drawn and drawn <= set(europe.loc[europe["level"] == "national", "member_id"])
+    rows = heat[0]["y"]
+    assert len(rows) == len(europe) and heat[0]["x"] == ["Open data"]
+    at.selectbox(key=key("coverage", "region")).select("Americas").run()
+    world = json.loads(at.get("plotly_chart")[0].proto.spec)["data"]
+    americas = set(cells.loc[(cells["region"] == "Americas") & (cells["level"] == "national"), "member_id"])
+    assert {loc for t in world for loc in t.get("locations", []) if t.get("name")} <= americas
+
+
+def test_unknown_link_values_are_named_not_listed(app: Callable[..., AppTest]) -> None:
+    """A link's theme or region that the data does not have: a warning names it and what is shown instead; the
+    sidebar does not list it as if it applied and the URL drops it (issue 18)."""
+
+    def open_link(page: str, **query: str) -> AppTest:  # the link opens this page first (`app` opens the overview)
+        at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+        at.query_params.update(query)
+        at.switch_page(f"app_pages/{page}.py").run()
+        assert_clean(at)
+        return at
+
+    at = open_link("coverage", theme="nonsense", region="Atlantis")
+    assert [w.value for w in at.warning] == ["Unknown theme 'nonsense' in the link: showing all themes.",
+                                             "Unknown region 'Atlantis' in the link: showing all regions."]
+    sidebar = " ".join(c.value for c in at.sidebar.caption)
+    assert "nonsense" not in sidebar and "Atlantis" not in sidebar
+    assert "theme" not in at.query_params and "region" not in at.query_params
+    at = open_link("brokers", region="Atlantis")  # a page without a region filter says so too
+    assert [w.value for w in at.warning] == ["Unknown region 'Atlantis' in the link: ignored."]
+
+
 # -- gaps ------------------------------------------------------------------------------------------------
+
+
+def test_gaps_members_filter_is_in_the_url_both_ways(app: Callable[..., AppTest], cells: pd.DataFrame) -> None:
+    """`/gaps?members=KEN` keeps the member in the URL and the table (issue 18)."""
+    at = app("gaps", members=["KEN"])
+    assert at.multiselect(key=key("gaps", "members")).value == ["KEN"]
+    assert at.query_params["members"] in ("KEN", ["KEN"])
+    kenya = cells[(cells["member_id"] == "KEN") & cells["status"].isin(["gap", "fragile"])]
+    assert f"**{len(kenya)} cells**" in texts(at) and set(frames(at)[0]["member_id"]) == {"KEN"}
+    at.multiselect(key=key("gaps", "members")).set_value(["KEN", "GHA"]).run()
+    assert sorted(at.query_params["members"]) == ["GHA", "KEN"]
+    at.multiselect(key=key("gaps", "members")).set_value([]).run()
+    assert "members" not in at.query_params
 
 
 def test_gaps_filters_and_drill_down(app: Callable[..., AppTest], cells: pd.DataFrame) -> None:
@@ -264,44 +314,57 @@ def test_what_if_removal(app: Callable[..., AppTest], facts: Facts, cells: pd.Da
 # -- network explorer --------------------------------------------------------------------------------------
 
 
-def drawing_caption(facts: Facts, config: AnalysisConfig, cells: pd.DataFrame, view: str,
-                    keep: list[str] | None = None) -> str:
+def drawing_caption(facts: Facts, config: AnalysisConfig, cells: pd.DataFrame, view: str) -> str:
     """What the network page says about the drawing of ``view`` (no filters): cut to the budget, or all of it."""
-    drawn, _ = page_frames.without_isolates(page_frames.explorer_graph(facts, view, config, cells=cells))
-    _, cut = page_frames.cut_to_budget(drawn, keep=keep or [])
+    full = page_frames.explorer_graph(facts, view, config, cells=cells)
+    drawn, isolates = page_frames.without_isolates(full)
+    _, cut = page_frames.cut_to_budget(drawn)
     if cut.cut:
-        return (f"showing {cut.nodes_shown} of {cut.nodes_total} nodes and {cut.edges_shown} of {cut.edges_total}"
-                " links")
-    return f"Showing all {cut.nodes_shown} nodes and {cut.edges_shown} links."
+        return f"Showing {cut.nodes_shown} of {cut.nodes_total} nodes and {cut.edges_shown} of {cut.edges_total} ties"
+    return f"Showing all {cut.nodes_shown} nodes and {cut.edges_shown} ties"
 
 
-def test_network_search_expand_and_views(app: Callable[..., AppTest], facts: Facts, config: AnalysisConfig,
-                                         cells: pd.DataFrame) -> None:
+def test_network_search_expand_community_and_views(app: Callable[..., AppTest], facts: Facts,
+                                                   config: AnalysisConfig, cells: pd.DataFrame) -> None:
     at = app("network")
     H = organisation_network(facts, config.max_affiliation_size)
     linked = [n for n in H if H.degree(n) > 0]
     caption = drawing_caption(facts, config, cells, "organisations")
     assert caption in texts(at)
-    assert f"of {len(linked)} nodes" in caption or f"all {len(linked)} nodes" in caption  # the same network
-    org = min((n for n in linked if 3 <= H.degree(n) <= 12), key=str)
+    assert f"all {len(linked)} nodes" in caption  # the bundled network is drawn whole
+    # communities of the whole view: the table and the filter
+    whole = page_frames.explorer_graph(facts, "organisations", config, cells=cells)
+    parts = communities(whole, seed=config.seed)
+    table = next(f for f in frames(at) if "brokers" in f.columns)
+    assert list(table["community"]) == sorted(set(parts.values()))
+    def outside(o: str) -> list[str]:
+        return [v for v in H.neighbors(o) if parts[f"organisation:{v}"] != parts[f"organisation:{o}"]]
+
+    org = min((n for n in linked if 3 <= H.degree(n) <= 12 and outside(n)), key=str)  # it reaches other communities
+    node = f"organisation:{org}"
+    c = parts[node]
+    at.selectbox(key=key("network", "community")).select(c).run()
+    assert_clean(at)
+    in_c = [n for n in whole if parts.get(n) == c]
+    assert f"Showing all {len(in_c)} nodes" in texts(at)
+    assert at.query_params["community"] in (str(c), [str(c)])
     name = facts.organisations.set_index("organisation_id").loc[org, "name"]
-    at.selectbox(key=key("network", "node")).select(f"organisation:{org}").run()
+    at.selectbox(key=key("network", "node")).select(node).run()
     assert_clean(at)
     assert name in [s.value for s in at.subheader]
     assert metric(at, "Links") == str(H.degree(org))
-    at.button(key="network:expand").click().run()
+    at.button(key="network:expand").click().run()  # the neighbours join the view, the community stays
     assert_clean(at)
-    ego = H.subgraph([org, *H.neighbors(org)])
-    assert f"Showing the neighbourhood of {name}" in texts(at)
-    assert f"Showing all {ego.number_of_nodes()} nodes and {ego.number_of_edges()} links" in texts(at)
-    assert at.query_params["focus"] in (f"organisation:{org}", [f"organisation:{org}"])
-    at.button(key="network:reset").click().run()
-    assert "Showing the neighbourhood" not in texts(at)
+    assert at.query_params["focus"] in (node, [node])
+    assert f"Showing all {len(set(in_c) | {f'organisation:{v}' for v in outside(org)})} nodes" in texts(at)
+    at.button(key="network:collapse").click().run()
+    assert f"Showing all {len(in_c)} nodes" in texts(at) and "focus" not in at.query_params
+    at.selectbox(key=key("network", "community")).select(ALL).run()
     at.selectbox(key=key("network", "view")).select("partnerships").run()
     at.selectbox(key=key("network", "size_by")).select("betweenness").run()
-    at.selectbox(key=key("network", "colour")).select("sector").run()
+    at.selectbox(key=key("network", "colour")).select("community").run()
     assert_clean(at)
-    assert drawing_caption(facts, config, cells, "partnerships", keep=[f"organisation:{org}"]) in texts(at)
+    assert drawing_caption(facts, config, cells, "partnerships") in texts(at)
 
 
 # -- brokers --------------------------------------------------------------------------------------------------
@@ -334,6 +397,8 @@ def test_brokers_grouping_and_single_points_of_failure(app: Callable[..., AppTes
 
 def test_partner_search(app: Callable[..., AppTest], facts: Facts, config: AnalysisConfig) -> None:
     at = app("partners")
+    # nothing chosen: the page's defaults (a theme, Open Ownership for similar organisations) stay out of the URL
+    assert "organisation" not in at.query_params and "theme" not in at.query_params
     at.selectbox(key=key("partners", "theme")).select("open_contracting").run()
     at.multiselect(key=key("partners", "members")).set_value(["KEN"]).run()
     assert_clean(at)

@@ -9,7 +9,7 @@ import networkx as nx
 import pandas as pd
 import pytest
 
-from dashboard import charts, frames
+from dashboard import charts, frames, network_view
 from graph.analysis import (
     ALL_STATUSES,
     STATUSES,
@@ -23,10 +23,12 @@ from graph.analysis import (
     unique_coverage,
     what_if_remove,
 )
+from graph.analysis.communities import bridges, communities, community_table
 from graph.analysis.groups import brokerage_by
 from model.facts import facts_from_tables
 from model.tables import read_tables
-from presentation import colours, labels, ranking
+from presentation import colours, labels, network_style, ranking
+from reports import network_files
 from tests.conftest import FIXTURE_DATASET
 
 CFG = AnalysisConfig()
@@ -246,11 +248,19 @@ def test_cut_to_budget_keeps_the_focus_and_the_budget() -> None:
     assert set(local) == set(around) and not small.cut and small.nodes_total == len(around)
 
 
-def test_layout_is_deterministic_and_static(facts) -> None:  # noqa: ANN001
+def test_layout_is_seeded_forceatlas2_in_pixels(facts) -> None:  # noqa: ANN001
     H, dropped = frames.without_isolates(frames.explorer_graph(facts, "organisations", CFG))
     assert dropped == sum(1 for _ in nx.isolates(frames.explorer_graph(facts, "organisations", CFG)))
-    first, second = frames.layout(H, 42), frames.layout(H, 42)
+    first, second = network_view.layout(H, 42), network_view.layout(H, 42)
     assert first == second and set(first) == set(H)
+    assert network_view.layout(H, 7) != first  # the seed matters: it is not a fixed picture
+    xs, ys = [x for x, _ in first.values()], [y for _, y in first.values()]
+    width = max(max(xs) - min(xs), max(ys) - min(ys))
+    assert width >= network_view.MIN_EXTENT - 0.5  # a small view is spread: fitting it does not blow labels up
+    big = nx.relabel_nodes(nx.barabasi_albert_graph(300, 2, seed=1), str)
+    pos = network_view.layout(big, 42)
+    xs, ys = [x for x, _ in pos.values()], [y for _, y in pos.values()]
+    assert max(max(xs) - min(xs), max(ys) - min(ys)) == pytest.approx(network_view.SPACING * 300 ** 0.5, rel=0.01)
 
 
 def test_node_details_lists_neighbours(facts, cells: pd.DataFrame) -> None:  # noqa: ANN001
@@ -262,13 +272,86 @@ def test_node_details_lists_neighbours(facts, cells: pd.DataFrame) -> None:  # n
     assert frames.node_options(H)["organisation:civic-lab"] == "Civic Lab (Organisation)"
 
 
-def test_network_figure_carries_node_keys(facts) -> None:  # noqa: ANN001
-    H, _ = frames.without_isolates(frames.explorer_graph(facts, "organisations", CFG))
-    fig = charts.network_figure(H, frames.layout(H, 1), frames.node_measures(H, CFG), "sector", "betweenness",
-                                focus=["organisation:civic-lab"], selected="organisation:civic-lab")
-    keys = {k for trace in fig.data[1:] for k in trace.customdata}
-    assert keys == set(H)
-    assert {t.name for t in fig.data[1:]} <= {labels.sector_name(s) for s in labels.SECTOR_NAMES}
+def test_explorer_elements_carry_position_style_measures_and_evidence(facts, cells: pd.DataFrame) -> None:  # noqa: ANN001
+    H, _ = frames.without_isolates(frames.explorer_graph(facts, "partnerships", CFG, cells=cells))
+    measures = frames.node_measures(H, CFG)
+    parts = communities(H, seed=CFG.seed)
+    pos = network_view.layout(H, 1)
+    els = network_view.elements(H, pos, measures, colour_by="community", size_by="betweenness",
+                                community_of=parts, region_of=frames.node_regions(facts, H))
+    by_id = {n["data"]["id"]: n for n in els["nodes"]}
+    assert set(by_id) == set(H) and len(els["edges"]) == H.number_of_edges()
+    lab = by_id["organisation:civic-lab"]
+    assert lab["position"] == {"x": pos["organisation:civic-lab"][0], "y": pos["organisation:civic-lab"][1]}
+    assert lab["data"]["name"] == "Civic Lab" and lab["data"]["label"] == "Organisation"
+    assert lab["data"]["colour"] == network_style.community_colour(parts["organisation:civic-lab"])
+    assert lab["data"]["source"] and lab["data"]["as of"]  # the details panel shows where the node comes from
+    sizes = [n["data"]["size"] for n in els["nodes"]]
+    assert min(sizes) == network_style.MIN_SIZE and max(sizes) == network_style.MAX_SIZE
+    top = measures["betweenness"].idxmax()
+    assert by_id[top]["data"]["size"] == network_style.MAX_SIZE
+    works = [e["data"] for e in els["edges"] if e["data"]["label"] == "works in"]
+    assert works and all(e["colour"] == network_style.LINK_COLOURS["works in"] and e["evidence"] for e in works)
+    by_sector = network_view.elements(H, pos, measures, colour_by="sector", size_by="degree", community_of=parts)
+    member = next(n for n in by_sector["nodes"] if n["data"]["id"].startswith("member:"))
+    assert member["data"]["colour"] == colours.KIND_COLOURS["member"]  # colour by sector never greys out members
+
+
+def test_organisation_ties_name_what_is_shared(facts) -> None:  # noqa: ANN001
+    H = frames.explorer_graph(facts, "organisations", CFG)
+    for u, v, d in H.edges(data=True):
+        assert len(d["names"]) == d["shared"], (u, v, d)
+    u, v, d = max(H.edges(data=True), key=lambda e: e[2]["shared"])
+    _, neighbours = frames.node_details(H, u)
+    link = neighbours.set_index("node").at[v, "link"]
+    assert link.startswith("shares ") and all(name in link for name in d["names"])
+
+
+def test_view_expands_in_place_and_keeps_the_budget() -> None:
+    G = nx.relabel_nodes(nx.barabasi_albert_graph(400, 3, seed=1), lambda n: f"organisation:{n}")
+    parts = communities(G, seed=3)
+    small = max(set(parts.values()))
+    view = network_view.view_graph(G, parts, community=small)
+    assert set(view.graph) == {n for n, c in parts.items() if c == small}
+    edge = next(iter(view.graph)) if view.graph else next(n for n, c in parts.items() if c == small)
+    grown = network_view.view_graph(G, parts, community=small, expanded=[edge])
+    assert set(view.graph) | set(G.neighbors(edge)) <= set(grown.graph)
+    capped = network_view.view_graph(G, parts, budget=150, expanded=["organisation:399"])
+    assert capped.cut.cut and capped.cut.elements <= 150
+    assert {"organisation:399", *G.neighbors("organisation:399")} <= set(capped.graph)
+
+
+def test_communities_are_seeded_and_the_table_names_brokers_between_them(facts, cells: pd.DataFrame) -> None:  # noqa: ANN001
+    H = frames.explorer_graph(facts, "partnerships", CFG, cells=cells)
+    parts = communities(H, seed=CFG.seed)
+    tied = {n for n in H if H.degree(n) > 0}
+    assert parts == communities(H, seed=CFG.seed) and set(parts) == tied and len(tied) < len(H)
+    table = community_table(H, parts, themes_of=frames.node_themes(facts, H), name=labels.theme_name)
+    assert table["nodes"].sum() == len(tied)
+    assert list(table["community"]) == sorted(table["community"]) and table["nodes"].is_monotonic_decreasing
+    crossing = bridges(H, parts)
+    if len(crossing):
+        first = crossing.iloc[0]
+        row = table.set_index("community").loc[first["community"]]
+        assert H.nodes[first["node"]]["label"] in row["brokers"]
+
+
+def test_network_files_read_back_with_networkx(facts, cells: pd.DataFrame, tmp_path) -> None:  # noqa: ANN001
+    H, _ = frames.without_isolates(frames.explorer_graph(facts, "partnerships", CFG, cells=cells))
+    measures = frames.node_measures(H, CFG)
+    parts = communities(H, seed=CFG.seed)
+    A = network_files.annotated(H, network_view.layout(H, 1), measures, parts, frames.node_regions(facts, H),
+                                colour_by="community", size_by="degree")
+    for fmt, reader in (("gexf", nx.read_gexf), ("graphml", nx.read_graphml)):
+        path = tmp_path / f"net.{fmt}"
+        path.write_bytes(network_files.render(A, fmt))
+        back = reader(path)
+        assert set(back) == set(H) and back.number_of_edges() == H.number_of_edges(), fmt
+        lab = back.nodes["organisation:civic-lab"]
+        assert lab["community"] == parts["organisation:civic-lab"] and lab["kind"] == "Organisation"
+        assert float(lab["degree"]) == measures.at["organisation:civic-lab", "degree"]
+    png = network_files.render(A, "png", title="test")
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 20_000
 
 
 def test_world_map_uses_the_vendored_topology(cells: pd.DataFrame) -> None:

@@ -209,7 +209,7 @@ def test_a_new_organisation_and_a_csv_of_one_sheet(facts: Facts, tmp_path: Path)
     [sub] = importing([path], facts, user)
     assert sub.new_organisation and sub.organisation_id == "open-budget-lab"
     org = (user / "submissions" / sub.source["id"] / "organisations.csv").read_text()
-    assert "open-budget-lab,Open Budget Lab,academic,GHA,,,self_reported," in org
+    assert "open-budget-lab,Open Budget Lab,academic,GHA,,,,self_reported," in org
     csv_file = tmp_path / "engagements.csv"
     csv_file.write_text("Member,Theme,Relation,Detail,Since,Until,Evidence URL,row id,organisation id\n"
                         "Kenya,Open data,advocacy,,2022,,,,civic-lab\n", "utf-8")

@@ -133,3 +133,18 @@ def test_similar_organisations() -> None:
     assert similar_organisations(G, "policy-institute").empty
     assert list(similar_organisations(G, "policy-institute").columns) == list(SIMILAR_COLUMNS)
     assert similar_organisations(G, "city-data-office")["organisation_id"].tolist() == ["gov-digital-service"]
+
+
+def test_similar_organisations_on_one_theme() -> None:
+    """The Partner finder's "Similar organisations" follow its theme: only that theme's cells are compared."""
+    G = fixture_facts()
+    # on anti-corruption transparency-network supports only NGA, as integrity-analytics does (2 supporters): J 1,
+    # RA 1/2; its open-contracting cells COL and GHA are left out, so un-governance and budget-watch drop out
+    on_ac = similar_organisations(G, "transparency-network", theme="anti_corruption").round(6)
+    assert on_ac[["organisation_id", "jaccard", "resource_allocation", "shared"]].values.tolist() == [
+        ["integrity-analytics", 1.0, 0.5, ["NGA/anti_corruption"]]]
+    # on open contracting (COL, GHA): budget-watch and un-governance share GHA (3 supporters) out of 2 cells
+    on_oc = similar_organisations(G, "transparency-network", theme="open_contracting").round(6)
+    assert on_oc[["organisation_id", "jaccard", "resource_allocation"]].values.tolist() == [
+        ["budget-watch", 0.5, 0.333333], ["un-governance", 0.5, 0.333333]]
+    assert similar_organisations(G, "transparency-network", theme="justice").empty

@@ -14,13 +14,14 @@ facts, tables, cells = state.facts(loaded), state.tables(loaded), state.cells(lo
 left, right = st.columns(2)
 theme = selection.narrow("Theme", facts.themes, "theme", PAGE, all_label="All themes", container=left,
                          format_func=labels.theme_name,
-                         help="Colour the map by the status on one theme, or by the number of gaps overall")
+                         help="Colour the map by the status on one theme (the heatmap shows that theme only), or by "
+                              "the number of gaps overall")
 region = selection.narrow("Region", frames.regions(facts), "region", PAGE, all_label="All regions",
-                          container=right, help="Rows of the heatmap")
+                          container=right, help="The members on the map and in the heatmap")
 
 world, heat = st.tabs(["World map", "Member × theme heatmap"])
 with world:
-    frame, not_drawn = frames.drawable(frames.map_frame(cells, theme), charts.map_countries())
+    frame, not_drawn = frames.drawable(frames.map_frame(cells, theme, region), charts.map_countries())
     picked = (selection.get("members") or [None])[0]
     st.plotly_chart(charts.world_map(frame, theme, picked), config=charts.map_config(), key=f"{PAGE}:map",
                     on_select=selection.on_chart_pick(f"{PAGE}:map", "members", as_list=True),
@@ -28,7 +29,7 @@ with world:
     st.caption("Click a country to open its profile below. Local governments and countries too small for this "
                f"map are in the list below: {', '.join(not_drawn) or 'none'}.")
 with heat:
-    matrix = frames.heatmap_frame(cells, region)
+    matrix = frames.heatmap_frame(cells, region, theme)
     if len(matrix) > frames.HEATMAP_ROWS:
         st.info(f"{len(matrix)} members: the first {frames.HEATMAP_ROWS} by name are drawn. Choose a region to see "
                 "the others.")

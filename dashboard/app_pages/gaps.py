@@ -13,18 +13,21 @@ loaded = state.guard()
 components.sidebar(loaded)
 facts, tables, cells = state.facts(loaded), state.tables(loaded), state.cells(loaded.snapshot, loaded.config)
 
-cols = st.columns(4)
+choices = frames.member_choices(cells)
+cols = st.columns([1, 1, 1.6, 1, 1.4])
 theme = selection.narrow("Theme", facts.themes, "theme", PAGE, all_label="All themes", container=cols[0],
                          format_func=labels.theme_name)
 region = selection.narrow("Region", frames.regions(facts), "region", PAGE, all_label="All regions",
                           container=cols[1])
-sector = selection.narrow("Supported by sector", SECTORS, "supported_by", PAGE, container=cols[2],
+members = selection.multiselect("Members", list(choices), "members", PAGE, format_func=choices.get,
+                                container=cols[2], placeholder="All members")
+sector = selection.narrow("Supported by sector", SECTORS, "supported_by", PAGE, container=cols[3],
                           all_label="Any sector", format_func=labels.sector_name,
                           help="Cells with at least one supporter of this sector (gaps have none)")
 statuses = selection.multiselect("Status", list(STATUSES), "status", PAGE, default=["gap", "fragile"],
-                                 container=cols[3])
+                                 container=cols[4])
 
-ranked = ranking.rank_cells(cells, theme, region, (), statuses, sector)
+ranked = ranking.rank_cells(cells, theme, region, members, statuses, sector)
 keys = [f"{m}/{t}" for m, t in zip(ranked["member_id"], ranked["theme_id"], strict=True)]
 st.markdown(f"**{len(ranked)} cells**, highest demand first within each status. Select a row to open it.")
 components.table(ranked, "gaps", key=f"{PAGE}:table", on_select=selection.on_row_pick(f"{PAGE}:table", "cell", keys),
@@ -65,7 +68,7 @@ consortium = selection.narrow("…or every organisation in a consortium", list(c
                               all_label="No consortium", format_func=consortia.get, container=right)
 if removed or consortium:
     changed = ranking.scope_frame(state.what_if(loaded.snapshot, tuple(removed), consortium, loaded.config),
-                                theme, region, cells=cells)
+                                theme, region, members, cells=cells)
     st.markdown(f"**{len(changed)} cells would become gaps** (within the filters above).")
     components.table(changed, "what-if", columns=["member_name", "member_id", "theme", "demand", "status_before",
                                                   "cov_before", "lost_supporters"])

@@ -28,19 +28,26 @@ GROUPINGS = ("sector", "region", "consortium")
 def organisation_groups(facts: Facts, by: str) -> dict[str, str]:
     """Group label of every organisation.
 
+    ``region``: the organisation's own ``region`` (that of its headquarters country, set by the dataset builder),
+    else the region of its headquarters country when that is a national member (organisations added without the
+    builder, e.g. by an intake return), else the region where it has most engagements (ties by name), else
+    ``unknown``.
+
     Examples
     --------
     >>> facts = Facts.from_rows(
     ...     members=[{"id": "KEN", "iso3": "KEN", "region": "Africa and Middle East", "level": "national"},
     ...              {"id": "FRA", "iso3": "FRA", "region": "Europe", "level": "national"}],
-    ...     organisations=[{"id": "a", "sector": "private", "hq_iso3": "FRA"}, {"id": "b", "sector": "academic"}],
+    ...     organisations=[{"id": "a", "sector": "private", "hq_iso3": "FRA"}, {"id": "b", "sector": "academic"},
+    ...                    {"id": "x", "sector": "civil_society", "hq_iso3": "IND", "region": "Asia and the Pacific"},
+    ...                    {"id": "y", "sector": "civil_society"}],
     ...     consortia=[{"id": "c", "name": "C"}],
     ...     engagements=[{"organisation_id": "b", "member_id": "KEN", "relation": "x"}],
     ...     memberships=[{"participant_type": "organisation", "participant_id": "b", "consortium_id": "c"}])
     >>> organisation_groups(facts, "region")
-    {'a': 'Europe', 'b': 'Africa and Middle East'}
+    {'a': 'Europe', 'b': 'Africa and Middle East', 'x': 'Asia and the Pacific', 'y': 'unknown'}
     >>> organisation_groups(facts, "consortium")
-    {'a': 'none', 'b': 'c'}
+    {'a': 'none', 'b': 'c', 'x': 'none', 'y': 'none'}
     """
     if by not in GROUPINGS:
         raise ValueError(f"group by one of {', '.join(GROUPINGS)}, not {by!r}")
@@ -60,8 +67,9 @@ def organisation_groups(facts: Facts, by: str) -> dict[str, str]:
         counts = counts.sort_values(["organisation_id", "n", "region"], ascending=[True, False, True])
         most = counts.drop_duplicates("organisation_id").set_index("organisation_id")["region"].to_dict()
         out: dict[str, str] = {}
-        for o, hq in zip(orgs["organisation_id"], orgs["hq_iso3"], strict=True):
-            home = region_of_country.get(hq) if pd.notna(hq) else None
+        for o, hq, own in zip(column(orgs, "organisation_id"), column(orgs, "hq_iso3"), column(orgs, "region"),
+                              strict=True):
+            home = own or (region_of_country.get(hq) if hq else None)
             out[str(o)] = str(home or most.get(o, "unknown"))
         return out
     ms = facts.memberships

@@ -355,6 +355,18 @@ def similar_organisations(
       organisation_id  jaccard  resource_allocation                      shared
     0               c      1.0             0.833333  [GHA/climate, KEN/climate]
     1               b      0.5             0.333333               [KEN/climate]
+
+    With ``theme``, the cells of other themes count neither as shared nor in the union:
+
+    >>> facts = Facts.from_rows(engagements=[
+    ...     {"organisation_id": o, "member_id": "KEN", "theme_id": t, "relation": "country_programme"}
+    ...     for o, t in [("a", "climate"), ("a", "open_data"), ("b", "climate"), ("b", "justice")]])
+    >>> similar_organisations(facts, "a")[["organisation_id", "jaccard", "shared"]]
+      organisation_id   jaccard         shared
+    0               b  0.333333  [KEN/climate]
+    >>> similar_organisations(facts, "a", theme="climate")[["organisation_id", "jaccard", "shared"]]
+      organisation_id  jaccard         shared
+    0               b      1.0  [KEN/climate]
     """
     if by not in ("jaccard", "resource_allocation"):
         raise ValueError("by must be 'jaccard' or 'resource_allocation'")

@@ -24,6 +24,11 @@ Merge rules
 * Member status: the first explicit status in priority order (hand ``status_note``
   keywords, then the 2016 list's ``inactive``), otherwise ``active``.
 * Member region: see :mod:`loaders.build.regions`; local members take their parent's.
+* Organisation headquarters: as the sources give them, else from the table of this repository
+  :data:`loaders.build.sources.headquarters.TABLE_FILE` (each row with its source), see
+  :func:`merge_headquarters`. Organisation region: the OGP region of the headquarters country, the member's
+  region when the country is a national member, else the same evidence as for members (GDB, OBS, EU
+  membership), see :func:`organisation_regions`.
 * Borders: the pairs of countries whose Natural Earth geometries share an arc
   (:mod:`loaders.build.sources.natural_earth`), kept when both are national members; a country that is
   not gets one noted issue listing the borders left out (:func:`merge_borders`).
@@ -55,6 +60,7 @@ from loaders.build.sources import (
     SourceFormatError,
     gdb,
     hand,
+    headquarters,
     legislative,
     natural_earth,
     obs,
@@ -189,6 +195,7 @@ def parse_all(raw_dir: Path, overrides: Mapping[str, Path] | None = None) -> lis
         files = [f[k] for k in keys]
         results.append(_adapter(files, parse, *files, *extra))
     results.append(_adapter([TOPOLOGY_FILE], natural_earth.parse_borders, TOPOLOGY_FILE))
+    results.append(_adapter([headquarters.TABLE_FILE], headquarters.parse_headquarters, headquarters.TABLE_FILE))
     return results
 
 
@@ -268,6 +275,64 @@ def merge_members(results: Sequence[ParseResult], issues: list[Issue]) -> dict[s
     return members
 
 
+def merge_headquarters(organisations: list[Row], rows: Iterable[Row], issues: list[Issue]) -> list[Row]:
+    """Fill a blank ``hq_iso3`` from the headquarters table's rows (noted with their source); a row for an
+    organisation no source names, or one contradicting the headquarters a source gives, is reported instead.
+
+    Examples
+    --------
+    >>> orgs = [{"id": "odi", "hq_iso3": "", "source": "hand"}, {"id": "ti", "hq_iso3": "DEU", "source": "hand"}]
+    >>> rows = [{"organisation_id": o, "hq_iso3": c, "source_url": "https://example.org", "as_of": "2024",
+    ...          "_origin": ("headquarters.csv", n)} for n, (o, c) in enumerate([("odi", "GBR"), ("ti", "FRA"),
+    ...                                                                            ("nobody", "KEN")], 2)]
+    >>> issues: list[Issue] = []
+    >>> [(o["id"], o["hq_iso3"]) for o in merge_headquarters(orgs, rows, issues)]
+    [('odi', 'GBR'), ('ti', 'DEU')]
+    >>> [(i.row, i.action) for i in issues]
+    [(2, 'noted'), (3, 'skipped'), (4, 'skipped')]
+    """
+    by_id = {org["id"]: org for org in organisations}
+    for row in rows:
+        org = by_id.get(row["organisation_id"])
+        if org is None:
+            issues.append(_origin_issue(row, "organisation", f"no source names organisation {row['organisation_id']}; "
+                                                             "this table adds no organisation"))
+        elif org.get("hq_iso3") in (None, ""):
+            org["hq_iso3"] = row["hq_iso3"]
+            issues.append(_origin_issue(row, "hq_country_iso3", f"headquarters of {org['id']}: {row['hq_iso3']} "
+                                                                f"(as of {row['as_of']}, {row['source_url']})", NOTED))
+        elif org["hq_iso3"] != row["hq_iso3"]:
+            issues.append(_origin_issue(row, "hq_country_iso3", f"{org['id']} is based in {org['hq_iso3']} according "
+                                                                f"to {org['source']}; {row['hq_iso3']} not used"))
+    return organisations
+
+
+def organisation_regions(organisations: list[Row], members: Iterable[Row],
+                         evidence: Mapping[str, tuple[str, str]]) -> list[Row]:
+    """Each organisation's ``region``: the OGP region of its headquarters country, that of the national member
+    when the country is one, else the region the sources give the country (``evidence``, as for members: GDB,
+    OBS, EU membership); blank without headquarters. ``_region_from`` says which (for the build report).
+
+    Examples
+    --------
+    >>> orgs = [{"id": "a", "hq_iso3": "KEN"}, {"id": "b", "hq_iso3": "IND"}, {"id": "c", "hq_iso3": ""}]
+    >>> members = [{"id": "KEN", "level": "national", "region": "Africa and Middle East"}]
+    >>> evidence = {"IND": ("Asia and the Pacific", "GDB 2022 region")}
+    >>> [(o["id"], o["region"], o["_region_from"]) for o in organisation_regions(orgs, members, evidence)]
+    [('a', 'Africa and Middle East', 'member'), ('b', 'Asia and the Pacific', 'GDB 2022 region'), ('c', '', '')]
+    """
+    national = {m["id"]: m.get("region", "") for m in members if m["level"] == "national"}
+    for org in organisations:
+        hq = org.get("hq_iso3") or ""
+        if national.get(hq):
+            org["region"], org["_region_from"] = national[hq], "member"
+        elif hq in evidence:
+            org["region"], org["_region_from"] = evidence[hq]
+        else:
+            org["region"], org["_region_from"] = "", ""
+    return organisations
+
+
 def _region_evidence(results: Sequence[ParseResult]) -> dict[str, tuple[str, str]]:
     best: dict[str, tuple[int, str, str]] = {}
     rows = [r for result in results for r in result.rows.get(REGION_EVIDENCE, [])]
@@ -339,6 +404,9 @@ def merge_tables(results: Sequence[ParseResult]) -> tuple[dict[str, list[Row]], 
     tables["members"] = list(merge_members(results, issues).values())
     for name in ("organisations", "consortia"):
         tables[name] = list(_merge_nodes(rows_of(name), TABLE_BY_NAME[name].column_names).values())
+    tables["organisations"] = organisation_regions(
+        merge_headquarters(tables["organisations"], rows_of(headquarters.HEADQUARTERS), issues), tables["members"],
+        _region_evidence(results))
     ids = {name: {row["id"] for row in tables[name]} for name in ("sources", "themes", "members", "organisations",
                                                                      "consortia")}
     tables["commitments"] = merge_relationships(TABLE_BY_NAME["commitments"], rows_of("commitments"), ids, issues)
@@ -524,6 +592,9 @@ def _contributions(formatted: dict[str, list[list[str]]]) -> dict[str, dict[str,
 def _notes(tables: dict[str, list[Row]]) -> list[str]:
     members = tables["members"]
     region_from = Counter(m.get("_region_from") or "none" for m in members if m["level"] == "national")
+    organisations = tables["organisations"]
+    org_region_from = Counter(o.get("_region_from") or "no headquarters" for o in organisations)
+    no_hq = sorted(o["id"] for o in organisations if not o.get("hq_iso3"))
     status = Counter(m["status"] for m in members)
     oo_current = sorted(e["member_id"] for e in tables["engagements"]
                         if e["organisation_id"] == "open-ownership" and e["relation"] == "supports_implementation")
@@ -531,6 +602,9 @@ def _notes(tables: dict[str, list[Row]]) -> list[str]:
         "members by level: " + ", ".join(f"{k} {v}" for k, v in sorted(Counter(m["level"] for m in members).items())),
         "members by status: " + ", ".join(f"{k} {v}" for k, v in sorted(status.items())),
         "national members' region taken from: " + "; ".join(f"{k}: {v}" for k, v in sorted(region_from.items())),
+        "organisations' region (of their headquarters country) taken from: "
+        + "; ".join(f"{k}: {v}" for k, v in sorted(org_region_from.items())),
+        f"organisations without headquarters in any source, so without a region ({len(no_hq)}): {', '.join(no_hq)}",
         f"OGP members where Open Ownership is currently engaged: {len(oo_current)} ({', '.join(oo_current)})",
     ]
 
