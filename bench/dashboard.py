@@ -54,7 +54,7 @@ class PageCheck:
 
 
 PAGES: tuple[PageCheck, ...] = (
-    PageCheck("overview", "", "Open government partnerships network"),
+    PageCheck("overview", "overview", "Open government partnerships network"),
     PageCheck("coverage", "coverage", "Coverage map"),
     PageCheck("gaps", "gaps", "Gaps"),
     PageCheck("network", "network", "Network explorer"),

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import shutil
 from collections import Counter
 from pathlib import Path
@@ -211,6 +212,23 @@ def test_members_with_commitments_match_the_export(raw_dir: Path, tables: dict[s
     built = Counter(row["member_id"] for row in tables["commitments"])
     assert built["XKX"] == by_code["XKX"] and built["MKD"] == by_code["MKD"]
     assert built["ARG-buenos-aires"] == by_code["ARBA"]
+
+
+def test_engagements_named_in_a_local_commitment_are_with_the_local_member(
+        raw_dir: Path, tables: dict[str, list[dict[str, str]]]) -> None:
+    export = raw_csv(raw_dir, "ogp-commitments__open_parliament_0703.csv").set_index("Commitment Unique Identifier")
+    made_by = {row["id"]: row["member_id"] for row in tables["commitments"]}
+    checked = 0
+    for row in tables["engagements"]:
+        for cid in re.findall(r"\b[A-Z]{2,4}\d{4}\b", row["detail"]):
+            if cid in made_by:  # the tie is with whoever made the commitment (Scotland, not the United Kingdom)
+                assert row["member_id"] == made_by[cid], (row, export.at[cid, "Country/Locality"])
+                checked += 1
+    assert checked > 300
+    assert export.at["SCO0006", "Country/Locality"] == "Scotland, United Kingdom"
+    oecd = {r["member_id"] for r in tables["engagements"]
+            if r["organisation_id"] == "oecd" and "SCO0006" in r["detail"]}
+    assert oecd == {"GBR-scotland"}
 
 
 def test_theme_counts_match_the_export_and_taxonomy(raw_dir: Path,

@@ -39,6 +39,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -414,11 +415,64 @@ def merge_tables(results: Sequence[ParseResult]) -> tuple[dict[str, list[Row]], 
     national = {row["id"] for row in tables["members"] if row["level"] == "national"}
     borders = merge_borders(rows_of("borders"), national, issues)
     tables["borders"] = merge_relationships(TABLE_BY_NAME["borders"], borders, ids, issues)
+    engagements = localise_engagements(rows_of("engagements"), tables["commitments"], tables["members"], issues)
+    tables["engagements"] = merge_relationships(TABLE_BY_NAME["engagements"], engagements, ids, issues)
     for spec in TABLES:
         if spec.name not in tables:
             tables[spec.name] = merge_relationships(spec, rows_of(spec.name), ids, issues)
     tables["organisations"] = drop_untied_organisations(tables, issues)
     return tables, issues
+
+
+_COMMITMENT_ID = re.compile(r"\b[A-Z]{2,4}\d{4}\b")
+
+
+def localise_engagements(rows: Iterable[Row], commitments: Sequence[Row], members: Sequence[Row],
+                         issues: list[Issue]) -> list[Row]:
+    """Engagements whose evidence is a commitment of a local member go to that member, not to its country.
+
+    The hand table names the country (``GBR``) for an organisation named in commitments; a commitment made by
+    a local member of that country (``SCO0006`` is Scotland's) ties the organisation to that local
+    government. A row citing only such commitments moves to the local member; a row citing national and local
+    ones is split, one row per member with the commitments it made. Each move is noted against the raw row.
+
+    Examples
+    --------
+    >>> rows = [{"organisation_id": "oecd", "member_id": "GBR", "detail": "named in commitment(s) GB0001, SCO0006",
+    ...          "_origin": ("hand.csv", 7)}]
+    >>> issues: list[Issue] = []
+    >>> out = localise_engagements(rows, [{"id": "SCO0006", "member_id": "GBR-scotland"},
+    ...                                   {"id": "GB0001", "member_id": "GBR"}],
+    ...                            [{"id": "GBR-scotland", "level": "local", "parent_iso3": "GBR"}], issues)
+    >>> [(r["member_id"], r["detail"]) for r in out]
+    [('GBR', 'named in commitment(s) GB0001'), ('GBR-scotland', 'named in commitment(s) SCO0006')]
+    >>> issues[0].reason
+    'SCO0006 is a commitment of local member GBR-scotland, not of GBR: that engagement is with GBR-scotland'
+    """
+    made_by = {str(c["id"]): str(c["member_id"]) for c in commitments}
+    parent = {str(m["id"]): str(m.get("parent_iso3") or "") for m in members if m.get("level") == "local"}
+    out: list[Row] = []
+    for row in rows:
+        detail = str(row.get("detail") or "")
+        cited = _COMMITMENT_ID.findall(detail)
+        local: dict[str, list[str]] = {}
+        for c in cited:
+            maker = made_by.get(c, "")
+            if parent.get(maker) == row.get("member_id"):
+                local.setdefault(maker, []).append(c)
+        if not local:
+            out.append(row)
+            continue
+        prefix = detail[:_COMMITMENT_ID.search(detail).start()]  # type: ignore[union-attr] # cited is not empty
+        national = [c for c in cited if all(c not in ids for ids in local.values())]
+        if national:
+            out.append({**row, "detail": prefix + ", ".join(national)})
+        for maker, ids in local.items():
+            issues.append(_origin_issue(row, "country_iso3", f"{', '.join(ids)} is a commitment of local member "
+                                        f"{maker}, not of {row['member_id']}: that engagement is with {maker}",
+                                        "repaired"))
+            out.append({**row, "member_id": maker, "detail": prefix + ", ".join(ids)})
+    return out
 
 
 def merge_borders(rows: Iterable[Row], national: set[str], issues: list[Issue]) -> list[Row]:
