@@ -232,9 +232,11 @@ def elements(G: nx.Graph, positions: Mapping[str, tuple[float, float]], measures
     for i, (u, v, d) in enumerate(sorted(G.edges(data=True), key=lambda e: (str(e[0]), str(e[1])))):
         kind = edge_kind(d)
         data = {"id": f"e{i}", "source": u, "target": v,
-                "label": ", ".join(d["rels"]) if d.get("rels") else f"{d.get('shared', 1)} shared"}
+                # relation words on the partnership view's ties; the organisation network's ties all mean
+                # "shares …" (named in the details), and their labels only cluttered the picture
+                "label": ", ".join(d["rels"]) if d.get("rels") else ""}
         if d.get("names"):
-            data["shared"] = _plain("; ".join(d["names"]))
+            data["shares"] = _plain("; ".join(d["names"]))
         if d.get("evidence"):
             data["evidence"] = _plain("; ".join(d["evidence"]))
         data |= {"colour": link_colour(kind), "width": round(0.6 + min(3.0, float(d.get("weight", 1.0))), 2)}

@@ -238,13 +238,16 @@ def test_network_explorer_click_expand_restyle_community_export_and_restore(
     pick(page, "Size by", "Betweenness")
     wait_rendered(page, network.title)
     page.wait_for_url("**size_by=betweenness*", timeout=60_000)
-    cy = f"document.querySelector('{GRAPH_FRAME}').contentDocument.getElementById('cy')._cyreg.cy"
-    page.wait_for_function(f"() => {cy}.$id('{low}').data('size') === {network_style.MIN_SIZE} && "
-                           f"{cy}.$id('{top}').data('size') === {network_style.MAX_SIZE}", timeout=60_000)
-    nodes = drawn_nodes(page)
-    assert all(n["colour"] == network_style.community_colour(parts[i]) for i, n in nodes.items())
     sizes = network_style.node_sizes({n: float(measures.at[n, "betweenness"]) for n in want})
+    cy = f"document.querySelector('{GRAPH_FRAME}').contentDocument.getElementById('cy')._cyreg.cy"
+    try:  # the component applies new element data after the script has finished: wait until it has
+        page.wait_for_function(f"(sizes) => Object.entries(sizes).every(([id, s]) => {cy}.$id(id).data('size') === s)",
+                               arg=sizes, timeout=60_000)
+    finally:
+        nodes = drawn_nodes(page)
+    assert all(n["colour"] == network_style.community_colour(parts[i]) for i, n in nodes.items())
     assert {i: n["size"] for i, n in nodes.items()} == sizes
+    assert nodes[top]["size"] == network_style.MAX_SIZE and nodes[low]["size"] == network_style.MIN_SIZE
     legend = page.locator('[data-testid="stMain"]').inner_text()
     assert f"Community {c}" in legend and "Betweenness" in legend
     page.screenshot(path=str(output_dir / "dashboard-network-restyled.png"))
