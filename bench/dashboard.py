@@ -256,8 +256,9 @@ def run(scales: Sequence[float] = (1,), repeat: int = 5, *, work_dir: Path | Non
     work = Path(tempfile.mkdtemp(prefix="ogpnet-bench-dashboard-")) if work_dir is None else work_dir
     results: dict[str, Any] = {"repeat": repeat, "pages": [p.name for p in pages], "scales": [],
                                "method": "render time = navigation start until the script finished, the title is "
-                                         "shown and every plotly chart and the explorer's graph have drawn; cold = first page of a fresh "
-                                         "server process; warm = the same page again in a new browser session",
+                                         "shown and every plotly chart and the explorer's graph have drawn; "
+                                         "cold = first page of a fresh server process; warm = the same page "
+                                         "again in a new browser session",
                                "browser": _chromium_version()}
     try:
         for scale in scales:
