@@ -1,8 +1,9 @@
-"""Small Streamlit building blocks the pages share: tables with a CSV download, explanations, the sidebar."""
+"""Small Streamlit building blocks the pages share: tables with a CSV download, SVG charts, explanations, the
+sidebar."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Literal
 
 import pandas as pd
@@ -42,6 +43,45 @@ def column_config(columns: Sequence[str]) -> dict[str, Any]:
         else:
             out[col] = st.column_config.TextColumn(label, help=help_arg)
     return out
+
+
+#: The chart component's script: draws the SVG it is given and sends the ``data-pick`` of a clicked shape.
+_SVG_JS = """
+export default function (component) {
+  const { data, setTriggerValue, parentElement } = component;
+  let box = parentElement.querySelector(':scope > .ogpnet-svg');
+  if (!box) {
+    box = document.createElement('div');
+    box.className = 'ogpnet-svg';
+    parentElement.appendChild(box);
+  }
+  box.innerHTML = data;
+  box.onclick = (event) => {
+    const shape = event.target.closest('[data-pick]');
+    if (shape) setTriggerValue('pick', shape.getAttribute('data-pick'));
+  };
+}
+"""
+_SVG_CSS = """
+.ogpnet-svg svg { width: 100%; max-width: 1100px; height: auto; display: block; }
+.ogpnet-svg svg.map { max-width: 1200px; }
+.ogpnet-svg [data-pick] { cursor: pointer; }
+.ogpnet-svg [data-pick]:hover { stroke: #1d2330; stroke-width: 1.5; }
+"""
+#: A Streamlit "v2" component: it renders in the page itself (no iframe, no extra library), so a chart costs a
+#: few kilobytes of SVG drawn on the server (:mod:`dashboard.charts`). Registered once per process.
+_svg_component = st.components.v2.component("ogpnet_svg", js=_SVG_JS, css=_SVG_CSS, isolate_styles=False)
+
+
+def svg_chart(svg: str, *, key: str | None = None, on_pick: Callable[[], None] | None = None) -> None:
+    """Show an SVG drawing of :mod:`dashboard.charts`; with ``on_pick``, clicking a shape that has a
+    ``data-pick`` attribute stores its value under ``st.session_state[key]["pick"]`` and calls ``on_pick``.
+
+    The SVG must come from :mod:`dashboard.charts` (trusted markup, every data text escaped there)."""
+    if on_pick is None:
+        _svg_component(data=svg, key=key)
+    else:
+        _svg_component(data=svg, key=key, on_pick_change=on_pick)
 
 
 def table(frame: pd.DataFrame, name: str, *, columns: Sequence[str] | None = None, key: str | None = None,

@@ -144,12 +144,6 @@ def as_of_choices(facts: Facts) -> list[str]:
     return [str(y) for y in range(reference_year(facts), FIRST_YEAR - 1, -1)]
 
 
-def trend_frame(trend: pd.DataFrame, theme: str) -> pd.DataFrame:
-    """One theme's cells per status and year, long (``year``, ``status``, ``cells``) for a stacked area chart."""
-    one = trend[trend["theme_id"] == theme]
-    return one.melt(id_vars=["year"], value_vars=list(ALL_STATUSES), var_name="status", value_name="cells")
-
-
 def regions(facts: Facts) -> list[str]:
     return sorted(facts.members["region"].dropna().unique().tolist())
 

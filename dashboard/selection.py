@@ -279,16 +279,15 @@ def radio(label: str, options: Sequence[T], name: str, page: str, *, default: T 
 # -- clicks on charts and tables ----------------------------------------------------------------------------
 
 
-def on_chart_pick(chart_key: str, name: str, *, as_list: bool = False) -> Callable[[], None]:
-    """A chart ``on_select`` callback: the clicked point's id (``customdata``, else ``location``) becomes the
-    selection ``name`` (a one-item list when ``as_list``)."""
+def on_svg_pick(chart_key: str, name: str, *, as_list: bool = False) -> Callable[[], None]:
+    """An SVG chart's ``on_pick`` callback (:func:`dashboard.components.svg_chart`): the clicked shape's
+    ``data-pick`` becomes the selection ``name`` (a one-item list when ``as_list``)."""
 
     def callback() -> None:
         event = st.session_state.get(chart_key) or {}
-        points = (event.get("selection") or {}).get("points") or []
-        ids = [i for i in map(_point_id, points) if i]
-        if ids:
-            put(name, [ids[0]] if as_list else ids[0])
+        picked = event.get("pick") if hasattr(event, "get") else None
+        if picked:
+            put(name, [str(picked)] if as_list else str(picked))
 
     return callback
 
@@ -392,13 +391,3 @@ def _changed(name: str, key: str) -> None:
 def _changed_first(name: str, key: str) -> None:
     value = st.session_state[key]
     put(name, [] if value == ALL else [value])
-
-
-def _point_id(point: dict[str, Any]) -> str | None:
-    data = point.get("customdata")
-    if isinstance(data, (list, tuple)) and data:
-        data = data[0]
-    if isinstance(data, str) and data:
-        return data
-    location = point.get("location")
-    return location if isinstance(location, str) and location else None

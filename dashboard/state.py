@@ -140,6 +140,29 @@ def _f(snapshot: str) -> Facts:
     return _analysed(snapshot, database().uri).facts
 
 
+def warm() -> str:
+    """Compute, before the server takes its first visitor, what every page of the latest load shares: the
+    projected graph, coverage, the coverage trend and brokerage by the default grouping. Called by
+    ``python -m dashboard.serve`` (``ogpnet dashboard``) in the server process, so the first visit finds them
+    cached instead of waiting for them. Returns what it did, in words; never raises (a page shows any error).
+    """
+    try:
+        db = database()
+        db.verify()
+        run = latest_run(db)
+        if run is None or not run.get("snapshot"):
+            return "nothing to warm: the database is empty"
+        snapshot = str(run["snapshot"])
+        _analysed(snapshot, db.uri)
+        config = analysis_config()
+        cells(snapshot, config)
+        trend(snapshot, config)
+        brokerage(snapshot, config.brokerage_group, config)
+        return f"warmed snapshot {snapshot}: graph, coverage, trend, brokerage by {config.brokerage_group}"
+    except Exception as e:  # noqa: BLE001 - best effort: the pages report errors to the user
+        return f"not warmed ({type(e).__name__}: {e}); pages compute on first visit"
+
+
 # -- cached results: snapshot id + widget values as arguments -----------------------------------------------
 
 

@@ -308,7 +308,7 @@ def dashboard(port: int | None) -> None:
     from graph.settings import REPO_ROOT
 
     s = settings()
-    cmd = [sys.executable, "-m", "streamlit", "run", str(REPO_ROOT / "dashboard" / "app.py"),
+    cmd = [sys.executable, "-m", "dashboard.serve",  # warms the latest load's results, then `streamlit run`
            "--server.address", "127.0.0.1", "--server.port", str(port or s.dashboard_port),
            "--server.headless", "true", "--browser.gatherUsageStats", "false",
            "--server.enableXsrfProtection", "true"]

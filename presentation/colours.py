@@ -10,8 +10,8 @@ from __future__ import annotations
 from model.schema import THEMES
 from presentation.labels import NO_DEMAND
 
-__all__ = ["KIND_COLOURS", "ROLE_COLOURS", "SECTOR_COLOURS", "STATUS_COLOURS", "STATUS_TEXT_COLOURS", "THEME_COLOURS",
-           "UNKNOWN", "excel_rgb"]
+__all__ = ["GAP_SCALE", "KIND_COLOURS", "LAND", "PART_COLOURS", "ROLE_COLOURS", "SECTOR_COLOURS", "STATUS_COLOURS",
+           "STATUS_TEXT_COLOURS", "THEME_COLOURS", "UNKNOWN", "excel_rgb", "scale_colour"]
 
 STATUS_COLOURS: dict[str, str] = {"gap": "#b2182b", "fragile": "#ef8a62", "covered": "#67a9cf",
                                   "redundant": "#2166ac", "mature": "#5aae61", NO_DEMAND: "#e0e0e0"}
@@ -31,6 +31,29 @@ _TABLEAU_20 = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
 THEME_COLOURS: dict[str, str] = {t: _TABLEAU_20[i % len(_TABLEAU_20)] for i, t in enumerate(THEMES)}
 #: The colour of anything without a known category.
 UNKNOWN = "#b3b3b3"
+#: The parts of a partner's score (colour-blind-safe Paul Tol "muted" hues), in the score's order.
+PART_COLOURS: dict[str, str] = {"expertise": "#332288", "presence": "#88ccee", "track record": "#117733",
+                                "complementarity": "#ddcc77", "proximity": "#cc6677"}
+#: A count of gaps from none to the most (ColorBrewer's sequential Reds), e.g. gap cells per country on the map.
+GAP_SCALE: tuple[str, ...] = ("#fff5f0", "#fcbba1", "#fb6a4a", "#cb181d", "#67000d")
+#: Land without data on a map.
+LAND = "#eeeeee"
+
+
+def scale_colour(value: float, top: float, scale: tuple[str, ...] = GAP_SCALE) -> str:
+    """The colour of ``value`` on a sequential scale from 0 to ``top`` (linear between the scale's stops).
+
+    >>> scale_colour(0, 4), scale_colour(4, 4), scale_colour(9, 4), scale_colour(1, 0)
+    ('#fff5f0', '#67000d', '#67000d', '#fff5f0')
+    >>> scale_colour(1, 4)
+    '#fcbba1'
+    """
+    share = min(max(value / top, 0.0), 1.0) if top > 0 else 0.0
+    where = share * (len(scale) - 1)
+    low = min(int(where), len(scale) - 2)
+    frac = where - low
+    a, b = (tuple(int(c[i:i + 2], 16) for i in (1, 3, 5)) for c in (scale[low], scale[low + 1]))
+    return "#" + "".join(f"{round(x + (y - x) * frac):02x}" for x, y in zip(a, b, strict=True))
 
 
 def excel_rgb(colour: str) -> str:

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from model.config import AnalysisConfig
 from presentation.values import display_number as n
 
-__all__ = ["METHODS", "SECTIONS", "Method", "catalogue_markdown", "method", "methods_markdown", "plain_text"]
+__all__ = ["METHODS", "SECTIONS", "Method", "catalogue_markdown", "method", "methods_markdown", "plain_text",
+           "settings_markdown"]
 
 Text = Callable[[AnalysisConfig], str]
 
@@ -283,6 +284,24 @@ def catalogue_markdown(cfg: AnalysisConfig | None = None) -> str:
               for c in cat.completions]
     lines += ["", "| tie | strength | meaning |", "|---|---|---|"]
     lines += [f"| `{t.id}` | {n(t.strength)} | {t.meaning} |" for t in cat.ties]
+    return "\n".join(lines) + "\n"
+
+
+def settings_markdown(cfg: AnalysisConfig | None = None) -> str:
+    """The analysis settings in use as a Markdown table (setting, its environment variable, value).
+
+    >>> print(settings_markdown().splitlines()[2])
+    | as_of | `OGPNET_AS_OF` | (latest data) |
+    """
+    lines = ["| setting | environment variable | value |", "|---|---|---|"]
+    for key, value in (cfg or AnalysisConfig()).to_dict().items():
+        if isinstance(value, tuple | list):
+            shown = ", ".join(str(v) for v in value) or "(none)"
+        elif isinstance(value, float):
+            shown = n(value)
+        else:
+            shown = str(value) if value not in ("", None) else ("(latest data)" if key == "as_of" else "(none)")
+        lines.append(f"| {key} | `OGPNET_{key.upper()}` | {shown.replace('|', '/')} |")
     return "\n".join(lines) + "\n"
 
 

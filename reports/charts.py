@@ -126,19 +126,40 @@ def _svg_bars(chart: Chart, width: int) -> str:
     body = []
     for i, cat in enumerate(chart.categories):
         y = 28 + i * (bar_h + gap)
-        body.append(f'<text x="{label_w - 6}" y="{y + 11}" text-anchor="end">{escape(cat)}</text>')
+        body.append(f'<text x="{label_w - 6}" y="{y + 11}" text-anchor="end">{escape(_short(cat))}'
+                    f"<title>{escape(cat)}</title></text>")
         x = float(label_w)
         for s in chart.series:
             w = s.values[i] / top * plot_w
             if w > 0:
                 body.append(f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="{bar_h}" fill="{s.colour}">'
-                            f"<title>{escape(cat)} · {escape(s.name)}: {s.values[i]:g}</title></rect>")
+                            f"<title>{escape(cat)} · {escape(s.name)}: {_num(s.values[i])}</title></rect>")
             x += w
-        body.append(f'<text x="{x + 4:.1f}" y="{y + 11}" fill="#5b6475">{totals[i]:g}</text>')
+        body.append(f'<text x="{x + 4:.1f}" y="{y + 11}" fill="#5b6475">{_num(totals[i])}</text>')
     plot_bottom = 28 + len(chart.categories) * (bar_h + gap)
     legend, legend_h = _legend(chart, plot_bottom + 10, width)
     height = plot_bottom + 14 + legend_h
     return _svg_frame(chart, width, height, "".join(body) + legend)
+
+
+#: The longest category label a bar chart shows in full (the rest is cut with "…"; the full text is its tooltip).
+LABEL_CHARS = 30
+
+
+def _num(value: float) -> str:
+    """
+    >>> _num(12.0), _num(1234.0), _num(2.74663)
+    ('12', '1234', '2.75')
+    """
+    return str(int(value)) if float(value).is_integer() else f"{value:.3g}"
+
+
+def _short(text: str, limit: int = LABEL_CHARS) -> str:
+    """
+    >>> _short("Open Government Partnership Support Unit", 20)
+    'Open Government Par…'
+    """
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def _svg_lines(chart: Chart, width: int) -> str:

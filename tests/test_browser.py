@@ -137,7 +137,7 @@ def test_every_page_in_the_browser(check: PageCheck, page: Page, dashboard: Dash
     page.screenshot(path=str(output_dir / f"dashboard-{check.name}.png"), full_page=True)
     assert page.locator('[data-testid="stException"]').count() == 0
     body = page.locator('[data-testid="stMain"]').inner_text() + page.eval_on_selector_all(
-        ".js-plotly-plot text", "els => els.map(e => e.textContent).join(' ')")
+        ".ogpnet-svg svg text", "els => els.map(e => e.textContent).join(' ')")
     for text in wanted:
         assert text in body, f"{text!r} not shown on {check.name}"
     assert page.blocked == [], "the page tried to reach the internet"  # type: ignore[attr-defined]
@@ -149,14 +149,27 @@ def test_world_map_draws_offline_and_a_click_opens_the_profile(page: Page, dashb
     open_page(page, dashboard.url, coverage, "theme=open_data")
     national = set(cells.loc[cells["level"] == "national", "member_id"])
     drawable = national & charts.map_countries()
-    countries = page.locator("path.choroplethlocation")
-    assert countries.count() >= len(drawable)  # drawn from the vendored topology: nothing else is reachable
-    box = max((countries.nth(i).bounding_box() for i in range(countries.count())),
-              key=lambda b: b["width"] * b["height"] if b else 0)
-    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    countries = page.locator(".ogpnet-svg path.country")
+    assert countries.count() == len(drawable)  # drawn from the vendored topology: nothing else is reachable
+    assert {countries.nth(i).get_attribute("data-pick") for i in range(countries.count())} == drawable
+    page.locator(".ogpnet-svg svg.map").scroll_into_view_if_needed()
+    # the largest member whose bounding box centre lies on the member itself (not on a lake or a neighbour)
+    x, y, clicked = page.eval_on_selector_all(".ogpnet-svg path.country", """els => {
+        const sized = els.map(e => [e, e.getBoundingClientRect()]).sort((a, b) =>
+            b[1].width * b[1].height - a[1].width * a[1].height);
+        for (const [e, r] of sized) {
+            const x = r.x + r.width / 2, y = r.y + r.height / 2;
+            if (document.elementFromPoint(x, y) === e) return [x, y, e.getAttribute('data-pick')];
+        }
+        return null; }""")
+    page.mouse.click(x, y)
     page.wait_for_url("**members=*", timeout=60_000)
     wait_rendered(page, coverage.title)
     member = page.url.split("members=")[1].split("&")[0]
+    assert member == clicked
+    outline = page.locator('.ogpnet-svg path[stroke="#000000"]')  # the chosen member is outlined on the map
+    assert outline.count() == 1 and outline.get_attribute("d") == page.locator(
+        f'.ogpnet-svg path.country[data-pick="{member}"]').get_attribute("d")
     name = cells.loc[cells["member_id"] == member, "member_name"].iloc[0]
     page.get_by_role("heading", name=f"{name} ({member})").wait_for(timeout=60_000)
     page.screenshot(path=str(output_dir / "dashboard-coverage-clicked.png"), full_page=True)

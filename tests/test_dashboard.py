@@ -42,8 +42,10 @@ from graph.server import LocalServer, free_port
 from graph.settings import ANALYSIS_SETTINGS, REPO_ROOT, Settings, analysis_config
 from graph.snapshot import AnalysedGraph, current_graph
 from loaders.load.directory import load_directory
+from presentation.colours import STATUS_COLOURS
 from presentation.labels import theme_name
 from presentation.values import evidence_text
+from tests import svg_parts
 
 pytestmark = pytest.mark.integration
 APP = str(REPO_ROOT / "dashboard" / "app.py")
@@ -113,6 +115,11 @@ def texts(at: AppTest) -> str:
                      + [w.value for w in at.warning] + [h.value for h in at.subheader] + [h.value for h in at.header])
 
 
+def charts(at: AppTest) -> list[str]:
+    """The SVG of every chart on the page (``dashboard.components.svg_chart``), in page order."""
+    return [json.loads(e.proto.json) for e in at.get("bidi_component") if e.proto.component_name == "ogpnet_svg"]
+
+
 def frames(at: AppTest) -> list[pd.DataFrame]:
     return [d.value for d in at.dataframe]
 
@@ -149,7 +156,11 @@ def test_overview_headline_numbers_and_sources(app: Callable[..., AppTest], fact
     expected = data_limits(facts, cells, analysis_config({})).assign(theme=lambda f: f["theme_id"].map(theme_name))
     assert limits["theme"].tolist() == expected["theme"].tolist()
     assert limits["monitoring_only_cells"].tolist() == expected["monitoring_only_cells"].tolist()
-    assert at.get("plotly_chart"), "the trend chart"
+    (trend,) = (svg for svg in charts(at) if "over time" in svg)
+    assert "cells by status over time" in trend, "the trend chart of one theme"
+    rollup = next(svg for svg in charts(at) if "Demanded cells per theme" in svg)
+    gaps = {t.split(" · ")[0]: int(t.rsplit(": ", 1)[1]) for t, _ in svg_parts.titled(rollup) if " · Gap: " in t}
+    assert gaps == {r.theme: int(r.gap) for r in page_frames.theme_rollup(cells).itertuples() if r.gap}
 
 
 def test_evidence_as_of_a_past_year(app: Callable[..., AppTest], facts: Facts, config: AnalysisConfig) -> None:
@@ -179,15 +190,14 @@ def test_methods_page_shows_the_catalogue(app: Callable[..., AppTest], config: A
 
 def test_coverage_map_theme_and_member_profile(app: Callable[..., AppTest], cells: pd.DataFrame) -> None:
     at = app("coverage")
-    charts = at.get("plotly_chart")
-    assert '"topojsonURL": "app/static/"' in charts[0].proto.config.replace("\\/", "/")
     at.selectbox(key=key("coverage", "theme")).select("open_contracting").run()
     assert_clean(at)
-    traces = json.loads(at.get("plotly_chart")[0].proto.spec)["data"]
-    colour_of = {loc: t["name"] for t in traces if t.get("name") for loc in t["locations"]}
+    world = charts(at)[0]
+    colour_of = {m: e.get("fill") for m, e in svg_parts.picks(world).items()}
     theme_cells = cells[(cells["theme_id"] == "open_contracting") & (cells["level"] == "national")]
     for member, status in zip(theme_cells["member_id"], theme_cells["status"].fillna("no demand"), strict=True):
-        assert colour_of.get(member, status) == status  # members too small for the map are listed instead
+        # members too small for the map are listed instead
+        assert colour_of.get(member, STATUS_COLOURS[status]) == STATUS_COLOURS[status]
     assert len(colour_of) > 50
     at.selectbox(key=key("coverage", "members")).select("KEN").run()
     assert_clean(at)
@@ -206,15 +216,14 @@ def test_coverage_region_filters_the_map_and_the_heatmap(app: Callable[..., AppT
     """The Region filter acts on the world map as on the heatmap; the Theme filter on both too (issue 18)."""
     at = app("coverage", region="Europe", theme="open_data")
     europe = cells[(cells["region"] == "Europe") & (cells["theme_id"] == "open_data")]
-    world, heat = (json.loads(c.proto.spec)["data"] for c in at.get("plotly_chart")[:2])
-    drawn = {loc for t in world for loc in t.get("locations", []) if t.get("name")}
+    world, heat = charts(at)[:2]
+    drawn = set(svg_parts.picks(world))
     assert drawn and drawn <= set(europe.loc[europe["level"] == "national", "member_id"])
-    rows = heat[0]["y"]
-    assert len(rows) == len(europe) and heat[0]["x"] == ["Open data"]
+    cells_drawn = [text for text, _ in svg_parts.titled(heat)]
+    assert len(cells_drawn) == len(europe) and all(t.split(": ")[0].endswith(" · Open data") for t in cells_drawn)
     at.selectbox(key=key("coverage", "region")).select("Americas").run()
-    world = json.loads(at.get("plotly_chart")[0].proto.spec)["data"]
     americas = set(cells.loc[(cells["region"] == "Americas") & (cells["level"] == "national"), "member_id"])
-    assert {loc for t in world for loc in t.get("locations", []) if t.get("name")} <= americas
+    assert set(svg_parts.picks(charts(at)[0])) <= americas
 
 
 def test_unknown_link_values_are_named_not_listed(app: Callable[..., AppTest]) -> None:

@@ -16,7 +16,8 @@ from graph.analysis import AnalysisConfig, coverage_cells
 from model.facts import Facts, facts_from_tables
 from model.tables import read_tables
 from presentation.colours import ROLE_COLOURS, STATUS_COLOURS
-from presentation.labels import NO_DEMAND, ROLE_NAMES
+from presentation.labels import NO_DEMAND, ROLE_NAMES, status_name
+from tests import svg_parts
 from tests.conftest import FIXTURE_DATASET
 
 CFG = AnalysisConfig()
@@ -161,11 +162,6 @@ def test_unknown_message_escapes_markdown() -> None:
 # -- fixed colours per status and role ------------------------------------------------------------------------------
 
 
-def _trace_colours(fig: Any) -> dict[str, str]:
-    """Trace name -> its colour (bars: the marker's; a choropleth's category: its one-colour scale)."""
-    return {t.name: (t.colorscale[0][1] if t.type == "choropleth" else t.marker.color) for t in fig.data if t.name}
-
-
 def test_role_colours_do_not_depend_on_which_roles_are_shown() -> None:
     """Brokers grouped by sector and by region have different roles first: each keeps its own colour."""
     rows = [("a", "coordinator", 0.5), ("b", "liaison", 0.4), ("c", "itinerant", 0.3), ("d", "gatekeeper", 0.2),
@@ -173,21 +169,29 @@ def test_role_colours_do_not_depend_on_which_roles_are_shown() -> None:
     table = pd.DataFrame(rows, columns=["name", "dominant_role", "betweenness"])
     for part in (table, table.iloc[::-1], table[table["dominant_role"] == "liaison"],
                  table[table["dominant_role"].isin(["liaison", "itinerant"])]):
-        got = _trace_colours(charts.broker_bars(part.reset_index(drop=True)))
-        assert got == {ROLE_NAMES[r]: ROLE_COLOURS[r] for r in part["dominant_role"]}
+        drawn = charts.broker_bars(part.reset_index(drop=True))
+        assert svg_parts.legend(drawn) == {ROLE_NAMES[r]: ROLE_COLOURS[r] for r in part["dominant_role"]}
+        for text, bar in svg_parts.titled(drawn):  # "<name> · <role>: <betweenness>"
+            name, role = text.rsplit(": ", 1)[0].split(" · ")
+            assert ROLE_NAMES[part.set_index("name").at[name, "dominant_role"]] == role
+            assert bar.get("fill") == ROLE_COLOURS[part.set_index("name").at[name, "dominant_role"]]
 
 
 def test_status_colours_do_not_depend_on_which_statuses_are_shown(cells: pd.DataFrame) -> None:
     frame = frames.map_frame(cells, "open_contracting")
     for part in (frame, frame[frame["category"].isin(["covered", NO_DEMAND])]):
-        assert _trace_colours(charts.world_map(part, "open_contracting")) == {
-            s: STATUS_COLOURS[s] for s in part["category"]}
+        drawn = svg_parts.picks(charts.world_map(part, "open_contracting"))
+        status = part.set_index("member_id")["category"]
+        assert {m: e.get("fill") for m, e in drawn.items()} == {m: STATUS_COLOURS[status[m]] for m in drawn}
     rollup = frames.theme_rollup(cells)
-    assert _trace_colours(charts.rollup_bars(rollup)) == {s: STATUS_COLOURS[s] for s in
-                                                          ("gap", "fragile", "covered", "redundant")}
-    trend = pd.DataFrame({"year": [2020, 2021], "status": ["mature", "gap"], "cells": [1, 2]})
-    area = {t.name: t.line.color for t in charts.trend_area(trend).data}
-    assert area == {"mature": STATUS_COLOURS["mature"], "gap": STATUS_COLOURS["gap"]}
+    bars = charts.rollup_bars(rollup)
+    assert svg_parts.legend(bars) == {status_name(s): STATUS_COLOURS[s] for s in ("gap", "fragile", "covered",
+                                                                                  "redundant")}
+    trend = pd.DataFrame({"year": [2020, 2021], "theme_id": ["open_data"] * 2, "gap": [0, 2], "fragile": [0, 0],
+                          "covered": [0, 0], "redundant": [0, 0], "mature": [1, 0]})
+    lines = {text: line.get("stroke") for text, line in svg_parts.titled(charts.trend_lines(trend, "open_data"))}
+    assert lines == {status_name("mature"): STATUS_COLOURS["mature"], status_name("gap"): STATUS_COLOURS["gap"]}
     heat = charts.status_heatmap(frames.heatmap_frame(cells, AFRICA, "open_contracting"))
-    scale = {colour for _, colour in heat.data[0].colorscale}
-    assert scale == {STATUS_COLOURS[s] for s in charts.STATUS_ORDER}
+    assert svg_parts.legend(heat) == {s: STATUS_COLOURS[s] for s in charts.STATUS_ORDER}
+    for text, rect in svg_parts.titled(heat):
+        assert rect.get("fill") == STATUS_COLOURS[text.rsplit(": ", 1)[1]]

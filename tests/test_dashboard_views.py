@@ -29,6 +29,7 @@ from model.facts import facts_from_tables
 from model.tables import read_tables
 from presentation import colours, labels, network_style, ranking
 from reports import network_files
+from tests import svg_parts
 from tests.conftest import FIXTURE_DATASET
 
 CFG = AnalysisConfig()
@@ -158,8 +159,12 @@ def test_heatmap_frame_has_every_member_and_theme(cells: pd.DataFrame) -> None:
     assert set(matrix.stack()) <= set(colours.STATUS_COLOURS)
     africa = frames.heatmap_frame(cells, "Africa and Middle East")
     assert "Kenya (KEN)" in africa.index and "Mexico (MEX)" not in africa.index
-    fig = charts.status_heatmap(africa)
-    assert fig.data[0].z.shape == africa.shape
+    cells_drawn = svg_parts.titled(charts.status_heatmap(africa))
+    assert len(cells_drawn) == africa.size
+    for text, rect in cells_drawn:
+        row_theme, status = text.rsplit(": ", 1)
+        row, theme = row_theme.split(" · ")
+        assert africa.loc[row, theme] == status and rect.get("fill") == colours.STATUS_COLOURS[status]
 
 
 def test_what_if_named_and_scoped(facts, cells: pd.DataFrame) -> None:  # noqa: ANN001
@@ -192,8 +197,13 @@ def test_score_parts_add_up_to_the_score(facts) -> None:  # noqa: ANN001
     totals = parts.groupby("name", sort=False)["points"].sum()
     for name, score in zip(partners["name"], partners["score"], strict=True):
         assert totals[name] == pytest.approx(score)
-    fig = charts.score_bars(parts)
-    assert {t.name for t in fig.data} == set(parts["part"])
+    drawn = charts.score_bars(parts)
+    assert set(svg_parts.legend(drawn)) == set(parts["part"])
+    for text, rect in svg_parts.titled(drawn):  # "<partner> · <part>: <points>", one bar piece per non-zero part
+        name_part, points = text.rsplit(": ", 1)
+        name, part = name_part.split(" · ")
+        got = parts[(parts["name"] == name) & (parts["part"] == part)]["points"].iloc[0]
+        assert float(points) == pytest.approx(got, rel=5e-3) and rect.get("fill") == colours.PART_COLOURS[part]
 
 
 def test_coalition_coverage_before_and_after(facts, cells: pd.DataFrame) -> None:  # noqa: ANN001
@@ -354,16 +364,32 @@ def test_network_files_read_back_with_networkx(facts, cells: pd.DataFrame, tmp_p
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 20_000
 
 
-def test_world_map_uses_the_vendored_topology(cells: pd.DataFrame) -> None:
-    config = charts.map_config()
-    assert config["topojsonURL"].endswith("app/static/")
+def test_world_map_draws_the_vendored_topology_and_marks_members(cells: pd.DataFrame) -> None:
     topo = json.loads((charts.STATIC_DIR / charts.TOPOJSON_FILE).read_text(encoding="utf-8"))
     assert topo["type"] == "Topology" and {"KEN", "MEX", "GHA"} <= charts.map_countries()
     frame, _ = frames.drawable(frames.map_frame(cells, "open_data"), charts.map_countries())
-    fig = charts.world_map(frame, "open_data", selected="KEN")
-    assert fig.layout.geo.projection.type == "natural earth"
-    assert {loc for trace in fig.data for loc in trace.locations} == set(frame["iso3"])
-    assert fig.data[-1].locations == ("KEN",)
+    drawn = charts.world_map(frame, "open_data", selected="KEN")
+    clickable = svg_parts.picks(drawn)
+    assert set(clickable) == set(frame["member_id"])  # every drawn member can be clicked, nothing else
+    for row in frame.itertuples():
+        assert clickable[row.member_id].get("fill") == colours.STATUS_COLOURS[row.category]
+    outlines = [e for e in svg_parts.parse(drawn).iter() if e.get("stroke") == "#000000"]
+    assert len(outlines) == 1 and outlines[0].get("d") == clickable["KEN"].get("d")
+    # the projection keeps geography: Kenya is east of Mexico and Ghana, south of Mexico, inside the drawing
+    root = svg_parts.parse(drawn)
+    width, height = (float(v) for v in root.get("viewBox", "").split()[2:])
+
+    def centre(iso3: str) -> tuple[float, float]:
+        numbers = [float(v) for v in clickable[iso3].get("d", "").replace("M", " ").replace("L", " ")
+                   .replace("Z", " ").replace(",", " ").split()]
+        xs, ys = numbers[0::2], numbers[1::2]
+        assert 0 <= min(xs) and max(xs) <= width and 0 <= min(ys) and max(ys) <= height
+        return sum(xs) / len(xs), sum(ys) / len(ys)
+
+    (ken_x, ken_y), (mex_x, mex_y), (gha_x, _) = centre("KEN"), centre("MEX"), centre("GHA")
+    assert ken_x > gha_x > mex_x and ken_y > mex_y
+    overall = charts.world_map(frames.map_frame(cells, None), None)
+    assert "gap cells: 0" in overall and svg_parts.picks(overall)
 
 
 def test_coalition_picks_say_why(facts) -> None:  # noqa: ANN001

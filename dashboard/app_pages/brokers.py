@@ -24,7 +24,7 @@ method = "exact" if report.betweenness_method == "exact" else \
     f"estimated from {report.betweenness_k} sampled organisations (seed {report.seed})"
 st.caption(f"Betweenness {method}, on the collaboration network of {len(ranked)} organisations.")
 
-st.plotly_chart(charts.broker_bars(ranked.head(min(top, 25))), config={"displaylogo": False})
+components.svg_chart(charts.broker_bars(ranked.head(min(top, 25))))
 shown = ranked.head(top).copy()
 reasons = state.broker_reasons(loaded.snapshot, group_by, tuple(shown["organisation_id"]), loaded.config)
 shown["evidence"] = shown["organisation_id"].map(reasons)

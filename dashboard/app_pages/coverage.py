@@ -23,9 +23,8 @@ world, heat = st.tabs(["World map", "Member × theme heatmap"])
 with world:
     frame, not_drawn = frames.drawable(frames.map_frame(cells, theme, region), charts.map_countries())
     picked = (selection.get("members") or [None])[0]
-    st.plotly_chart(charts.world_map(frame, theme, picked), config=charts.map_config(), key=f"{PAGE}:map",
-                    on_select=selection.on_chart_pick(f"{PAGE}:map", "members", as_list=True),
-                    selection_mode="points")
+    components.svg_chart(charts.world_map(frame, theme, picked), key=f"{PAGE}:map",
+                         on_pick=selection.on_svg_pick(f"{PAGE}:map", "members", as_list=True))
     st.caption("Click a country to open its profile below. Local governments and countries too small for this "
                f"map are in the list below: {', '.join(not_drawn) or 'none'}.")
 with heat:
@@ -33,7 +32,7 @@ with heat:
     if len(matrix) > frames.HEATMAP_ROWS:
         st.info(f"{len(matrix)} members: the first {frames.HEATMAP_ROWS} by name are drawn. Choose a region to see "
                 "the others.")
-    st.plotly_chart(charts.status_heatmap(matrix.head(frames.HEATMAP_ROWS)), config={"displaylogo": False})
+    components.svg_chart(charts.status_heatmap(matrix.head(frames.HEATMAP_ROWS)))
 components.explain("What the colours mean", loaded.config, "demand", "status",
                    "reachable")
 

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from dashboard import components, state
-from presentation.methods import METHODS, SECTIONS, catalogue_markdown
+from presentation.methods import METHODS, SECTIONS, catalogue_markdown, settings_markdown
 
 st.title("How scores work")
 loaded = state.guard()
@@ -22,4 +22,4 @@ with st.expander("Indicator and relation catalogue in use", icon=":material/menu
                 "Replace it with `OGPNET_CATALOGUE=<file>` (see README).")
     st.markdown(catalogue_markdown(cfg))
 with st.expander("Settings in use"):
-    st.json(cfg.to_dict(), expanded=True)
+    st.markdown(settings_markdown(cfg))

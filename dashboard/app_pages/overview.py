@@ -33,7 +33,7 @@ for spec in PAGES[1:]:
 
 st.subheader("Coverage per theme")
 rollup = frames.theme_rollup(cells)
-st.plotly_chart(charts.rollup_bars(rollup), config={"displaylogo": False})
+components.svg_chart(charts.rollup_bars(rollup))
 components.table(rollup, "coverage-per-theme", columns=["theme", "demand_cells", "gap", "fragile", "covered",
                                                          "redundant", "reachable_gaps", "gap_share"])
 components.explain("What the statuses mean", loaded.config, "demand", "status")
@@ -55,7 +55,7 @@ st.subheader("How coverage changed")
 trend = state.trend(loaded.snapshot, loaded.config)
 theme = selection.choose("Theme", list(facts.themes), "trend_theme", "overview", format_func=labels.theme_name,
                          default=selection.get("theme"))
-st.plotly_chart(charts.trend_area(frames.trend_frame(trend, theme)), config={"displaylogo": False})
+components.svg_chart(charts.trend_lines(trend, theme))
 st.caption("Cells per status at the end of each year, each year with only the evidence observed by then: "
            "early years see little because most sources were published recently.")
 

@@ -29,7 +29,7 @@ partners = state.partners(loaded.snapshot, theme, tuple(members), sector, top, l
 where = ", ".join(choices[m].rsplit(" (", 1)[0] for m in members) or "every member with demand on it"
 st.markdown(f"**{len(partners)} partners** for {labels.theme_name(theme)} in {where}.")
 if not partners.empty:
-    st.plotly_chart(charts.score_bars(frames.score_parts(partners, loaded.config)), config={"displaylogo": False})
+    components.svg_chart(charts.score_bars(frames.score_parts(partners, loaded.config)))
 components.table(partners, "partners", columns=["rank", "name", "sector", "score", "expertise", "presence",
                                                 "track_record", "complementarity", "proximity", "evidence"])
 if not partners.empty:
