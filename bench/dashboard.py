@@ -63,6 +63,7 @@ PAGES: tuple[PageCheck, ...] = (
     PageCheck("brokers", "brokers", "Brokers"),
     PageCheck("partners", "partners", "Partner finder"),
     PageCheck("coalition", "coalition", "Coalition builder"),
+    PageCheck("screening", "screening", "Partnership screening"),
     PageCheck("reports", "reports", "Reports"),
     PageCheck("methods", "methods", "How scores work"),
 )

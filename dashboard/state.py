@@ -29,6 +29,7 @@ from graph.analysis import (
     build_coalition,
     coverage_cells,
     coverage_trend,
+    data_limits,
     find_partners,
     funders,
     screen_partners,
@@ -142,7 +143,7 @@ def _f(snapshot: str) -> Facts:
 
 def warm() -> str:
     """Compute, before the server takes its first visitor, what every page of the latest load shares: the
-    projected graph, coverage, the coverage trend and brokerage by the default grouping. Called by
+    projected graph, coverage, the coverage trend, the data limits and brokerage by the default grouping. Called by
     ``python -m dashboard.serve`` (``ogpnet dashboard``) in the server process, so the first visit finds them
     cached instead of waiting for them. Returns what it did, in words; never raises (a page shows any error).
     """
@@ -157,8 +158,9 @@ def warm() -> str:
         config = analysis_config()
         cells(snapshot, config)
         trend(snapshot, config)
+        limits(snapshot, config)
         brokerage(snapshot, config.brokerage_group, config)
-        return f"warmed snapshot {snapshot}: graph, coverage, trend, brokerage by {config.brokerage_group}"
+        return f"warmed snapshot {snapshot}: graph, coverage, trend, limits, brokerage by {config.brokerage_group}"
     except Exception as e:  # noqa: BLE001 - best effort: the pages report errors to the user
         return f"not warmed ({type(e).__name__}: {e}); pages compute on first visit"
 
@@ -169,6 +171,18 @@ def warm() -> str:
 @st.cache_data(show_spinner="Computing coverage…", max_entries=8)
 def cells(snapshot: str, config: AnalysisConfig) -> pd.DataFrame:
     return coverage_cells(_f(snapshot), config)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def limits(snapshot: str, config: AnalysisConfig) -> pd.DataFrame:
+    """What the data can see per theme (``data_limits``)."""
+    return data_limits(_f(snapshot), cells(snapshot, config), config)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def articulation(snapshot: str, group_by: str, config: AnalysisConfig) -> pd.DataFrame:
+    """The organisations whose removal cuts the collaboration network (``frames.articulation_table``)."""
+    return frames.articulation_table(_f(snapshot), brokerage(snapshot, group_by, config), config)
 
 
 @st.cache_data(show_spinner="Preparing the intake workbook…", max_entries=16)

@@ -143,6 +143,23 @@ def test_every_page_in_the_browser(check: PageCheck, page: Page, dashboard: Dash
     assert page.blocked == [], "the page tried to reach the internet"  # type: ignore[attr-defined]
 
 
+def test_a_table_downloads_as_csv_with_its_rows(page: Page, dashboard: DashboardServer, cells: pd.DataFrame,
+                                                tmp_path: Path) -> None:
+    """The CSV of a table is written when its button is pressed: the gaps table's file has every ranked cell."""
+    gaps = next(p for p in PAGES if p.name == "gaps")
+    open_page(page, dashboard.url, gaps)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download CSV").first.click()
+    assert download.value.suggested_filename == "gaps.csv"
+    path = tmp_path / "gaps.csv"
+    download.value.save_as(path)
+    table = pd.read_csv(path)
+    demanded = cells[cells["status"].isin(["gap", "fragile"])]
+    assert len(table) == len(demanded)
+    assert set(zip(table["member_id"], table["theme_id"], strict=True)) == set(
+        zip(demanded["member_id"], demanded["theme_id"], strict=True))
+
+
 def test_world_map_draws_offline_and_a_click_opens_the_profile(page: Page, dashboard: DashboardServer,
                                                                cells: pd.DataFrame, output_dir: Path) -> None:
     coverage = next(p for p in PAGES if p.name == "coverage")

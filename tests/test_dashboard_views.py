@@ -404,3 +404,11 @@ def test_coalition_picks_say_why(facts) -> None:  # noqa: ANN001
     first = picks.iloc[0]
     assert (first["organisation_id"], first["replacement"]) == ("civic-lab", "world-dev-bank")
     assert first["reason"].endswith("World Development Bank could take its place at no loss")
+
+
+def test_the_benchmark_times_every_page_of_the_sitemap() -> None:
+    """`make bench` and the browser tests open every page (the screening page was once left out)."""
+    from bench.dashboard import PAGES as TIMED
+    from dashboard.sitemap import PAGES as SITEMAP
+
+    assert [p.path for p in TIMED] == [spec.url_path for spec in SITEMAP]

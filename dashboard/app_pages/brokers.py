@@ -40,7 +40,7 @@ components.explain("What these measures mean", loaded.config, "network", "betwee
 st.header("Single points of failure")
 st.markdown(method_text("bridges").markdown(loaded.config))
 st.subheader("Organisations that hold the network together")
-components.table(frames.articulation_table(facts, report, loaded.config), "articulation-points",
+components.table(state.articulation(loaded.snapshot, group_by, loaded.config), "articulation-points",
                  columns=["name", "sector", "cut_off", "pieces"])
 st.subheader("Bridges and local bridges")
 components.table(frames.bridge_table(report, frames.organisation_names(facts)), "bridges",

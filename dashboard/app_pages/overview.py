@@ -4,7 +4,7 @@ import streamlit as st
 
 from dashboard import charts, components, frames, selection, state
 from dashboard.sitemap import PAGES
-from graph.analysis import coverage_headline, data_limits
+from graph.analysis import coverage_headline
 from presentation import labels
 
 st.title("Open government partnerships network")
@@ -41,7 +41,7 @@ components.explain("What the statuses mean", loaded.config, "demand", "status")
 st.subheader("What the data can see")
 st.markdown("A gap means *nobody in the data* supports the member on the theme: it may be missing data rather "
             "than missing support. Read each theme's gaps with these limits.")
-limits = data_limits(facts, cells, loaded.config).assign(
+limits = state.limits(loaded.snapshot, loaded.config).assign(
     theme=lambda f: f["theme_id"].map(labels.theme_name),
     demand_by_source=lambda f: f["demand_by_source"].map(
         lambda shares: ", ".join(f"{s} {v:.0%}" for s, v in shares.items())))
