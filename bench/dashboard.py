@@ -155,20 +155,21 @@ def block_external(page: Page, blocked: list[str] | None = None) -> None:
     page.route("**/*", route)
 
 
-#: True when no element is still a loading placeholder, every chart has drawn its SVG and the explorer its graph.
+#: True when no element is still a loading placeholder, every chart and table (in-page components) is drawn and the
+#: explorer has drawn its graph.
 #: The title attribute of the network explorer's graph component (an iframe served by this server).
 GRAPH_FRAME = 'iframe[title$="st_link_analysis"]'
 _DRAWN = """() => !document.querySelector('[data-testid="stMain"] [data-testid="stSkeleton"]')
     && [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].every(c => c.querySelector('.main-svg'))
     && [...document.querySelectorAll('[data-testid="stBidiComponent"], [data-testid="stBidiComponentIsolated"], '
-         + '[data-testid="stBidiComponentRegular"]')].every(c => c.querySelector('svg'))
+         + '[data-testid="stBidiComponentRegular"]')].every(c => c.querySelector('svg, table'))
     && [...document.querySelectorAll('""" + GRAPH_FRAME + """')].every(f => {
          const cy = f.contentDocument && f.contentDocument.getElementById('cy');
          return cy && cy._cyreg && cy._cyreg.cy.nodes().length > 0; })"""
 
 
 def wait_rendered(page: Page, title: str, timeout_ms: float = 180_000) -> None:
-    """Until the script has finished, the title shows, no placeholder is left and every chart has drawn."""
+    """Until the script has finished, the title shows, no placeholder is left and every chart and table is drawn."""
     page.get_by_role("heading", name=title, exact=True).first.wait_for(timeout=timeout_ms)
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout_ms)
     page.wait_for_function(_DRAWN, timeout=timeout_ms, polling=50)

@@ -9,7 +9,7 @@ from typing import Any, Literal
 import pandas as pd
 import streamlit as st
 
-from dashboard import frames, selection, state
+from dashboard import frames, html_table, selection, state
 from dashboard.state import Loaded
 from model.config import AnalysisConfig
 from presentation import labels
@@ -17,33 +17,6 @@ from presentation.labels import COLUMNS, sector_name, theme_name
 from presentation.methods import method
 from presentation.values import evidence_text
 from presentation.writers import to_csv
-
-
-def column_config(columns: Sequence[str]) -> dict[str, Any]:
-    """Streamlit column settings from the one column registry (:data:`presentation.labels.COLUMNS`)."""
-    out: dict[str, Any] = {}
-    for col in columns:
-        if col not in COLUMNS:
-            continue
-        label, help_text, kind = COLUMNS[col].label, COLUMNS[col].help, COLUMNS[col].kind
-        help_arg = help_text or None
-        if kind == labels.NUMBER:
-            out[col] = st.column_config.NumberColumn(label, help=help_arg, format="%.3g" if col in (
-                "betweenness", "constraint", "effective_size", "jaccard", "resource_allocation", "score", "demand")
-                or col.startswith("z_") else None)
-        elif kind == labels.LIST:
-            out[col] = st.column_config.ListColumn(label, help=help_arg)
-        elif kind == labels.SHARE:
-            out[col] = st.column_config.ProgressColumn(label, help=help_arg, min_value=0.0, max_value=1.0,
-                                                       format="%.2f")
-        elif kind == labels.LINK:
-            out[col] = st.column_config.LinkColumn(label, help=help_arg)
-        elif kind == labels.CHECK:
-            out[col] = st.column_config.CheckboxColumn(label, help=help_arg)
-        else:
-            out[col] = st.column_config.TextColumn(label, help=help_arg)
-    return out
-
 
 #: The chart component's script: draws the SVG it is given and sends the ``data-pick`` of a clicked shape.
 _SVG_JS = """
@@ -84,22 +57,105 @@ def svg_chart(svg: str, *, key: str | None = None, on_pick: Callable[[], None] |
         _svg_component(data=svg, key=key, on_pick_change=on_pick)
 
 
+#: The table component's script: sorts the server-drawn table by a clicked header (on the column's values,
+#: sent alongside as ``frame``: numbers as numbers, empty cells last) and sends the position of a picked row.
+_TABLE_JS = """
+function plain(v) {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'bigint') return Number(v);
+  if (typeof v === 'number') return Number.isNaN(v) ? null : v;
+  if (typeof v === 'object' && typeof v.toArray === 'function') return Array.from(v).join('; ');
+  return String(v);
+}
+function compare(a, b) {
+  if (a === null || a === '') return (b === null || b === '') ? 0 : 1;
+  if (b === null || b === '') return -1;
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  return String(a).localeCompare(String(b), undefined, { numeric: true, sensitivity: 'base' });
+}
+export default function (component) {
+  const { data, setTriggerValue, parentElement } = component;
+  let box = parentElement.querySelector(':scope > .ogpnet-table-host');
+  if (!box) {
+    box = document.createElement('div');
+    box.className = 'ogpnet-table-host';
+    parentElement.appendChild(box);
+  }
+  box.innerHTML = data.html;
+  const frame = data.frame;
+  const body = box.querySelector('tbody');
+  box.querySelectorAll('th[data-col]').forEach((th) => {
+    th.onclick = () => {
+      const column = frame && frame.getChild ? frame.getChild(th.dataset.col) : null;
+      const descending = th.getAttribute('aria-sort') === 'ascending';
+      box.querySelectorAll('th').forEach((h) => h.setAttribute('aria-sort', 'none'));
+      th.setAttribute('aria-sort', descending ? 'descending' : 'ascending');
+      const index = [...th.parentElement.children].indexOf(th);
+      const value = (row) => column ? plain(column.get(Number(row.dataset.row)))
+                                    : row.children[index].textContent;
+      const rows = [...body.rows].sort((a, b) => {
+        const c = compare(value(a), value(b));
+        return descending ? -c : c;
+      });
+      body.append(...rows);
+    };
+  });
+  const pick = (row) => {
+    if (!row || !row.dataset.pick) return;
+    box.querySelectorAll('tr[aria-selected]').forEach((r) => r.setAttribute('aria-selected', 'false'));
+    row.setAttribute('aria-selected', 'true');
+    setTriggerValue('pick', row.dataset.pick);
+  };
+  body.onclick = (event) => { if (!event.target.closest('a')) pick(event.target.closest('tr')); };
+  body.onkeydown = (event) => { if (event.key === 'Enter' || event.key === ' ') pick(event.target.closest('tr')); };
+}
+"""
+_TABLE_CSS = """
+.ogpnet-table-box { overflow: auto; border: 1px solid rgba(49, 51, 63, 0.15); border-radius: 0.5rem; }
+.ogpnet-table { border-collapse: collapse; width: 100%; font-size: 0.875rem; line-height: 1.35; }
+.ogpnet-table thead th { position: sticky; top: 0; background: #f7f7f9; z-index: 1; text-align: left;
+  font-weight: 600; padding: 0.35rem 0.6rem; border-bottom: 1px solid rgba(49, 51, 63, 0.2); cursor: pointer;
+  white-space: nowrap; }
+.ogpnet-table thead th[aria-sort="ascending"]::after { content: " \\25B2"; font-size: 0.7em; }
+.ogpnet-table thead th[aria-sort="descending"]::after { content: " \\25BC"; font-size: 0.7em; }
+.ogpnet-table td { padding: 0.3rem 0.6rem; border-bottom: 1px solid rgba(49, 51, 63, 0.08); white-space: nowrap;
+  max-width: 24rem; overflow: hidden; text-overflow: ellipsis; }
+.ogpnet-table td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
+.ogpnet-table td.share { background: linear-gradient(90deg, rgba(103, 169, 207, 0.35) calc(var(--share) * 100%),
+  transparent 0); }
+.ogpnet-table tbody tr:nth-child(even) { background: rgba(49, 51, 63, 0.03); }
+.ogpnet-table.pickable tbody tr { cursor: pointer; }
+.ogpnet-table.pickable tbody tr:hover { background: rgba(255, 75, 75, 0.08); }
+.ogpnet-table tbody tr[aria-selected="true"] { background: rgba(255, 75, 75, 0.16); }
+"""
+_table_component = st.components.v2.component("ogpnet_table", js=_TABLE_JS, css=_TABLE_CSS, isolate_styles=False)
+
+
 def table(frame: pd.DataFrame, name: str, *, columns: Sequence[str] | None = None, key: str | None = None,
-          height: int | Literal["auto"] = "auto", on_select: Any = "ignore", caption: str | None = None) -> Any:
-    """A table with plain-word headers and a CSV download of every column (formula injection neutralised),
-    written when the button is pressed."""
-    shown = [c for c in (columns or frame.columns) if c in frame.columns]
-    kwargs: dict[str, Any] = {}
-    if on_select != "ignore":
-        kwargs = {"on_select": on_select, "selection_mode": "single-row", "key": key}
-    event = st.dataframe(_readable(frame[shown]), hide_index=True, column_config=column_config(shown), height=height,
-                         **kwargs)
+          height: int | Literal["auto"] = "auto", on_select: Callable[[], None] | None = None,
+          selected: int | None = None, caption: str | None = None) -> None:
+    """A table with plain-word headers (sortable), and a CSV download of every column (formula injection
+    neutralised) written when the button is pressed.
+
+    With ``on_select`` (and a ``key``) a row can be picked: its position in ``frame`` is stored under
+    ``st.session_state[key]["pick"]`` and ``on_select`` is called (:func:`dashboard.selection.on_row_pick`);
+    ``selected`` marks the row of the current selection. At most :data:`dashboard.html_table.MAX_ROWS` rows are
+    drawn (the caption says so); the CSV has every row."""
+    shown = html_table.columns_shown(frame, columns)
+    readable = _readable(frame[shown].head(html_table.MAX_ROWS)).reset_index(drop=True)
+    drawn = html_table.table_html(readable, pickable=on_select is not None, selected=selected,
+                                  height=None if height == "auto" else int(height))
+    kwargs: dict[str, Any] = {"data": {"html": drawn, "frame": readable}, "key": key or f"table:{name}"}
+    if on_select is not None:
+        kwargs["on_pick_change"] = on_select
+    _table_component(**kwargs)
     row = st.container(horizontal=True, vertical_alignment="center", gap="medium")
     # the CSV is written when the button is pressed, not on every run of the page (it took half the run time)
     row.download_button("Download CSV", lambda: to_csv(frame), file_name=f"{name}.csv", mime="text/csv",
                         key=f"csv:{name}", on_click="ignore", icon=":material/download:")
-    row.caption(caption or f"{len(frame)} rows")
-    return event
+    cut = (f"the first {html_table.MAX_ROWS:,} of {len(frame):,} rows are shown (header sorts sort those); the CSV "
+           "has them all" if len(frame) > html_table.MAX_ROWS else "")
+    row.caption(" · ".join(t for t in (caption or f"{len(frame)} rows", cut) if t))
 
 
 def _readable(frame: pd.DataFrame) -> pd.DataFrame:

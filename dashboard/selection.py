@@ -293,13 +293,14 @@ def on_svg_pick(chart_key: str, name: str, *, as_list: bool = False) -> Callable
 
 
 def on_row_pick(table_key: str, name: str, keys: Sequence[str]) -> Callable[[], None]:
-    """A dataframe ``on_select`` callback: the key of the selected row becomes the selection ``name``."""
+    """A table's ``on_select`` callback (:func:`dashboard.components.table`): the key of the picked row (its
+    position in the table, ``st.session_state[table_key]["pick"]``) becomes the selection ``name``."""
 
     def callback() -> None:
         event = st.session_state.get(table_key) or {}
-        rows = (event.get("selection") or {}).get("rows") or []
-        if rows and rows[0] < len(keys):
-            put(name, keys[rows[0]])
+        picked = event.get("pick") if hasattr(event, "get") else None
+        if picked is not None and str(picked).isdigit() and int(picked) < len(keys):
+            put(name, keys[int(picked)])
 
     return callback
 

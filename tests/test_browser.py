@@ -143,11 +143,33 @@ def test_every_page_in_the_browser(check: PageCheck, page: Page, dashboard: Dash
     assert page.blocked == [], "the page tried to reach the internet"  # type: ignore[attr-defined]
 
 
-def test_a_table_downloads_as_csv_with_its_rows(page: Page, dashboard: DashboardServer, cells: pd.DataFrame,
-                                                tmp_path: Path) -> None:
-    """The CSV of a table is written when its button is pressed: the gaps table's file has every ranked cell."""
+def test_a_table_sorts_opens_a_picked_row_and_downloads_as_csv(page: Page, dashboard: DashboardServer,
+                                                               cells: pd.DataFrame, tmp_path: Path) -> None:
+    """The gaps table: a header click sorts it by that column's values (again: the other way); a row click opens
+    that cell (``cell=`` in the URL, the row marked); the CSV is written when its button is pressed and has
+    every ranked cell."""
     gaps = next(p for p in PAGES if p.name == "gaps")
     open_page(page, dashboard.url, gaps)
+    table = page.locator("table.ogpnet-table").first
+    demand_column = table.locator("th").all_inner_texts().index("Demand")
+
+    def demands() -> list[float]:
+        texts = table.locator(f"tbody tr td:nth-child({demand_column + 1})").all_inner_texts()
+        return [float(t.replace(",", "")) for t in texts]
+
+    table.get_by_role("columnheader", name="Demand").click()
+    assert demands() == sorted(demands())
+    table.get_by_role("columnheader", name="Demand").click()
+    shown = demands()
+    assert shown == sorted(shown, reverse=True) and shown != sorted(shown)
+    first = table.locator("tbody tr").first
+    member, theme = first.locator("td").nth(1).inner_text(), first.locator("td").nth(2).inner_text()
+    first.click()
+    page.wait_for_url("**cell=*", timeout=60_000)
+    wait_rendered(page, gaps.title)
+    assert f"cell={member}" in page.url.replace("%2F", "/")
+    picked = page.locator('table.ogpnet-table tr[aria-selected="true"]')
+    assert picked.count() == 1 and picked.locator("td").nth(2).inner_text() == theme
     with page.expect_download() as download:
         page.get_by_role("button", name="Download CSV").first.click()
     assert download.value.suggested_filename == "gaps.csv"

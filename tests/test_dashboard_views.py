@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import doctest
 import json
+import xml.etree.ElementTree as ET
 
 import networkx as nx
 import pandas as pd
 import pytest
 
-from dashboard import charts, frames, network_view
+from dashboard import charts, frames, html_table, network_view
 from graph.analysis import (
     ALL_STATUSES,
     STATUSES,
@@ -53,6 +54,7 @@ def cells(facts) -> pd.DataFrame:  # noqa: ANN001
 def test_docstring_examples() -> None:
     assert doctest.testmod(frames).failed == 0
     assert doctest.testmod(charts).failed == 0
+    assert doctest.testmod(html_table).failed == 0
 
 
 def test_headline_counts_nodes_and_cells(facts, cells: pd.DataFrame, tables) -> None:  # noqa: ANN001
@@ -412,3 +414,23 @@ def test_the_benchmark_times_every_page_of_the_sitemap() -> None:
     from dashboard.sitemap import PAGES as SITEMAP
 
     assert [p.path for p in TIMED] == [spec.url_path for spec in SITEMAP]
+
+
+def test_tables_are_drawn_as_people_read_them_and_escaped(cells: pd.DataFrame) -> None:
+    """Every cell of a drawn table: the report's text of the value, HTML-escaped; numbers right-aligned; a row
+    per frame row, each pickable when asked."""
+    rollup = frames.theme_rollup(cells)[["theme", "demand_cells", "gap_share"]]
+    rollup.loc[0, "theme"] = '<script>alert("x")</script>'
+    drawn = html_table.table_html(rollup, pickable=True, selected=1)
+    root = ET.fromstring(drawn)  # well-formed markup
+    ns = ""
+    headers = [th.text for th in root.iter(f"{ns}th")]
+    assert headers == [labels.COLUMNS[c].label for c in rollup.columns]
+    rows = list(root.iter(f"{ns}tr"))[1:]
+    assert [r.get("data-pick") for r in rows] == [str(i) for i in range(len(rollup))]
+    assert [r.get("aria-selected") for r in rows].count("true") == 1 and rows[1].get("aria-selected") == "true"
+    for row, (theme, demand_cells, share) in zip(rows, rollup.itertuples(index=False), strict=True):
+        texts = [td.text or "" for td in row.iter(f"{ns}td")]
+        assert texts == [theme, f"{int(demand_cells):,}", f"{share:.1%}"]
+        assert [td.get("class") for td in row.iter(f"{ns}td")][1:] == ["num", "num share"]
+    assert "<script>" not in drawn

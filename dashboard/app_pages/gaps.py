@@ -30,7 +30,9 @@ statuses = selection.multiselect("Status", list(STATUSES), "status", PAGE, defau
 ranked = ranking.rank_cells(cells, theme, region, members, statuses, sector)
 keys = [f"{m}/{t}" for m, t in zip(ranked["member_id"], ranked["theme_id"], strict=True)]
 st.markdown(f"**{len(ranked)} cells**, highest demand first within each status. Select a row to open it.")
+picked = selection.get("cell")
 components.table(ranked, "gaps", key=f"{PAGE}:table", on_select=selection.on_row_pick(f"{PAGE}:table", "cell", keys),
+                 selected=keys.index(picked) if picked in keys else None,
                  columns=["member_name", "member_id", "theme", "status", "demand", "cov", "supporters", "sectors",
                           "reachable_cov", "reachable_orgs"])
 components.explain("What these columns mean", loaded.config, "demand", "status",

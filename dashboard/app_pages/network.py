@@ -133,5 +133,7 @@ st.subheader("Communities")
 st.caption("Seeded Louvain communities of the whole view (no filters), numbered from the largest. Pick a row to "
            "show that community only.")
 table = explorer.communities
+community_keys = [str(c) for c in table["community"]]
 components.table(table, f"{view}-communities", key=f"{PAGE}:communities", on_select=selection.on_row_pick(
-    f"{PAGE}:communities", "community", [str(c) for c in table["community"]]))
+    f"{PAGE}:communities", "community", community_keys),
+    selected=community_keys.index(str(community)) if str(community) in community_keys else None)

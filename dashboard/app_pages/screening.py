@@ -84,4 +84,4 @@ else:
     components.table(money, "funders", columns=["rank", "name", "sector", "funds_in_scope", "present_in_scope",
                                                 "theme_interest", "role_detail"])
 components.explain("How the screening works", config, "screening", "funders")
-st.dataframe(criteria(config), hide_index=True)
+components.table(criteria(config), "screening-criteria")
