@@ -42,4 +42,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:  # Ctrl-C while warming: one line and exit code 1, as for every command
+        print("dashboard: interrupted", file=sys.stderr)
+        sys.exit(1)

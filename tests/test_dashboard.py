@@ -174,6 +174,29 @@ def test_overview_headline_numbers_and_sources(app: Callable[..., AppTest], fact
     assert gaps == {r.theme: int(r.gap) for r in page_frames.theme_rollup(cells).itertuples() if r.gap}
 
 
+def test_the_server_warms_the_latest_load_before_it_serves(monkeypatch: pytest.MonkeyPatch,
+                                                            neo4j_env: dict[str, str], analysed: AnalysedGraph,
+                                                            config: AnalysisConfig) -> None:
+    """``dashboard.serve`` computes the shared results first: afterwards a page's calls are cache hits (the
+    coverage function is not run again), and without a server warming says so instead of failing."""
+    from dashboard import state
+
+    for key in NEO4J_KEYS:
+        monkeypatch.setenv(key, neo4j_env[key])
+    for setting in ANALYSIS_SETTINGS:
+        monkeypatch.delenv(setting.env, raising=False)
+    st.cache_data.clear()
+    said = state.warm()
+    assert said.startswith(f"warmed snapshot {analysed.key}") and "coverage" in said
+    calls: list[object] = []
+    monkeypatch.setattr(state, "coverage_cells", lambda *a: calls.append(a))
+    cells = state.cells(analysed.key, config)
+    assert calls == [] and len(cells) > 0  # served from the warm cache
+    monkeypatch.setenv("NEO4J_URI", f"bolt://127.0.0.1:{free_port()}")
+    st.cache_resource.clear()
+    assert state.warm().startswith("not warmed (")
+
+
 def test_evidence_as_of_a_past_year(app: Callable[..., AppTest], facts: Facts, config: AnalysisConfig) -> None:
     """The sidebar's year (URL ``as_of``) recomputes every number with the evidence observed by then."""
     at = app("overview", as_of="2017")
