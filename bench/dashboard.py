@@ -334,6 +334,12 @@ def summarise(results: dict[str, Any]) -> list[str]:
                 cells.append(median + (f" ({ratio:.2f}×)" if ratio is not None else ""))
         if any(cell != "nan" for cell in cells):
             lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    startups = [(e["data"], [p["startup_median_s"] for n, p in e["pages"].items()
+                             if n != "reference" and "startup_median_s" in p]) for e in scales]
+    if any(times for _, times in startups):
+        lines += ["", "Start-up of the dashboard's server (until its health check answers; it warms the load's "
+                  "shared results first), median over the pages' runs: " + "; ".join(
+                      f"{data} {statistics.median(times):.1f} s" for data, times in startups if times) + "."]
     return lines
 
 

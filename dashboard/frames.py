@@ -709,13 +709,6 @@ def node_numbers(measures: pd.DataFrame, node: str) -> dict[str, str]:
             "effective_size": "–" if pd.isna(effective) else f"{effective:.1f}"}
 
 
-def focus_nodes(H: nx.Graph, focus: Iterable[str]) -> list[str]:
-    """The focus nodes present in ``H`` and their neighbours (focus first, then neighbours by key)."""
-    present = [n for n in focus if n in H]
-    around = sorted({v for n in present for v in H.neighbors(n)} - set(present))
-    return present + around
-
-
 def cut_to_budget(H: nx.Graph, budget: int = ELEMENT_BUDGET, keep: Sequence[str] = (),
                   within: Iterable[str] | None = None) -> tuple[nx.Graph, Cut]:
     """The subgraph to draw: at most ``budget`` elements (nodes + links).

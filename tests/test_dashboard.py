@@ -360,7 +360,7 @@ def test_what_if_removal(app: Callable[..., AppTest], facts: Facts, cells: pd.Da
 def drawing_caption(facts: Facts, config: AnalysisConfig, cells: pd.DataFrame, view: str) -> str:
     """What the network page says about the drawing of ``view`` (no filters): cut to the budget, or all of it."""
     full = page_frames.explorer_graph(facts, view, config, cells=cells)
-    drawn, isolates = page_frames.without_isolates(full)
+    drawn, _ = page_frames.without_isolates(full)
     _, cut = page_frames.cut_to_budget(drawn)
     if cut.cut:
         return f"Showing {cut.nodes_shown} of {cut.nodes_total} nodes and {cut.edges_shown} of {cut.edges_total} ties"

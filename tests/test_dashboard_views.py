@@ -255,7 +255,7 @@ def test_cut_to_budget_keeps_the_focus_and_the_budget() -> None:
     assert (cut.nodes_total, cut.edges_total) == (300, G.number_of_edges())
     whole, uncut = frames.cut_to_budget(G, budget=10_000)
     assert not uncut.cut and whole.number_of_edges() == G.number_of_edges()
-    around = frames.focus_nodes(G, ["organisation:5"])
+    around = ["organisation:5", *G.neighbors("organisation:5")]
     local, small = frames.cut_to_budget(G, within=around)
     assert set(local) == set(around) and not small.cut and small.nodes_total == len(around)
 
