@@ -182,6 +182,23 @@ def test_a_table_sorts_opens_a_picked_row_and_downloads_as_csv(page: Page, dashb
         zip(demanded["member_id"], demanded["theme_id"], strict=True))
 
 
+def test_the_intake_workbook_is_written_when_its_button_is_pressed(page: Page, dashboard: DashboardServer,
+                                                                  tmp_path: Path) -> None:
+    """The partner finder's intake template (written on click, not on every run) opens as the prefilled workbook
+    of the chosen organisation."""
+    from openpyxl import load_workbook
+
+    partners = next(p for p in PAGES if p.name == "partners")
+    open_page(page, dashboard.url, partners, "organisation=open-ownership")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Intake template for Open Ownership (.xlsx)").click()
+    assert download.value.suggested_filename == "intake-open-ownership.xlsx"
+    path = tmp_path / "intake.xlsx"
+    download.value.save_as(path)
+    workbook = load_workbook(path)
+    assert {"Instructions", "Organisation", "Lists", "About"} <= set(workbook.sheetnames)
+
+
 def test_world_map_draws_offline_and_a_click_opens_the_profile(page: Page, dashboard: DashboardServer,
                                                                cells: pd.DataFrame, output_dir: Path) -> None:
     coverage = next(p for p in PAGES if p.name == "coverage")

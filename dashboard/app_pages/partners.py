@@ -68,7 +68,7 @@ else:
     components.table(own, f"self-reported-{organisation}",
                      columns=["reported", "kind", "member_name", "theme_name", "relation", "detail", "as_of",
                               "until", "url", "source"])
-st.download_button(f"Intake template for {orgs[organisation]} (.xlsx)",
-                   state.intake_template(loaded.snapshot, organisation, loaded.config),
+st.download_button(f"Intake template for {orgs[organisation]} (.xlsx)",  # the workbook is written on click
+                   lambda: state.intake_template(loaded.snapshot, organisation, loaded.config),
                    file_name=f"intake-{organisation}.xlsx", on_click="ignore", icon=":material/download:",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
