@@ -18,17 +18,24 @@ from presentation.methods import method
 from presentation.values import evidence_text
 from presentation.writers import to_csv
 
-#: The chart component's script: draws the SVG it is given and sends the ``data-pick`` of a clicked shape.
-_SVG_JS = """
-export default function (component) {
-  const { data, setTriggerValue, parentElement } = component;
-  let box = parentElement.querySelector(':scope > .ogpnet-svg');
+#: Shared by both in-page components: the element (of class ``name``) that holds the server-drawn markup.
+_HOST_JS = """
+function host(parentElement, name, markup) {
+  let box = parentElement.querySelector(':scope > .' + name);
   if (!box) {
     box = document.createElement('div');
-    box.className = 'ogpnet-svg';
+    box.className = name;
     parentElement.appendChild(box);
   }
-  box.innerHTML = data;
+  box.innerHTML = markup;
+  return box;
+}
+"""
+#: The chart component's script: draws the SVG it is given and sends the ``data-pick`` of a clicked shape.
+_SVG_JS = _HOST_JS + """
+export default function (component) {
+  const { data, setTriggerValue, parentElement } = component;
+  const box = host(parentElement, 'ogpnet-svg', data);
   box.onclick = (event) => {
     const shape = event.target.closest('[data-pick]');
     if (shape) setTriggerValue('pick', shape.getAttribute('data-pick'));
@@ -59,7 +66,7 @@ def svg_chart(svg: str, *, key: str | None = None, on_pick: Callable[[], None] |
 
 #: The table component's script: sorts the server-drawn table by a clicked header (on the column's values,
 #: sent alongside as ``frame``: numbers as numbers, empty cells last) and sends the position of a picked row.
-_TABLE_JS = """
+_TABLE_JS = _HOST_JS + """
 function plain(v) {
   if (v === null || v === undefined) return null;
   if (typeof v === 'bigint') return Number(v);
@@ -75,13 +82,7 @@ function compare(a, b) {
 }
 export default function (component) {
   const { data, setTriggerValue, parentElement } = component;
-  let box = parentElement.querySelector(':scope > .ogpnet-table-host');
-  if (!box) {
-    box = document.createElement('div');
-    box.className = 'ogpnet-table-host';
-    parentElement.appendChild(box);
-  }
-  box.innerHTML = data.html;
+  const box = host(parentElement, 'ogpnet-table-host', data.html);
   const frame = data.frame;
   const body = box.querySelector('tbody');
   box.querySelectorAll('th[data-col]').forEach((th) => {

@@ -284,25 +284,30 @@ def on_svg_pick(chart_key: str, name: str, *, as_list: bool = False) -> Callable
     ``data-pick`` becomes the selection ``name`` (a one-item list when ``as_list``)."""
 
     def callback() -> None:
-        event = st.session_state.get(chart_key) or {}
-        picked = event.get("pick") if hasattr(event, "get") else None
+        picked = _picked(chart_key)
         if picked:
-            put(name, [str(picked)] if as_list else str(picked))
+            put(name, [picked] if as_list else picked)
 
     return callback
 
 
 def on_row_pick(table_key: str, name: str, keys: Sequence[str]) -> Callable[[], None]:
     """A table's ``on_select`` callback (:func:`dashboard.components.table`): the key of the picked row (its
-    position in the table, ``st.session_state[table_key]["pick"]``) becomes the selection ``name``."""
+    position in the table) becomes the selection ``name``."""
 
     def callback() -> None:
-        event = st.session_state.get(table_key) or {}
-        picked = event.get("pick") if hasattr(event, "get") else None
-        if picked is not None and str(picked).isdigit() and int(picked) < len(keys):
+        picked = _picked(table_key)
+        if picked is not None and picked.isdigit() and int(picked) < len(keys):
             put(name, keys[int(picked)])
 
     return callback
+
+
+def _picked(component_key: str) -> str | None:
+    """What an in-page component last sent as ``pick`` (``st.session_state[component_key]["pick"]``)."""
+    state = st.session_state.get(component_key) or {}
+    picked = state.get("pick") if hasattr(state, "get") else None
+    return None if picked is None else str(picked)
 
 
 # -- helpers ------------------------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from graph.analysis import ALL_STATUSES
 from presentation.colours import STATUS_COLOURS, THEME_COLOURS, UNKNOWN, excel_rgb
 from presentation.labels import status_name, theme_name
+from presentation.values import display_number
 
 __all__ = ["Chart", "Series", "add_excel_chart", "status_chart", "svg", "trend_chart"]
 
@@ -133,9 +134,10 @@ def _svg_bars(chart: Chart, width: int) -> str:
             w = s.values[i] / top * plot_w
             if w > 0:
                 body.append(f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="{bar_h}" fill="{s.colour}">'
-                            f"<title>{escape(cat)} · {escape(s.name)}: {_num(s.values[i])}</title></rect>")
+                            f"<title>{escape(cat)} · {escape(s.name)}: {display_number(s.values[i])}</title>"
+                            "</rect>")
             x += w
-        body.append(f'<text x="{x + 4:.1f}" y="{y + 11}" fill="#5b6475">{_num(totals[i])}</text>')
+        body.append(f'<text x="{x + 4:.1f}" y="{y + 11}" fill="#5b6475">{display_number(totals[i])}</text>')
     plot_bottom = 28 + len(chart.categories) * (bar_h + gap)
     legend, legend_h = _legend(chart, plot_bottom + 10, width)
     height = plot_bottom + 14 + legend_h
@@ -144,14 +146,6 @@ def _svg_bars(chart: Chart, width: int) -> str:
 
 #: The longest category label a bar chart shows in full (the rest is cut with "…"; the full text is its tooltip).
 LABEL_CHARS = 30
-
-
-def _num(value: float) -> str:
-    """
-    >>> _num(12.0), _num(1234.0), _num(2.74663)
-    ('12', '1234', '2.75')
-    """
-    return str(int(value)) if float(value).is_integer() else f"{value:.3g}"
 
 
 def _short(text: str, limit: int = LABEL_CHARS) -> str:

@@ -170,7 +170,8 @@ def test_overview_headline_numbers_and_sources(app: Callable[..., AppTest], fact
     (trend,) = (svg for svg in charts(at) if "over time" in svg)
     assert "cells by status over time" in trend, "the trend chart of one theme"
     rollup = next(svg for svg in charts(at) if "Demanded cells per theme" in svg)
-    gaps = {t.split(" · ")[0]: int(t.rsplit(": ", 1)[1]) for t, _ in svg_parts.titled(rollup) if " · Gap: " in t}
+    gaps = {t.split(" · ")[0]: int(t.rsplit(": ", 1)[1].replace(",", ""))
+            for t, _ in svg_parts.titled(rollup) if " · Gap: " in t}
     assert gaps == {r.theme: int(r.gap) for r in page_frames.theme_rollup(cells).itertuples() if r.gap}
 
 
